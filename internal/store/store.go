@@ -1,0 +1,80 @@
+// Package store owns every SQL statement of stocksync: one type, sqlx over
+// lib/pq, one transaction per user action.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+type Store struct {
+	DB *sqlx.DB
+}
+
+// Open connects and pings; the error says what to start when PostgreSQL does
+// not answer.
+func Open(ctx context.Context, url string) (*Store, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	db.SetMaxOpenConns(40)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: PostgreSQL at %s does not answer (%v): start PostgreSQL or set DATABASE_URL", RedactURL(url), err)
+	}
+	return &Store{DB: db}, nil
+}
+
+func (s *Store) Close() error { return s.DB.Close() }
+
+func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+
+// InTx runs fn in one transaction, committing only when fn returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.DB.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+func notFound(err error, replacement error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return replacement
+	}
+	return err
+}
+
+func mustAffect(res sql.Result, none error) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: rows affected: %w", err)
+	}
+	if n == 0 {
+		return none
+	}
+	return nil
+}

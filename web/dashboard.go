@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"stocksync/views/dashboard"
+)
+
+func (a *App) dashboard(c echo.Context) error {
+	u := currentUser(c)
+	d := dashboard.Dashboard{Greeting: greeting(a.now().Hour()), Name: u.DisplayName(), IsAdmin: u.IsAdmin()}
+	return a.render(c, http.StatusOK, dashboard.Page(a.page(c, "Dashboard", "dashboard"), d), "")
+}
+
+func greeting(hour int) string {
+	switch {
+	case hour < 12:
+		return "Good morning"
+	case hour < 18:
+		return "Good afternoon"
+	}
+	return "Good evening"
+}
+
+func (a *App) settingsHome(c echo.Context) string {
+	if currentUser(c).IsAdmin() {
+		return "/settings/users"
+	}
+	return "/settings/password"
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"stocksync/internal/auth"
+	"stocksync/views/components"
+	authviews "stocksync/views/auth"
+)
+
+// One message for an unknown e-mail and a wrong password, so the form does
+// not tell which addresses have accounts.
+const badCredentials = "E-mail or password is incorrect."
+
+func (a *App) loginPage(c echo.Context) error {
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	return a.renderLogin(c, http.StatusOK, authviews.LoginForm{Next: c.QueryParam("next")})
+}
+
+func (a *App) renderLogin(c echo.Context, status int, f authviews.LoginForm) error {
+	return a.render(c, status, authviews.Login(a.page(c, "Sign in", ""), f), "")
+}
+
+func (a *App) login(c echo.Context) error {
+	ctx := c.Request().Context()
+	form := authviews.LoginForm{Email: c.FormValue("email"), Next: c.FormValue("next")}
+	email, err := auth.NormalizeEmail(form.Email)
+	password := c.FormValue("password")
+	if err != nil || password == "" {
+		form.Errors = components.FieldErrors{}
+		if err != nil {
+			form.Errors["email"] = capitalize(err.Error()) + "."
+		}
+		if password == "" {
+			form.Errors["password"] = "Enter your password."
+		}
+		return a.renderLogin(c, http.StatusUnprocessableEntity, form)
+	}
+
+	ip := c.RealIP()
+	counts, err := a.store.LoginFailures(ctx, email, ip, a.throttle)
+	if err != nil {
+		return err
+	}
+	if until := a.throttle.BlockedUntil(counts); until.After(a.now()) {
+		wait := until.Sub(a.now()).Round(time.Second)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		form.Errors = components.FieldErrors{"": fmt.Sprintf(
+			"Too many failed sign-in attempts. Try again in %s (at %s).", humanWait(wait), until.Local().Format("15:04"))}
+		return a.renderLogin(c, http.StatusTooManyRequests, form)
+	}
+
+	u, err := a.store.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, auth.ErrNotFound) {
+		return err
+	}
+	if !auth.VerifyPassword(u.PasswordHash, password) {
+		if err := a.store.RecordLoginFailure(ctx, email, ip); err != nil {
+			return err
+		}
+		form.Errors = components.FieldErrors{"": badCredentials}
+		return a.renderLogin(c, http.StatusUnauthorized, form)
+	}
+	if u.Disabled {
+		form.Errors = components.FieldErrors{"": "This account is disabled. Ask an admin to enable it."}
+		return a.renderLogin(c, http.StatusForbidden, form)
+	}
+	if err := a.store.ClearLoginFailures(ctx, email); err != nil {
+		return err
+	}
+	if err := a.store.RecordLogin(ctx, u.ID); err != nil {
+		return err
+	}
+	// A new session at sign-in: nothing from before (token, flashes) survives.
+	s := session(c)
+	clearValues(s)
+	s.Values[valUserID] = u.ID
+	s.Values[valVersion] = u.SessionVersion
+	s.Values[valSeen] = a.now().Unix()
+	s.Values[valCSRF] = randomToken()
+	return a.redirectAfterPost(c, safeNext(form.Next))
+}
+
+func (a *App) logout(c echo.Context) error {
+	s := session(c)
+	clearValues(s)
+	s.Values[valCSRF] = randomToken()
+	addFlash(c, "success", "You have signed out.")
+	return a.redirectAfterPost(c, "/login")
+}
+
+func humanWait(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d seconds", int(d.Seconds())+1)
+	}
+	m := int(d.Minutes() + 0.999)
+	if m == 1 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", m)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
