@@ -24,9 +24,9 @@ func greeting(hour int) string {
 	return "Good evening"
 }
 
-func (a *App) settingsHome(c echo.Context) string {
+func (a *App) settingsHome(c echo.Context) error {
 	if currentUser(c).IsAdmin() {
-		return "/settings/users"
+		return c.Redirect(http.StatusFound, "/settings/users")
 	}
-	return "/settings/password"
+	return c.Redirect(http.StatusFound, "/settings/password")
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stocksync/internal/auth"
-	"stocksync/views/components"
 	authviews "stocksync/views/auth"
+	"stocksync/views/components"
 )
 
 // One message for an unknown e-mail and a wrong password, so the form does
@@ -47,7 +47,7 @@ func (a *App) login(c echo.Context) error {
 	}
 
 	ip := c.RealIP()
-	counts, err := a.store.LoginFailures(ctx, email, ip, a.throttle)
+	counts, err := a.store.LoginFailures(ctx, email, ip, a.throttle, a.now())
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (a *App) login(c echo.Context) error {
 		return err
 	}
 	if !auth.VerifyPassword(u.PasswordHash, password) {
-		if err := a.store.RecordLoginFailure(ctx, email, ip); err != nil {
+		if err := a.store.RecordLoginFailure(ctx, email, ip, a.now()); err != nil {
 			return err
 		}
 		form.Errors = components.FieldErrors{"": badCredentials}

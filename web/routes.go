@@ -7,33 +7,65 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-// routes is the one table of every route and the middleware in front of it.
-// Order matters: recover, request id, security headers, session, user, CSRF.
+type access int
+
+const (
+	public   access = iota // no session: health, static files, webhooks
+	anyone                 // session and CSRF, no sign-in needed: login
+	signedIn               // every page
+	adminOnly
+)
+
+type route struct {
+	method, path string
+	access       access
+	handler      func(a *App) echo.HandlerFunc
+}
+
+func h(f func(*App, echo.Context) error) func(*App) echo.HandlerFunc {
+	return func(a *App) echo.HandlerFunc { return func(c echo.Context) error { return f(a, c) } }
+}
+
+// routeTable is every route of the application in one place.
+var routeTable = []route{
+	{http.MethodGet, "/healthz", public, h((*App).healthz)},
+	{http.MethodGet, "/static/*", public, (*App).static},
+
+	{http.MethodGet, "/login", anyone, h((*App).loginPage)},
+	{http.MethodPost, "/login", anyone, h((*App).login)},
+	{http.MethodPost, "/logout", anyone, h((*App).logout)},
+
+	{http.MethodGet, "/", signedIn, h((*App).dashboard)},
+	{http.MethodGet, "/settings", signedIn, h((*App).settingsHome)},
+	{http.MethodGet, "/settings/password", signedIn, h((*App).passwordPage)},
+	{http.MethodPost, "/settings/password", signedIn, h((*App).changePassword)},
+
+	{http.MethodGet, "/settings/users", adminOnly, h((*App).usersPage)},
+	{http.MethodPost, "/settings/users", adminOnly, h((*App).createUser)},
+	{http.MethodPost, "/settings/users/:id/role", adminOnly, h((*App).changeRole)},
+	{http.MethodPost, "/settings/users/:id/disable", adminOnly, h((*App).disableUser)},
+	{http.MethodPost, "/settings/users/:id/enable", adminOnly, h((*App).enableUser)},
+}
+
+// routes registers the table. Middleware order follows the request:
+// recover, request id, security headers, then per route session, user,
+// CSRF and the access check. Routes carry their middleware themselves
+// because an Echo group on "" would also claim every unknown path.
 func (a *App) routes(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
 	e.Use(a.securityHeaders)
 	e.Use(a.logRequests)
 
-	e.GET("/healthz", a.healthz)
-	e.GET("/static/*", a.static())
-
-	// Pages with a session; webhooks (later) stay outside this group.
-	s := e.Group("", a.loadSession, a.loadUser, a.checkCSRF)
-	s.GET("/login", a.loginPage)
-	s.POST("/login", a.login)
-	s.POST("/logout", a.logout)
-
-	in := s.Group("", a.requireUser)
-	in.GET("/", a.dashboard)
-	in.GET("/settings", func(c echo.Context) error { return c.Redirect(http.StatusFound, a.settingsHome(c)) })
-	in.GET("/settings/password", a.passwordPage)
-	in.POST("/settings/password", a.changePassword)
-
-	admin := in.Group("", a.requireAdmin)
-	admin.GET("/settings/users", a.usersPage)
-	admin.POST("/settings/users", a.createUser)
-	admin.POST("/settings/users/:id/role", a.changeRole)
-	admin.POST("/settings/users/:id/disable", a.disableUser)
-	admin.POST("/settings/users/:id/enable", a.enableUser)
+	chains := map[access][]echo.MiddlewareFunc{
+		public:    nil,
+		anyone:    {a.loadSession, a.loadUser, a.checkCSRF},
+		signedIn:  {a.loadSession, a.loadUser, a.checkCSRF, a.requireUser},
+		adminOnly: {a.loadSession, a.loadUser, a.checkCSRF, a.requireUser, a.requireAdmin},
+	}
+	for _, r := range routeTable {
+		e.Add(r.method, r.path, r.handler(a), chains[r.access]...)
+	}
+	// Unknown paths: sign-in first (a bookmark may predate the session), then the 404 page.
+	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound }, chains[signedIn]...)
 }

@@ -135,9 +135,9 @@ func guardLastAdmin(ctx context.Context, tx *sqlx.Tx, id int64) error {
 
 // LoginFailures counts recent failed sign-ins for an e-mail and an address.
 // Oldest* is the failure whose expiry lifts the block (the Max-th newest).
-func (s *Store) LoginFailures(ctx context.Context, email, ip string, t auth.Throttle) (auth.FailureCounts, error) {
+func (s *Store) LoginFailures(ctx context.Context, email, ip string, t auth.Throttle, now time.Time) (auth.FailureCounts, error) {
 	var f auth.FailureCounts
-	since := time.Now().Add(-t.Window)
+	since := now.Add(-t.Window)
 	row := s.DB.QueryRowxContext(ctx, `SELECT
 		(SELECT count(*) FROM login_failures WHERE lower(email) = lower($1) AND failed_at > $3),
 		COALESCE((SELECT failed_at FROM login_failures WHERE lower(email) = lower($1) AND failed_at > $3
@@ -152,8 +152,8 @@ func (s *Store) LoginFailures(ctx context.Context, email, ip string, t auth.Thro
 	return f, nil
 }
 
-func (s *Store) RecordLoginFailure(ctx context.Context, email, ip string) error {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO login_failures (email, client_ip) VALUES ($1, $2)`, email, ip)
+func (s *Store) RecordLoginFailure(ctx context.Context, email, ip string, at time.Time) error {
+	_, err := s.DB.ExecContext(ctx, `INSERT INTO login_failures (email, client_ip, failed_at) VALUES ($1, $2, $3)`, email, ip, at)
 	if err != nil {
 		return fmt.Errorf("store: record login failure: %w", err)
 	}
