@@ -51,20 +51,31 @@ func New(t testing.TB) *store.Store {
 	return st
 }
 
-// URL creates a fresh database for this test and returns its URL.
+// URL creates a fresh migrated database for this test and returns its URL.
 func URL(t testing.TB) string {
 	t.Helper()
 	templateOnce.Do(func() { templateName, templateErr = ensureTemplate() })
 	if templateErr != nil {
 		t.Fatalf("testdb: %v", templateErr)
 	}
+	return create(t, templateName)
+}
+
+// EmptyURL creates a fresh database with no migrations applied.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	return create(t, "template0")
+}
+
+func create(t testing.TB, template string) string {
+	t.Helper()
 	admin, err := openAdmin()
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
 	defer admin.Close()
 	name := "stocksync_t_" + randomSuffix()
-	if _, err := admin.Exec(`CREATE DATABASE ` + pq.QuoteIdentifier(name) + ` TEMPLATE ` + pq.QuoteIdentifier(templateName)); err != nil {
+	if _, err := admin.Exec(`CREATE DATABASE ` + pq.QuoteIdentifier(name) + ` TEMPLATE ` + pq.QuoteIdentifier(template)); err != nil {
 		t.Fatalf("testdb: create database: %v", err)
 	}
 	t.Cleanup(func() {

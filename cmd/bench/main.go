@@ -1,0 +1,61 @@
+// Command bench measures stocksync at scale and prints one line per figure:
+//
+//	BENCH <name> <value> <unit>
+//
+// `make bench ONLY=<prefix>` runs the scenarios whose name starts with the
+// prefix. Each scenario builds what it needs on a database of its own.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+)
+
+type scenario struct {
+	name string // prefix its figures share
+	run  func(ctx context.Context, env *benchEnv) error
+}
+
+var scenarios = []scenario{
+	{"login", benchLogin},
+}
+
+func main() {
+	only := flag.String("only", "", "run only the scenarios whose name or figures start with this prefix")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	log.SetFlags(0)
+	log.SetPrefix("bench: ")
+	env, err := newBenchEnv(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	ran := 0
+	for _, s := range scenarios {
+		if *only != "" && !strings.HasPrefix(s.name, *only) && !strings.HasPrefix(*only, s.name) {
+			continue
+		}
+		ran++
+		start := time.Now()
+		if err := s.run(ctx, env); err != nil {
+			log.Fatalf("%s: %v", s.name, err)
+		}
+		log.Printf("%s done in %s", s.name, time.Since(start).Round(time.Millisecond))
+	}
+	if ran == 0 {
+		log.Fatalf("no scenario matches %q", *only)
+	}
+}
+
+// report prints one figure in the agreed format.
+func report(name string, value float64, unit string) {
+	fmt.Printf("BENCH %s %.6g %s\n", name, value, unit)
+}
