@@ -15,6 +15,8 @@ import (
 
 type Store struct {
 	DB *sqlx.DB
+	// hook hears of every change to available stock (see stock.go).
+	hook AvailabilityHook
 }
 
 // Open connects and pings; the error says what to start when PostgreSQL does

@@ -1,0 +1,48 @@
+package channel
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// ParseBaseURL turns what a person typed as a shop or site address into a
+// base URL without a trailing slash. A missing scheme means https. Plain
+// http is accepted only for loopback hosts (the sandbox and tests), because
+// credentials travel in headers and must not cross a network in clear text.
+// Errors never echo the value: it might hold a password.
+func ParseBaseURL(prefix, label, raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("%s: %s is not a web address; enter it like https://shop.example.com", prefix, label)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("%s: %s must not contain a user name or password; enter those in their own fields", prefix, label)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%s: %s must not contain a query (?…) or fragment (#…)", prefix, label)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", fmt.Errorf("%s: %s must start with https:// so the credentials are not sent in clear text", prefix, label)
+		}
+	default:
+		return "", fmt.Errorf("%s: %s must start with https://", prefix, label)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

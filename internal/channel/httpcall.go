@@ -1,0 +1,144 @@
+package channel
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxResponseBytes caps what is read from a channel: everything it sends is
+// untrusted, and no legitimate page comes near this size.
+const maxResponseBytes = 32 << 20
+
+// Caller sends requests to a channel under the shared retry policy.
+type Caller struct {
+	client *http.Client
+	retry  retrier
+}
+
+// NewCaller builds a Caller from opts, filling in the defaults.
+func NewCaller(opts Options) *Caller {
+	opts = opts.withDefaults()
+	return &Caller{
+		client: opts.HTTPClient,
+		retry:  retrier{sleep: opts.Sleep, maxRetries: opts.MaxRetries, logger: opts.Logger},
+	}
+}
+
+// Request describes one logical call.
+type Request struct {
+	// What names the call, with the channel's prefix, at the start of every
+	// error: "shopify: productVariants page".
+	What string
+	// New builds the HTTP request; it is called once per attempt because a
+	// request body can only be sent once.
+	New func(ctx context.Context) (*http.Request, error)
+	// ErrorMessage extracts the channel's own explanation from an error
+	// body; "" when it has none.
+	ErrorMessage func(body []byte) string
+	// Accept inspects a 2xx response. It may return a *ThrottledError or a
+	// Retryable error to ask for another attempt (Shopify reports throttling
+	// inside a 200), or any other error to stop.
+	Accept func(*Response) error
+}
+
+// Response is a fully read response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Do performs req, retrying as the policy says, and returns the 2xx
+// response that was accepted.
+func (c *Caller) Do(ctx context.Context, req Request) (*Response, error) {
+	var accepted *Response
+	err := c.retry.do(ctx, req.What, func(ctx context.Context) error {
+		resp, err := c.attempt(ctx, req)
+		if err == nil {
+			accepted = resp
+		}
+		return err
+	})
+	return accepted, err
+}
+
+func (c *Caller) attempt(ctx context.Context, req Request) (*Response, error) {
+	httpReq, err := req.New(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: building the request: %w", req.What, err)
+	}
+	res, err := c.client.Do(httpReq)
+	if err != nil {
+		if ctx.Err() != nil {
+			// The caller gave up; retrying would only be ignored.
+			return nil, fmt.Errorf("%s: %w", req.What, ctx.Err())
+		}
+		return nil, Retryable(fmt.Errorf("%s: no answer from the channel: %w", req.What, err))
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", req.What, ctx.Err())
+		}
+		return nil, Retryable(fmt.Errorf("%s: the connection broke while reading the answer: %w", req.What, err))
+	}
+	if len(body) > maxResponseBytes {
+		return nil, fmt.Errorf("%s: the answer is larger than %d MiB; ask for smaller pages", req.What, maxResponseBytes>>20)
+	}
+	resp := &Response{Status: res.StatusCode, Header: res.Header, Body: body}
+	return resp, classify(req, resp)
+}
+
+// classify turns a response status into the retry policy's vocabulary.
+func classify(req Request, resp *Response) error {
+	status := resp.Status
+	if status >= 200 && status < 300 {
+		if req.Accept != nil {
+			return req.Accept(resp)
+		}
+		return nil
+	}
+	msg := errorMessage(req, resp.Body)
+	detail := ""
+	if msg != "" {
+		detail = " (" + msg + ")"
+	}
+	switch {
+	case status == http.StatusTooManyRequests:
+		return &ThrottledError{
+			Wait: RetryAfter(resp.Header, time.Now(), time.Second),
+			Err:  fmt.Errorf("%s: HTTP 429, the channel is limiting how fast we may call it%s", req.What, detail),
+		}
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Errorf("%s: HTTP %d%s: %w", req.What, status, detail, ErrUnauthorized)
+	case status == http.StatusRequestTimeout || status >= 500:
+		return Retryable(fmt.Errorf("%s: HTTP %d, the channel failed to answer%s", req.What, status, detail))
+	default:
+		return fmt.Errorf("%s: %w", req.What, &HTTPError{Status: status, Message: msg})
+	}
+}
+
+func errorMessage(req Request, body []byte) string {
+	if req.ErrorMessage != nil {
+		if m := req.ErrorMessage(body); m != "" {
+			return m
+		}
+	}
+	return shortText(body)
+}
+
+// shortText is a body worth quoting in an error: short, printable, not an
+// HTML page.
+func shortText(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	if s == "" || len(s) > 200 || !utf8.ValidString(s) || strings.HasPrefix(s, "<") {
+		return ""
+	}
+	return s
+}

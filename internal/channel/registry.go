@@ -1,0 +1,137 @@
+package channel
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Field is one credential a Kind asks for when a channel is connected.
+type Field struct {
+	Name        string // key in the credentials map
+	Label       string // what the connect form calls it
+	Secret      bool   // mask it in forms, never show it back
+	Placeholder string
+}
+
+// Options tune a Connector. The zero value is ready to use.
+type Options struct {
+	HTTPClient *http.Client // nil: a client with a 30 s per-request timeout
+	// Sleep waits between attempts; injectable so tests do not wait.
+	// nil: a timer that returns early with ctx.Err() when ctx is done.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// MaxRetries is how many times a failing call (5xx, timeout, dropped
+	// connection) is retried: 0 means the default of 4, negative means none.
+	MaxRetries int
+	Logger     *slog.Logger // nil: discard
+}
+
+const (
+	defaultTimeout    = 30 * time.Second
+	defaultMaxRetries = 4
+)
+
+func (o Options) withDefaults() Options {
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: defaultTimeout}
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleepCtx
+	}
+	switch {
+	case o.MaxRetries == 0:
+		o.MaxRetries = defaultMaxRetries
+	case o.MaxRetries < 0:
+		o.MaxRetries = 0
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Kind is one kind of channel (Shopify, WooCommerce ...).
+type Kind struct {
+	Name        string // stable key stored with each connected channel: "shopify"
+	DisplayName string
+	Fields      []Field
+	// New builds a Connector; it checks that every credential is present
+	// and well-formed but makes no call (Verify does).
+	New func(creds map[string]string, opts Options) (Connector, error)
+}
+
+var registry = struct {
+	sync.RWMutex
+	kinds map[string]Kind
+}{kinds: map[string]Kind{}}
+
+// Register makes a Kind available; channel packages call it from init.
+// It panics on a nameless, constructor-less or duplicate Kind, all of which
+// are programming mistakes that must not reach a running server.
+func Register(k Kind) {
+	if k.Name == "" || k.New == nil {
+		panic("channel: Register needs a Kind with a Name and a New function")
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	if _, dup := registry.kinds[k.Name]; dup {
+		panic("channel: kind " + k.Name + " registered twice")
+	}
+	registry.kinds[k.Name] = k
+}
+
+// Lookup returns the Kind registered under name.
+func Lookup(name string) (Kind, bool) {
+	registry.RLock()
+	defer registry.RUnlock()
+	k, ok := registry.kinds[name]
+	return k, ok
+}
+
+// Kinds returns every registered Kind, sorted by Name.
+func Kinds() []Kind {
+	registry.RLock()
+	defer registry.RUnlock()
+	out := make([]Kind, 0, len(registry.kinds))
+	for _, k := range registry.kinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// RequireFields checks that creds holds a non-blank value for every field,
+// and names the missing ones by their labels. prefix is the channel's error
+// prefix ("shopify").
+func RequireFields(prefix string, fields []Field, creds map[string]string) error {
+	var missing []string
+	for _, f := range fields {
+		if strings.TrimSpace(creds[f.Name]) == "" {
+			missing = append(missing, f.Label)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s: %s is required", prefix, missing[0])
+	default:
+		return fmt.Errorf("%s: %s and %s are required", prefix, strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])
+	}
+}

@@ -1,0 +1,192 @@
+package shopify
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"stocksync/internal/channel"
+	"stocksync/internal/channel/shopify/fake"
+)
+
+func fetchAll(t *testing.T, c *Client, since time.Time) ([]channel.Listing, int) {
+	t.Helper()
+	var all []channel.Listing
+	cursor, pages := "", 0
+	for {
+		page, err := c.FetchListings(context.Background(), since, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		all = append(all, page.Listings...)
+		if !page.HasMore {
+			return all, pages
+		}
+		cursor = page.NextCursor
+	}
+}
+
+func TestPagingThroughTheCatalogueWaitsOutTheBucket(t *testing.T) {
+	s := newTestShop(t)
+	s.fake.Generate(600, 7)
+	all, pages := fetchAll(t, s.client, time.Time{})
+	if len(all) != 600 || pages != 3 {
+		t.Fatalf("%d listings in %d pages, want 600 in 3", len(all), pages)
+	}
+	seen := map[string]bool{}
+	for _, l := range all {
+		if seen[l.ExternalID] || l.Quantity == nil || l.InventoryRef == "" || l.Price == "" {
+			t.Fatalf("bad or repeated listing %+v", l)
+		}
+		seen[l.ExternalID] = true
+	}
+	// Two full pages spend 2 × 752 of 2000 points; the third must wait for
+	// the 256 it lacks at 100 points a second.
+	if w := s.sleeps.Waits(); len(w) != 1 || w[0] != 2560*time.Millisecond {
+		t.Fatalf("waits %v, want [2.56s]", w)
+	}
+}
+
+func TestListingsSinceOnlyReturnsChanges(t *testing.T) {
+	s := newTestShop(t)
+	old := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.fake.AddListing(fake.Listing{ProductTitle: "Old", SKU: "OLD", Price: "1.00", UpdatedAt: old})
+	changed := s.fake.AddListing(fake.Listing{ProductTitle: "Shirt", Title: "Red / M", SKU: "NEW", Price: "2.00", UpdatedAt: old.Add(48 * time.Hour)})
+	s.fake.AddListing(fake.Listing{ProductTitle: "Tag", Price: "3.00", Untracked: true, UpdatedAt: old.Add(72 * time.Hour)})
+	all, _ := fetchAll(t, s.client, old.Add(time.Hour))
+	if len(all) != 2 || all[0].ExternalID != changed.ID {
+		t.Fatalf("got %+v", all)
+	}
+	if all[0].Name != "Shirt - Red / M" || all[1].Name != "Tag" || all[1].Quantity != nil {
+		t.Fatalf("names or quantities wrong: %+v", all)
+	}
+}
+
+func TestBrokenPriceArrivesAsSent(t *testing.T) {
+	s := newTestShop(t)
+	l := s.fake.AddListing(fake.Listing{ProductTitle: "Odd", Price: "9.99"})
+	s.fake.SetBrokenField(l.ID)
+	all, _ := fetchAll(t, s.client, time.Time{})
+	if all[0].Price != "abc" {
+		t.Fatalf("price %q, want abc for the importer to reject", all[0].Price)
+	}
+}
+
+func TestThrottledAnswersAreWaitedOut(t *testing.T) {
+	s := newTestShop(t)
+	s.fake.Generate(10, 1)
+	s.fake.ThrottleNext(2)
+	all, _ := fetchAll(t, s.client, time.Time{})
+	if len(all) != 10 {
+		t.Fatalf("%d listings", len(all))
+	}
+	// The fake reports an empty bucket: 752 points at 100 a second.
+	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 7520*time.Millisecond || w[1] != 7520*time.Millisecond {
+		t.Fatalf("waits %v, want two of 7.52s", w)
+	}
+}
+
+func TestServerErrorsThenSuccess(t *testing.T) {
+	s := newTestShop(t)
+	s.fake.Generate(5, 1)
+	s.fake.FailNext(2, 503)
+	all, _ := fetchAll(t, s.client, time.Time{})
+	if len(all) != 5 {
+		t.Fatalf("%d listings", len(all))
+	}
+	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 200*time.Millisecond || w[1] != 400*time.Millisecond {
+		t.Fatalf("waits %v", w)
+	}
+}
+
+func TestServerErrorsUntilTransient(t *testing.T) {
+	s := newTestShop(t)
+	s.fake.FailNext(100, 502)
+	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
+	var transient *channel.TransientError
+	if !errors.As(err, &transient) || transient.Attempts != 5 || !strings.Contains(err.Error(), "shopify: productVariants page: HTTP 502") {
+		t.Fatalf("got %v", err)
+	}
+	if n := s.fake.CallCount("productVariants"); n != 5 {
+		t.Fatalf("%d calls, want 5", n)
+	}
+}
+
+func TestTimeoutsBecomeTransient(t *testing.T) {
+	s := newTestShop(t, withClientTimeout(30*time.Millisecond), func(_ *fake.Options, o *channel.Options) { o.MaxRetries = 1 })
+	s.fake.TimeoutNext(2)
+	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
+	var transient *channel.TransientError
+	if !errors.As(err, &transient) || transient.Attempts != 2 {
+		t.Fatalf("got %v", err)
+	}
+	// The hang is over: the next call goes through.
+	if _, err := s.client.FetchListings(context.Background(), time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSlowAnswersStillArrive(t *testing.T) {
+	s := newTestShop(t)
+	s.fake.Generate(3, 1)
+	s.fake.Slow(20 * time.Millisecond)
+	if all, _ := fetchAll(t, s.client, time.Time{}); len(all) != 3 {
+		t.Fatalf("%d listings", len(all))
+	}
+}
+
+func TestMalformedAnswer(t *testing.T) {
+	s := newTestShop(t)
+	s.fake.Generate(3, 1)
+	s.fake.MalformedNext(1)
+	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
+	var malformed *channel.MalformedError
+	if !errors.As(err, &malformed) || !strings.HasPrefix(err.Error(), "shopify: productVariants page: unexpected end of JSON input") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRejectedTokenAndMissingScope(t *testing.T) {
+	s := newTestShop(t)
+	c, err := New(map[string]string{"shop_url": s.fake.URL(), "access_token": "shpat_wrong"}, channel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Verify(context.Background())
+	if !errors.Is(err, channel.ErrUnauthorized) || strings.Contains(err.Error(), "shpat_wrong") {
+		t.Fatalf("wrong token gave %v", err)
+	}
+	if err := s.client.Verify(context.Background()); err != nil {
+		t.Fatalf("right token: %v", err)
+	}
+	s.fake.DenyAccess("orders")
+	if _, err := s.client.FetchOrders(context.Background(), time.Time{}, ""); !errors.Is(err, channel.ErrUnauthorized) {
+		t.Fatalf("denied orders gave %v", err)
+	}
+}
+
+func TestNewChecksCredentials(t *testing.T) {
+	kind, ok := channel.Lookup("shopify")
+	if !ok {
+		t.Fatal("shopify is not registered")
+	}
+	_, err := kind.New(map[string]string{"shop_url": "https://acme.myshopify.com"}, channel.Options{})
+	if err == nil || err.Error() != "shopify: Admin API access token is required" {
+		t.Fatalf("got %v", err)
+	}
+	_, err = kind.New(map[string]string{"shop_url": "http://acme.myshopify.com", "access_token": "shpat_x"}, channel.Options{})
+	if err == nil || !strings.Contains(err.Error(), "https://") {
+		t.Fatalf("plain http accepted: %v", err)
+	}
+	_, err = kind.New(map[string]string{"shop_url": "acme.myshopify.com", "access_token": "shpat x"}, channel.Options{})
+	if err == nil || strings.Contains(err.Error(), "shpat") {
+		t.Fatalf("token with a space: %v", err)
+	}
+	c, err := kind.New(map[string]string{"shop_url": "acme.myshopify.com", "access_token": "shpat_x"}, channel.Options{})
+	if err != nil || c.Limits() != (channel.Limits{PageSize: 250, QuantityBatchSize: 250}) {
+		t.Fatalf("got %v, %v", c, err)
+	}
+}

@@ -1,0 +1,299 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"stocksync/internal/channel/internal/fakekit"
+)
+
+const (
+	// APIVersion is the only Admin API version the fake serves.
+	APIVersion = "2026-04"
+	// GraphQLPath is where the fake answers.
+	GraphQLPath = "/admin/api/" + APIVersion + "/graphql.json"
+	// DefaultAccessToken is the token a fake accepts unless Options says otherwise.
+	DefaultAccessToken = "shpat_sandbox0000000000000000000000"
+	// maxQueryCost is the most a single query may cost, as on Shopify.
+	maxQueryCost = 1000
+)
+
+// Options configure a fake shop. The zero value is a Standard-plan shop.
+type Options struct {
+	AccessToken      string  // DefaultAccessToken when empty
+	ShopName         string  // "Sandbox Shop" when empty
+	RestoreRate      float64 // cost points restored per second; 100 when zero
+	MaximumAvailable float64 // bucket size; 2000 when zero
+	// Now is the fake's clock; tests pass one they advance from the
+	// client's injected Sleep so that throttling resolves without waiting.
+	Now func() time.Time
+}
+
+// Location is one of the shop's stock locations.
+type Location struct {
+	ID     string // Location GID
+	Name   string
+	Active bool
+}
+
+// Call is one request the fake received.
+type Call = fakekit.Call
+
+// Server is a fake shop. Its methods are safe for concurrent use.
+type Server struct {
+	*fakekit.Faults
+	*fakekit.Recorder
+
+	opts Options
+	http *httptest.Server
+
+	mu             sync.Mutex
+	variants       []*variant // sorted by id
+	orders         []*storedOrder
+	locations      []Location
+	bucket         bucket
+	idempotent     map[string]idempotentResult
+	denied         map[string]bool
+	nextVariant    int64
+	nextProduct    int64
+	nextOrder      int64
+	nextLineItem   int64
+	nextAdjustment int64
+}
+
+// New starts a fake shop on a loopback port; Close stops it.
+func New(opts Options) *Server {
+	if opts.AccessToken == "" {
+		opts.AccessToken = DefaultAccessToken
+	}
+	if opts.ShopName == "" {
+		opts.ShopName = "Sandbox Shop"
+	}
+	if opts.RestoreRate == 0 {
+		opts.RestoreRate = 100
+	}
+	if opts.MaximumAvailable == 0 {
+		opts.MaximumAvailable = 2000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{
+		Faults:       fakekit.NewFaults(),
+		Recorder:     &fakekit.Recorder{},
+		opts:         opts,
+		locations:    []Location{{ID: gid("Location", locationIDBase+1), Name: "Shop location", Active: true}},
+		bucket:       bucket{maximum: opts.MaximumAvailable, restoreRate: opts.RestoreRate, available: opts.MaximumAvailable},
+		idempotent:   map[string]idempotentResult{},
+		denied:       map[string]bool{},
+		nextVariant:  variantIDBase + 1,
+		nextProduct:  productIDBase + 1,
+		nextOrder:    orderIDBase + 1,
+		nextLineItem: lineItemIDBase + 1,
+	}
+	s.http = httptest.NewServer(s.Handler())
+	return s
+}
+
+// URL is the shop's base URL, to use as the client's shop_url.
+func (s *Server) URL() string { return s.http.URL }
+
+// Handler serves the fake's API, for mounting on another listener.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// Close stops the server, first releasing requests that hang on purpose.
+func (s *Server) Close() {
+	fakekit.Release(s.Faults)
+	s.http.Close()
+}
+
+// SetLocations replaces the shop's locations (one active location by default).
+func (s *Server) SetLocations(locs ...Location) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.locations = append([]Location(nil), locs...)
+}
+
+// DenyAccess makes the named root fields ("orders", "inventorySetQuantities"
+// …) answer ACCESS_DENIED, as when the app lacks a scope; no names clears it.
+func (s *Server) DenyAccess(rootFields ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.denied = map[string]bool{}
+	for _, f := range rootFields {
+		s.denied[f] = true
+	}
+}
+
+func (s *Server) now() time.Time { return s.opts.Now() }
+
+func (s *Server) activeLocation(id string) bool {
+	for _, l := range s.locations {
+		if l.ID == id && l.Active {
+			return true
+		}
+	}
+	return false
+}
+
+type graphqlRequest struct {
+	Query     string         `json:"query"`
+	Variables map[string]any `json:"variables"`
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != GraphQLPath {
+		writeJSON(w, http.StatusNotFound, map[string]any{"errors": "Not Found"})
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var req graphqlRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	decodeErr := dec.Decode(&req)
+	var op *operation
+	parseErr := decodeErr
+	if decodeErr == nil {
+		op, parseErr = parseOperation(req.Query, req.Variables)
+	}
+	call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now()}
+	if op != nil {
+		call.Operation = rootFields(op)
+		call.IdempotencyKey = idempotencyKey(op)
+	}
+	fakekit.Record(s.Recorder, call)
+
+	fault := fakekit.Next(s.Faults)
+	if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
+		return
+	}
+	switch fault.Kind {
+	case fakekit.Hang:
+		fakekit.Block(r.Context(), s.Faults)
+		return
+	case fakekit.Fail:
+		writeJSON(w, fault.Status, map[string]any{"errors": http.StatusText(fault.Status)})
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"errors": "Method Not Allowed"})
+		return
+	}
+	if r.Header.Get("X-Shopify-Access-Token") != s.opts.AccessToken {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"})
+		return
+	}
+	if fault.Kind == fakekit.Malformed {
+		tw := fakekit.NewTruncatingWriter(w)
+		defer tw.Finish()
+		w = tw
+	}
+	switch {
+	case decodeErr != nil || req.Query == "":
+		writeJSON(w, http.StatusBadRequest, map[string]any{"errors": map[string]any{"query": "Required parameter missing or invalid"}})
+	case parseErr != nil:
+		writeJSON(w, http.StatusOK, map[string]any{"errors": []*gqlError{{Message: parseErr.Error()}}})
+	default:
+		writeJSON(w, http.StatusOK, s.execute(op, fault.Kind == fakekit.Throttle))
+	}
+}
+
+func idempotencyKey(op *operation) string {
+	for _, f := range op.fields {
+		if k, ok := f.directives["idempotent"]["key"].(string); ok {
+			return k
+		}
+	}
+	return ""
+}
+
+// execute charges the query to the bucket and runs it.
+func (s *Server) execute(op *operation, forceThrottle bool) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	requested := requestedCost(op)
+	s.bucket.refill(now)
+	costOf := func(actual any) map[string]any {
+		return map[string]any{"cost": map[string]any{
+			"requestedQueryCost": requested, "actualQueryCost": actual,
+			"throttleStatus": s.bucket.status(s.bucket.available),
+		}}
+	}
+	fail := func(err error, actual any) map[string]any {
+		var ge *gqlError
+		if !errors.As(err, &ge) {
+			ge = newError("INTERNAL_SERVER_ERROR", "%s", err.Error())
+		}
+		return map[string]any{"errors": []*gqlError{ge}, "extensions": costOf(actual)}
+	}
+	for _, f := range op.fields {
+		if s.denied[f.name] {
+			return fail(newError("ACCESS_DENIED", "Access denied for %s field.", f.name), nil)
+		}
+	}
+	if requested > maxQueryCost {
+		return map[string]any{"errors": []*gqlError{{
+			Message:    fmt.Sprintf("Query cost is %d, which exceeds the single query max cost limit (%d).", requested, maxQueryCost),
+			Extensions: map[string]any{"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": maxQueryCost},
+		}}}
+	}
+	if forceThrottle {
+		throttled := fail(newError("THROTTLED", "Throttled"), nil)
+		throttled["extensions"].(map[string]any)["cost"].(map[string]any)["throttleStatus"] = s.bucket.status(0)
+		return throttled
+	}
+	if !s.bucket.take(requested, now) {
+		return fail(newError("THROTTLED", "Throttled"), nil)
+	}
+	roots, rootType := queryRoot, "QueryRoot"
+	if op.kind == "mutation" {
+		roots, rootType = mutationRoot, "Mutation"
+	}
+	data := map[string]any{}
+	actual := 0
+	for _, f := range op.fields {
+		resolve, ok := roots[f.name]
+		if !ok {
+			s.bucket.refund(requested)
+			return fail(&gqlError{
+				Message:    "Field '" + f.name + "' doesn't exist on type '" + rootType + "'",
+				Extensions: map[string]any{"code": "undefinedField", "typeName": rootType, "fieldName": f.name},
+			}, nil)
+		}
+		v, err := resolve(s, f)
+		var pv any
+		if err == nil {
+			cost := 0
+			pv, err = project(v, f, &cost)
+			if op.kind == "mutation" {
+				cost = mutationCost
+			}
+			actual += cost
+		}
+		if err != nil {
+			s.bucket.refund(requested)
+			return fail(err, nil)
+		}
+		data[f.key()] = pv
+	}
+	s.bucket.refund(requested - actual)
+	return map[string]any{"data": data, "extensions": costOf(actual)}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"errors":"fake could not encode its answer"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,43 @@
+package woocommerce
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"stocksync/internal/channel"
+	"stocksync/internal/channel/internal/testkit"
+	"stocksync/internal/channel/woocommerce/fake"
+)
+
+type testStore struct {
+	fake   *fake.Server
+	client *Client
+	sleeps *testkit.Sleeps
+}
+
+func newTestStore(t *testing.T, mutate ...func(*fake.Options, *channel.Options)) *testStore {
+	t.Helper()
+	clock := testkit.NewClock()
+	sleeps := &testkit.Sleeps{Clock: clock}
+	fopts := fake.Options{Now: clock.Now}
+	copts := channel.Options{Sleep: sleeps.Sleep}
+	for _, m := range mutate {
+		m(&fopts, &copts)
+	}
+	srv := fake.New(fopts)
+	t.Cleanup(srv.Close)
+	client, err := New(credsFor(srv.URL()), copts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testStore{fake: srv, client: client, sleeps: sleeps}
+}
+
+func credsFor(url string) map[string]string {
+	return map[string]string{"site_url": url, "consumer_key": fake.DefaultConsumerKey, "consumer_secret": fake.DefaultConsumerSecret}
+}
+
+func withClientTimeout(d time.Duration) func(*fake.Options, *channel.Options) {
+	return func(_ *fake.Options, o *channel.Options) { o.HTTPClient = &http.Client{Timeout: d} }
+}

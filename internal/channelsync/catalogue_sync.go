@@ -1,0 +1,131 @@
+package channelsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"stocksync/internal/catalogue"
+	"stocksync/internal/channel"
+	"stocksync/internal/store"
+)
+
+// cursorOverlap re-reads listings changed shortly before the last good run
+// started, so a listing saved while that run paged is never missed; the
+// import is idempotent, so reading it twice costs nothing.
+const cursorOverlap = 2 * time.Minute
+
+// SyncCatalogue runs one catalogue sync of a channel as a recorded run. A
+// failure of the channel (rejected credentials, a page that does not parse,
+// a channel that keeps failing) ends the run as failed with its cause and
+// returns nil; an error is returned only when the run could not be carried
+// out here (database, shutdown), so that the job is retried.
+func (s *Service) SyncCatalogue(ctx context.Context, channelID int64, full bool, trigger string, jobID int64) (int64, error) {
+	ch, err := s.store.Channel(ctx, channelID)
+	if errors.Is(err, store.ErrChannelNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if ch.DisconnectedAt != nil {
+		return 0, nil
+	}
+	kind := "catalogue"
+	if full || ch.ListingsSince == nil {
+		kind = "full_catalogue"
+	}
+	runID, err := s.store.StartRun(ctx, channelID, kind, trigger, jobID)
+	if err != nil {
+		return 0, err
+	}
+	started := s.now()
+	conn, err := s.connector(ch)
+	if err != nil {
+		return runID, s.store.FinishRun(ctx, runID, "The channel's stored credentials could not be used ("+err.Error()+"): reconnect the channel.", nil)
+	}
+	var since time.Time
+	if kind == "catalogue" {
+		since = ch.ListingsSince.Add(-cursorOverlap)
+	}
+	cause, err := s.importAll(ctx, conn, channelID, runID, since)
+	if err != nil {
+		return runID, err
+	}
+	if cause != "" {
+		return runID, s.store.FinishRun(ctx, runID, cause, nil)
+	}
+	if ch.NeedsAttention != nil {
+		if err := s.store.SetNeedsAttention(ctx, channelID, ""); err != nil {
+			return runID, err
+		}
+	}
+	return runID, s.store.FinishRun(ctx, runID, "", &started)
+}
+
+// importAll pages through the catalogue, importing a batch at a time. It
+// returns the cause when the channel made the run fail.
+func (s *Service) importAll(ctx context.Context, conn channel.Connector, channelID, runID int64, since time.Time) (string, error) {
+	batch := store.ImportBatch{ChannelID: channelID, RunID: runID}
+	flush := func() error {
+		if batch.Pages == 0 {
+			return nil
+		}
+		_, err := s.store.ImportListings(ctx, batch)
+		batch = store.ImportBatch{ChannelID: channelID, RunID: runID, RecordsTotal: batch.RecordsTotal}
+		return err
+	}
+	cursor := ""
+	for page := 1; ; page++ {
+		res, err := conn.FetchListings(ctx, since, cursor)
+		if err != nil {
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			if ferr := flush(); ferr != nil {
+				return "", ferr
+			}
+			return s.channelFailure(ctx, channelID, runID, page, err)
+		}
+		rows, failures := catalogue.Prepare(res.Listings)
+		batch.Pages++
+		batch.Rows = append(batch.Rows, rows...)
+		batch.Failures = append(batch.Failures, failures...)
+		if res.Total >= 0 {
+			total := res.Total
+			batch.RecordsTotal = &total
+		}
+		if len(batch.Rows)+len(batch.Failures) >= s.BatchSize || !res.HasMore {
+			if err := flush(); err != nil {
+				return "", err
+			}
+		}
+		if !res.HasMore {
+			return "", nil
+		}
+		if res.NextCursor == cursor {
+			return "The channel sent the same page twice; the run stopped to avoid looping.", nil
+		}
+		cursor = res.NextCursor
+	}
+}
+
+// channelFailure records why the channel stopped the run, and marks the
+// channel for attention when only a person can fix it.
+func (s *Service) channelFailure(ctx context.Context, channelID, runID int64, page int, err error) (string, error) {
+	cause := DescribeError(err)
+	if errors.Is(err, channel.ErrUnauthorized) {
+		if err := s.store.SetNeedsAttention(ctx, channelID, "The channel rejected its credentials during a sync: reconnect it."); err != nil {
+			return "", err
+		}
+	}
+	var malformed *channel.MalformedError
+	if errors.As(err, &malformed) {
+		if err := s.store.RecordRunFailure(ctx, runID, fmt.Sprintf("page %d", page), cause); err != nil {
+			return "", err
+		}
+	}
+	s.log.Warn("catalogue sync failed", "channel_id", channelID, "run_id", runID, "page", page, "err", err)
+	return fmt.Sprintf("Stopped at page %d: %s", page, cause), nil
+}

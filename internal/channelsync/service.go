@@ -1,0 +1,180 @@
+// Package channelsync connects sales channels and runs their syncs as River
+// jobs: catalogue import now; order import and stock push build on it.
+package channelsync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"stocksync/internal/channel"
+	"stocksync/internal/secretbox"
+	"stocksync/internal/store"
+)
+
+// Service is what handlers and workers call; it owns the sealing of
+// credentials so that nothing else ever sees them in the clear.
+type Service struct {
+	store *store.Store
+	box   *secretbox.Box
+	opts  channel.Options
+	log   *slog.Logger
+	now   func() time.Time
+	// BatchSize is how many listings are gathered before one import
+	// transaction; bigger batches are faster, smaller ones show progress sooner.
+	BatchSize int
+}
+
+func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *slog.Logger) (*Service, error) {
+	box, err := secretbox.New(secretKey)
+	if err != nil {
+		return nil, fmt.Errorf("channelsync: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 5000}, nil
+}
+
+func sealContext(kind string) string { return "channel-credentials:" + kind }
+
+// ConnectRequest is what the Connect form sends.
+type ConnectRequest struct {
+	Kind           string
+	Name           string
+	Credentials    map[string]string
+	SyncInterval   time.Duration
+	FirstSyncDelay time.Duration
+	UserID         int64
+}
+
+// FieldError is bad input for one form field; Field "" is about the form.
+type FieldError struct{ Field, Message string }
+
+func (e *FieldError) Error() string { return e.Message }
+
+// Validate checks a connect request's own fields, not the credentials'
+// truth (TestConnection does that).
+func (r *ConnectRequest) Validate() (channel.Kind, error) {
+	kind, ok := channel.Lookup(r.Kind)
+	if !ok {
+		return kind, &FieldError{"kind", "Choose a kind of channel."}
+	}
+	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" {
+		return kind, &FieldError{"name", "Give the channel a name staff will recognise, such as “Main Shopify store”."}
+	}
+	if len(r.Name) > 100 {
+		return kind, &FieldError{"name", "Use at most 100 characters."}
+	}
+	for _, f := range kind.Fields {
+		r.Credentials[f.Name] = strings.TrimSpace(r.Credentials[f.Name])
+		if r.Credentials[f.Name] == "" {
+			return kind, &FieldError{"cred_" + f.Name, f.Label + " is required."}
+		}
+	}
+	if err := CheckSchedule(r.SyncInterval, r.FirstSyncDelay); err != nil {
+		return kind, err
+	}
+	return kind, nil
+}
+
+// CheckSchedule keeps intervals within what the channels' rate limits and
+// staff expectations allow.
+func CheckSchedule(interval, delay time.Duration) error {
+	if interval < 5*time.Minute || interval > 24*time.Hour {
+		return &FieldError{"sync_interval", "Sync every 5 minutes at the most often, and at least once a day."}
+	}
+	if delay < 0 || delay > 24*time.Hour {
+		return &FieldError{"first_sync_delay", "The first sync can wait between 0 minutes and 24 hours."}
+	}
+	return nil
+}
+
+// TestConnection builds the connector and makes one cheap call.
+func (s *Service) TestConnection(ctx context.Context, kind channel.Kind, creds map[string]string) error {
+	conn, err := kind.New(creds, s.opts)
+	if err != nil {
+		return &FieldError{"", fmt.Sprintf("The details are incomplete: %v.", err)}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := conn.Verify(ctx); err != nil {
+		return &FieldError{"", DescribeError(err)}
+	}
+	return nil
+}
+
+// Connect verifies the credentials and stores the channel, sealed.
+func (s *Service) Connect(ctx context.Context, r ConnectRequest) (int64, error) {
+	kind, err := r.Validate()
+	if err != nil {
+		return 0, err
+	}
+	if err := s.TestConnection(ctx, kind, r.Credentials); err != nil {
+		return 0, err
+	}
+	plain, err := json.Marshal(r.Credentials)
+	if err != nil {
+		return 0, err
+	}
+	return s.store.CreateChannel(ctx, store.NewChannel{
+		Kind: kind.Name, Name: r.Name,
+		Credentials:     s.box.Seal(plain, sealContext(kind.Name)),
+		CredentialsHint: hint(kind, r.Credentials),
+		SyncInterval:    r.SyncInterval, FirstSyncDelay: r.FirstSyncDelay, CreatedBy: r.UserID,
+	})
+}
+
+// hint shows the last four characters of the first secret field, enough to
+// tell two stores apart and too little to use.
+func hint(kind channel.Kind, creds map[string]string) string {
+	for _, f := range kind.Fields {
+		if f.Secret {
+			v := creds[f.Name]
+			if len(v) > 8 {
+				return "…" + v[len(v)-4:]
+			}
+			return "…"
+		}
+	}
+	return ""
+}
+
+// connector opens a stored channel's credentials and builds its client.
+func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
+	kind, ok := channel.Lookup(ch.Kind)
+	if !ok {
+		return nil, fmt.Errorf("channelsync: this server does not know channels of kind %q", ch.Kind)
+	}
+	plain, err := s.box.Open(ch.Credentials, sealContext(ch.Kind))
+	if err != nil {
+		return nil, err
+	}
+	var creds map[string]string
+	if err := json.Unmarshal(plain, &creds); err != nil {
+		return nil, fmt.Errorf("channelsync: stored credentials: %w", err)
+	}
+	return kind.New(creds, s.opts)
+}
+
+// DescribeError turns a connector error into a sentence for staff.
+func DescribeError(err error) string {
+	var malformed *channel.MalformedError
+	var transient *channel.TransientError
+	switch {
+	case errors.Is(err, channel.ErrUnauthorized):
+		return "The channel rejected the credentials: reconnect it with a valid key or token."
+	case errors.As(err, &malformed):
+		return "The channel sent a response that could not be read (" + err.Error() + "). It is usually temporary; if it persists, contact the channel's support."
+	case errors.As(err, &transient):
+		return "The channel did not answer properly after several tries (" + err.Error() + "). The next sync tries again."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The channel took too long to answer. Check the address, then try again."
+	}
+	return "The channel could not be reached: " + err.Error() + "."
+}

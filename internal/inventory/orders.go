@@ -1,0 +1,127 @@
+package inventory
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	OrderOpen      = "open"
+	OrderFulfilled = "fulfilled"
+	OrderCancelled = "cancelled"
+)
+
+type SalesOrder struct {
+	ID             int64     `db:"id"`
+	Customer       string    `db:"customer"`
+	OrderedOn      time.Time `db:"ordered_on"`
+	Reference      string    `db:"reference"`
+	Status         string    `db:"status"`
+	Source         string    `db:"source"`
+	ChannelID      *int64    `db:"channel_id"`
+	Frozen         bool      `db:"frozen"`
+	CreatedByEmail *string   `db:"created_by_email"`
+	CreatedAt      time.Time `db:"created_at"`
+	Lines          []OrderLine
+	Packages       []Package
+	Invoices       []Invoice
+}
+
+type OrderLine struct {
+	ID            int64  `db:"id"`
+	LineNo        int    `db:"line_no"`
+	ItemID        int64  `db:"item_id"`
+	ItemName      string `db:"item_name"`
+	ItemSKU       string `db:"item_sku"`
+	WarehouseID   int64  `db:"warehouse_id"`
+	WarehouseName string `db:"warehouse_name"`
+	Quantity      int64  `db:"quantity"`
+	Rate          Money  `db:"rate"`
+	Packed        int64  `db:"packed"`
+	Shipped       int64  `db:"shipped"`
+	Invoiced      int64  `db:"invoiced"`
+}
+
+func (l OrderLine) ToPack() int64    { return l.Quantity - l.Packed }
+func (l OrderLine) ToInvoice() int64 { return l.Quantity - l.Invoiced }
+
+// CommittedIn is what the line holds back while its order has status.
+func (l OrderLine) CommittedIn(status string) int64 {
+	if status != OrderOpen {
+		return 0
+	}
+	return Committed(l.Quantity, l.Shipped, l.Invoiced)
+}
+
+type Package struct {
+	ID             int64      `db:"id"`
+	Status         string     `db:"status"`
+	CreatedByEmail *string    `db:"created_by_email"`
+	CreatedAt      time.Time  `db:"created_at"`
+	ShippedAt      *time.Time `db:"shipped_at"`
+	Units          int64      `db:"units"`
+}
+
+type Invoice struct {
+	ID             int64     `db:"id"`
+	CreatedByEmail *string   `db:"created_by_email"`
+	CreatedAt      time.Time `db:"created_at"`
+	Units          int64     `db:"units"`
+	Amount         Money     `db:"amount"`
+}
+
+// Fulfilled: every unit shipped and invoiced.
+func Fulfilled(lines []OrderLine) bool {
+	for _, l := range lines {
+		if l.Shipped < l.Quantity || l.Invoiced < l.Quantity {
+			return false
+		}
+	}
+	return len(lines) > 0
+}
+
+// CanFulfil says why an order cannot be packed, shipped or invoiced, or nil.
+func CanFulfil(o SalesOrder) error {
+	switch {
+	case o.Status != OrderOpen:
+		return ErrNotOpen
+	case o.Frozen:
+		return ErrFrozen
+	}
+	return nil
+}
+
+// QtyField names the per-line quantity field of the pack and invoice forms.
+func QtyField(lineID int64) string { return "qty." + strconv.FormatInt(lineID, 10) }
+
+// ValidateFulfilment checks per-line quantities typed for a package
+// (remaining = not yet packed) or an invoice (remaining = not yet invoiced).
+func ValidateFulfilment(lines []OrderLine, typed map[int64]string, invoice bool) (map[int64]int64, FieldErrors) {
+	errs := FieldErrors{}
+	out := map[int64]int64{}
+	for _, l := range lines {
+		s := strings.TrimSpace(typed[l.ID])
+		if s == "" {
+			continue
+		}
+		remaining := l.ToPack()
+		if invoice {
+			remaining = l.ToInvoice()
+		}
+		q, err := strconv.ParseInt(s, 10, 64)
+		switch {
+		case err != nil || q < 0:
+			errs[QtyField(l.ID)] = "Enter a whole number of units, 0 or more."
+		case q > remaining:
+			errs[QtyField(l.ID)] = fmt.Sprintf("Only %d left to %s on this line.", remaining, map[bool]string{true: "invoice", false: "pack"}[invoice])
+		case q > 0:
+			out[l.ID] = q
+		}
+	}
+	if len(errs) == 0 && len(out) == 0 {
+		errs[""] = "Enter a quantity for at least one line."
+	}
+	return out, errs
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stocksync/internal/catalogue"
+)
+
+// ImportBatch is one or more pages of a channel's listings, already split by
+// catalogue.Prepare into rows to import and failures.
+type ImportBatch struct {
+	ChannelID int64
+	RunID     int64
+	Pages     int
+	Rows      []catalogue.Row
+	Failures  []catalogue.Failure
+	// RecordsTotal is the channel's own count of the whole fetch, when known.
+	RecordsTotal *int
+}
+
+// ImportListings applies one batch in one transaction, set-based: the rows
+// are copied into a staging table, listings whose SKU clashes within the
+// channel become failures, the rest are upserted and auto-linked by one
+// statement, and the run's progress moves on in the same transaction. A
+// crash leaves either the whole batch or none of it.
+func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Counts, error) {
+	var counts catalogue.Counts
+	rows := lastPerExternalID(b.Rows)
+	err := s.withDeadlockRetry(ctx, func(tx *sqlx.Tx) error {
+		// An import can be re-run from the channel, so a crash that loses the
+		// last few milliseconds of commits loses nothing that matters.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
+		if err := stageListings(ctx, tx, rows); err != nil {
+			return err
+		}
+		dups, err := duplicateSKUFailures(ctx, tx, b.ChannelID, rows)
+		if err != nil {
+			return err
+		}
+		c, err := upsertAndLink(ctx, tx, b.ChannelID)
+		if err != nil {
+			return err
+		}
+		failures := append(append([]catalogue.Failure(nil), b.Failures...), dups...)
+		if err := insertFailures(ctx, tx, b.RunID, failures); err != nil {
+			return err
+		}
+		c.Failed = len(failures)
+		c.Records = c.New + c.Updated + c.Unchanged + c.Failed + (len(b.Rows) - len(rows))
+		c.Unchanged += len(b.Rows) - len(rows) // repeats of a listing within the batch
+		if err := addRunProgress(ctx, tx, b.RunID, b.Pages, b.RecordsTotal, c); err != nil {
+			return err
+		}
+		counts = c
+		return nil
+	})
+	if err != nil {
+		return counts, fmt.Errorf("store: import listings: %w", err)
+	}
+	return counts, nil
+}
+
+// withDeadlockRetry runs fn in a transaction, again when PostgreSQL chose it
+// as a deadlock victim (two channels linking the same items at once).
+func (s *Store) withDeadlockRetry(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.InTx(ctx, fn)
+		var pqErr *pq.Error
+		if attempt < 5 && errors.As(err, &pqErr) && (pqErr.Code == "40P01" || pqErr.Code == "40001") {
+			time.Sleep(time.Duration(attempt*attempt) * 10 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+// lastPerExternalID keeps the last copy of a listing a batch holds twice
+// (a channel may page over a listing that changed meanwhile).
+func lastPerExternalID(rows []catalogue.Row) []catalogue.Row {
+	seen := make(map[string]int, len(rows))
+	out := make([]catalogue.Row, 0, len(rows))
+	for _, r := range rows {
+		if i, ok := seen[r.ExternalID]; ok {
+			out[i] = r
+			continue
+		}
+		seen[r.ExternalID] = len(out)
+		out = append(out, r)
+	}
+	return out
+}
+
+func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error {
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staging_listings (
+		external_id text NOT NULL, product_id text NOT NULL, sku text NOT NULL, name text NOT NULL,
+		price numeric(14,4), quantity integer, inventory_ref text NOT NULL, updated_at timestamptz,
+		dup boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("create staging: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("staging_listings",
+		"external_id", "product_id", "sku", "name", "price", "quantity", "inventory_ref", "updated_at"))
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	for _, r := range rows {
+		var price, updated any
+		if r.Price != "" {
+			price = r.Price
+		}
+		if !r.UpdatedAt.IsZero() {
+			updated = r.UpdatedAt
+		}
+		var qty any
+		if r.Quantity != nil {
+			qty = *r.Quantity
+		}
+		if _, err := stmt.ExecContext(ctx, r.ExternalID, r.ProductID, r.SKU, r.Name, price, qty, r.InventoryRef, updated); err != nil {
+			stmt.Close()
+			return fmt.Errorf("copy: %w", err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		stmt.Close()
+		return fmt.Errorf("copy: %w", err)
+	}
+	return stmt.Close()
+}
+
+// duplicateSKUFailures marks and removes staged listings whose SKU another
+// listing of the channel also has (in this batch, or stored and not being
+// replaced by this batch), and returns them as failures naming both.
+func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, rows []catalogue.Row) ([]catalogue.Failure, error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE staging_listings s SET dup = true
+		FROM (SELECT sku FROM staging_listings WHERE sku <> '' GROUP BY sku HAVING count(*) > 1) d
+		WHERE s.sku = d.sku`); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE staging_listings s SET dup = true
+		WHERE s.sku <> '' AND NOT s.dup AND EXISTS (
+			SELECT 1 FROM channel_items c
+			WHERE c.channel_id = $1 AND c.sku = s.sku AND c.external_id <> s.external_id
+			  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id))`, channelID); err != nil {
+		return nil, err
+	}
+	var groups []struct {
+		SKU string         `db:"sku"`
+		IDs pq.StringArray `db:"ids"`
+	}
+	if err := tx.SelectContext(ctx, &groups, `SELECT sku, array_agg(DISTINCT external_id ORDER BY external_id) AS ids FROM (
+			SELECT sku, external_id FROM staging_listings WHERE dup
+			UNION ALL
+			SELECT c.sku, c.external_id FROM channel_items c
+			WHERE c.channel_id = $1 AND c.sku IN (SELECT sku FROM staging_listings WHERE dup)
+			  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id)
+		) x GROUP BY sku`, channelID); err != nil {
+		return nil, err
+	}
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	var dupIDs []string
+	if err := tx.SelectContext(ctx, &dupIDs, `DELETE FROM staging_listings WHERE dup RETURNING external_id`); err != nil {
+		return nil, err
+	}
+	idsBySKU := make(map[string][]string, len(groups))
+	for _, g := range groups {
+		idsBySKU[g.SKU] = g.IDs
+	}
+	byID := make(map[string]catalogue.Row, len(dupIDs))
+	for _, r := range rows {
+		byID[r.ExternalID] = r
+	}
+	sort.Strings(dupIDs)
+	failures := make([]catalogue.Failure, 0, len(dupIDs))
+	for _, id := range dupIDs {
+		r := byID[id]
+		failures = append(failures, catalogue.Failure{
+			ExternalID: id,
+			Label:      catalogue.Label(r.SKU, r.Name, id),
+			Cause:      catalogue.DuplicateSKUCause(r.SKU, idsBySKU[r.SKU]),
+			Raw:        r.Raw,
+		})
+	}
+	return failures, nil
+}

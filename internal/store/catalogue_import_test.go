@@ -1,0 +1,242 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"stocksync/internal/catalogue"
+	"stocksync/internal/channel"
+	"stocksync/internal/store"
+	"stocksync/internal/testkit/testdb"
+)
+
+type importer struct {
+	t  *testing.T
+	st *store.Store
+}
+
+func newImporter(t *testing.T) *importer {
+	return &importer{t: t, st: testdb.New(t)}
+}
+
+func (im *importer) item(name, sku string, active bool) int64 {
+	im.t.Helper()
+	var id int64
+	if err := im.st.DB.Get(&id, `INSERT INTO items (name, sku, active) VALUES ($1, $2, $3) RETURNING id`, name, sku, active); err != nil {
+		im.t.Fatal(err)
+	}
+	return id
+}
+
+func (im *importer) channel(name string) int64 {
+	im.t.Helper()
+	id, err := im.st.CreateChannel(context.Background(), store.NewChannel{Kind: "shopify", Name: name, Credentials: []byte{1}})
+	if err != nil {
+		im.t.Fatal(err)
+	}
+	return id
+}
+
+func (im *importer) run(channelID int64, listings ...channel.Listing) (int64, catalogue.Counts) {
+	im.t.Helper()
+	ctx := context.Background()
+	runID, err := im.st.StartRun(ctx, channelID, "catalogue", "manual", 0)
+	if err != nil {
+		im.t.Fatal(err)
+	}
+	rows, failures := catalogue.Prepare(listings)
+	c, err := im.st.ImportListings(ctx, store.ImportBatch{ChannelID: channelID, RunID: runID, Pages: 1, Rows: rows, Failures: failures})
+	if err != nil {
+		im.t.Fatal(err)
+	}
+	return runID, c
+}
+
+// link returns the item a listing is linked to (0 for none) and how.
+func (im *importer) link(channelID int64, externalID string) (int64, string) {
+	im.t.Helper()
+	var r struct {
+		ItemID *int64  `db:"item_id"`
+		Source *string `db:"link_source"`
+	}
+	if err := im.st.DB.Get(&r, `SELECT item_id, link_source FROM channel_items WHERE channel_id = $1 AND external_id = $2`, channelID, externalID); err != nil {
+		im.t.Fatalf("listing %s: %v", externalID, err)
+	}
+	if r.ItemID == nil {
+		return 0, ""
+	}
+	return *r.ItemID, *r.Source
+}
+
+func listing(id, sku, name string) channel.Listing {
+	return channel.Listing{ExternalID: id, SKU: sku, Name: name, Price: "9.50", Raw: []byte(`{"id":"` + id + `"}`)}
+}
+
+func TestAutoLinkRules(t *testing.T) {
+	im := newImporter(t)
+	red := im.item("Red mug", "SKU-1", true)
+	blue := im.item("Blue mug", "", true)
+	im.item("Green mug", "G-1", true)
+	im.item("Green mug", "G-2", true)
+	yellow := im.item("Yellow mug", "SKU-4", true)
+	teapot := im.item("Tea pot", "SKU-5", true)
+	im.item("Old mug", "SKU-OLD", false)
+
+	cases := []struct {
+		name       string
+		listing    channel.Listing
+		wantItem   int64
+		wantSource string
+	}{
+		{"SKU match", listing("1", "SKU-1", "Something else"), red, "sku"},
+		{"name match", listing("2", "", "Blue mug"), blue, "name"},
+		{"ambiguous name links nothing", listing("3", "", "Green mug"), 0, ""},
+		{"trimmed SKU", listing("4", "  SKU-4\t", "x"), yellow, "sku"},
+		{"trimmed name", listing("5", "", "  Blue mug  "), blue, "name"},
+		{"SKU beats name", listing("6", "SKU-5", "Blue mug"), teapot, "sku"},
+		{"unknown SKU falls back to name", listing("7", "NOPE-7", "Blue mug"), blue, "name"},
+		{"SKUs compare case-sensitively", listing("8", "sku-1", "Nothing like it"), 0, ""},
+		{"inactive items are not matched", listing("9", "SKU-OLD", "Old mug"), 0, ""},
+		{"no match is unconfirmed", listing("10", "NEW-10", "Brand new"), 0, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			im := &importer{t: t, st: im.st}
+			ch := im.channel(tc.name)
+			_, c := im.run(ch, tc.listing)
+			item, source := im.link(ch, tc.listing.ExternalID)
+			if item != tc.wantItem || source != tc.wantSource {
+				t.Fatalf("linked to %d by %q, want %d by %q", item, source, tc.wantItem, tc.wantSource)
+			}
+			wantSynced, wantUnconfirmed := 0, 1
+			if tc.wantItem != 0 {
+				wantSynced, wantUnconfirmed = 1, 0
+			}
+			if c.New != 1 || c.Synced != wantSynced || c.NewUnconfirmed != wantUnconfirmed || c.Records != 1 {
+				t.Fatalf("counts %+v", c)
+			}
+		})
+	}
+
+	t.Run("many listings, one item", func(t *testing.T) {
+		im := &importer{t: t, st: im.st}
+		ch1, ch2 := im.channel("one"), im.channel("two")
+		im.run(ch1, listing("a", "SKU-1", "x"), listing("b", "", "Red mug"))
+		im.run(ch2, listing("c", "SKU-1", "y"))
+		for _, l := range []struct {
+			ch int64
+			id string
+		}{{ch1, "a"}, {ch1, "b"}, {ch2, "c"}} {
+			if item, _ := im.link(l.ch, l.id); item != red {
+				t.Errorf("listing %s linked to %d, want %d", l.id, item, red)
+			}
+		}
+		var n int
+		im.st.DB.Get(&n, `SELECT linked_channels FROM items WHERE id = $1`, red)
+		var want int
+		im.st.DB.Get(&want, `SELECT count(*) FROM channel_items WHERE item_id = $1`, red)
+		if n != want || n < 3 {
+			t.Errorf("items.linked_channels = %d, want %d (>= 3)", n, want)
+		}
+	})
+}
+
+func TestImportFailuresHaveActionableCauses(t *testing.T) {
+	im := newImporter(t)
+	ch := im.channel("shop")
+	broken := listing("3", "P-3", "Price broken")
+	broken.Price = "abc"
+	runID, c := im.run(ch,
+		listing("1", "", ""),
+		listing("2", "OK-2", "Fine"),
+		broken,
+		listing("12", "DUP", "First"),
+		listing("40", "DUP", "Second"),
+	)
+	if c.Records != 5 || c.Failed != 4 || c.New != 1 || c.NewUnconfirmed != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	fs, err := im.st.RunFailures(context.Background(), runID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	causes := map[string]string{}
+	for _, f := range fs {
+		causes[f.ExternalID] = f.Cause
+		if f.Raw == nil || !strings.Contains(*f.Raw, f.ExternalID) {
+			t.Errorf("failure %s has no raw record: %v", f.ExternalID, f.Raw)
+		}
+	}
+	for id, want := range map[string]string{
+		"1":  "no SKU and no name",
+		"3":  `price "abc" is not a number`,
+		"12": "SKU DUP appears twice in this channel: listings 12 and 40",
+		"40": "SKU DUP appears twice in this channel: listings 12 and 40",
+	} {
+		if !strings.Contains(causes[id], want) {
+			t.Errorf("listing %s: cause %q, want it to say %q", id, causes[id], want)
+		}
+	}
+	var stored int
+	im.st.DB.Get(&stored, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, ch)
+	if stored != 1 {
+		t.Fatalf("%d listings stored, want only the valid one", stored)
+	}
+	run, _ := im.st.Run(context.Background(), runID)
+	if run.Failed != 4 || run.Records != 5 || run.New != 1 {
+		t.Fatalf("run counts %+v", run)
+	}
+
+	// Fixed on the channel, the next sync imports them.
+	fixed := broken
+	fixed.Price = "12.50"
+	_, c = im.run(ch, listing("1", "NOW-1", "Named"), fixed, listing("12", "DUP", "First"), listing("40", "DUP-40", "Second"))
+	if c.Failed != 0 || c.New != 4 {
+		t.Fatalf("after fixes: %+v", c)
+	}
+	// A new listing reusing a stored listing's SKU fails and names both.
+	runID, c = im.run(ch, listing("77", "DUP", "Copy"))
+	fs, _ = im.st.RunFailures(context.Background(), runID, 0, 0)
+	if c.Failed != 1 || len(fs) != 1 || !strings.Contains(fs[0].Cause, "listings 12 and 77") {
+		t.Fatalf("clash with a stored listing: %+v %+v", c, fs)
+	}
+}
+
+func TestResyncIsIdempotentAndCountsChanges(t *testing.T) {
+	im := newImporter(t)
+	im.item("Red mug", "SKU-1", true)
+	ch := im.channel("shop")
+	ls := []channel.Listing{listing("1", "SKU-1", "Red"), listing("2", "N-2", "New"), listing("3", "N-3", "Newer")}
+	_, first := im.run(ch, ls...)
+	if first.New != 3 || first.Synced != 1 || first.NewUnconfirmed != 2 {
+		t.Fatalf("first: %+v", first)
+	}
+	_, again := im.run(ch, ls...)
+	if again.New != 0 || again.Unchanged != 3 || again.Updated != 0 || again.Synced != 1 || again.NewUnconfirmed != 0 {
+		t.Fatalf("unchanged re-sync: %+v", again)
+	}
+	ls[1].Price = "10.00"
+	_, changed := im.run(ch, ls...)
+	if changed.Updated != 1 || changed.Unchanged != 2 {
+		t.Fatalf("one changed: %+v", changed)
+	}
+	var n, links int
+	im.st.DB.Get(&n, `SELECT count(*) FROM channel_items`)
+	im.st.DB.Get(&links, `SELECT count(*) FROM channel_items WHERE item_id IS NOT NULL`)
+	if n != 3 || links != 1 {
+		t.Fatalf("%d listings and %d links after three syncs, want 3 and 1", n, links)
+	}
+	// An item created later links an unconfirmed listing on the next sync.
+	late := im.item("Newer", "", true)
+	im.run(ch, ls...)
+	if item, source := im.link(ch, "3"); item != late || source != "name" {
+		t.Fatalf("late item: linked to %d by %q", item, source)
+	}
+	// A listing a person unlinked is not linked again by a sync.
+	im.st.DB.MustExec(`UPDATE channel_items SET item_id = NULL, link_source = NULL, auto_link_blocked = true WHERE external_id = '1'`)
+	im.run(ch, ls...)
+	if item, _ := im.link(ch, "1"); item != 0 {
+		t.Fatalf("an unlinked listing was linked again to %d", item)
+	}
+}

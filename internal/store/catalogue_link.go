@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stocksync/internal/catalogue"
+)
+
+// upsertAndLinkSQL writes the staged listings in one statement and applies
+// the auto-link rules (DESIGN §1.2) to every listing not yet linked:
+//
+//  1. a SKU identical to one active item's SKU links to that item;
+//  2. failing that, a name identical to exactly one active item's name links
+//     to it; a name shared by two or more items links nothing;
+//  3. a listing a person unlinked (auto_link_blocked) is never auto-linked.
+//
+// Both sides are trimmed (items are saved trimmed, listings are trimmed by
+// catalogue.Prepare). Known listings whose details and link would not change
+// are skipped, so an unchanged re-sync writes nothing.
+const upsertAndLinkSQL = `
+WITH unique_names AS (
+	SELECT i.name, min(i.id) AS id
+	FROM items i
+	WHERE i.active AND i.name IN (SELECT name FROM staging_listings WHERE name <> '')
+	GROUP BY i.name
+	HAVING count(*) = 1
+), matched AS MATERIALIZED (
+	SELECT s.*, old.id AS old_id, old.item_id AS old_item_id,
+		CASE WHEN old.id IS NULL OR (old.item_id IS NULL AND NOT old.auto_link_blocked)
+			THEN COALESCE(by_sku.id, by_name.id) END AS match_id,
+		CASE WHEN by_sku.id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS match_source,
+		old.id IS NOT NULL AND (old.product_id, old.sku, old.name, old.price, old.quantity, old.inventory_ref, old.channel_updated_at)
+			IS NOT DISTINCT FROM (s.product_id, s.sku, s.name, s.price, s.quantity, s.inventory_ref, s.updated_at) AS same_details
+	FROM staging_listings s
+	LEFT JOIN channel_items old ON old.channel_id = $1 AND old.external_id = s.external_id
+	LEFT JOIN items by_sku ON s.sku <> '' AND by_sku.sku = s.sku AND by_sku.active
+	LEFT JOIN unique_names by_name ON by_sku.id IS NULL AND s.name <> '' AND by_name.name = s.name
+), written AS (
+	INSERT INTO channel_items AS c (channel_id, external_id, product_id, sku, name, price, quantity,
+		inventory_ref, channel_updated_at, item_id, link_source, linked_at)
+	SELECT $1, m.external_id, m.product_id, m.sku, m.name, m.price, m.quantity, m.inventory_ref, m.updated_at,
+		m.match_id, CASE WHEN m.match_id IS NOT NULL THEN m.match_source END,
+		CASE WHEN m.match_id IS NOT NULL THEN now() END
+	FROM matched m
+	WHERE m.old_id IS NULL OR NOT m.same_details OR m.match_id IS NOT NULL
+	ON CONFLICT (channel_id, external_id) DO UPDATE SET
+		product_id = EXCLUDED.product_id, sku = EXCLUDED.sku, name = EXCLUDED.name, price = EXCLUDED.price,
+		quantity = EXCLUDED.quantity, inventory_ref = EXCLUDED.inventory_ref,
+		channel_updated_at = EXCLUDED.channel_updated_at, updated_at = now(),
+		item_id = COALESCE(c.item_id, EXCLUDED.item_id),
+		link_source = CASE WHEN c.item_id IS NULL THEN EXCLUDED.link_source ELSE c.link_source END,
+		linked_at = CASE WHEN c.item_id IS NULL THEN EXCLUDED.linked_at ELSE c.linked_at END
+	RETURNING c.external_id, c.item_id
+)
+SELECT
+	count(*) FILTER (WHERE m.old_id IS NULL) AS new,
+	count(*) FILTER (WHERE m.old_id IS NOT NULL AND w.external_id IS NOT NULL AND NOT m.same_details) AS updated,
+	count(*) FILTER (WHERE m.old_id IS NOT NULL AND (w.external_id IS NULL OR m.same_details)) AS unchanged,
+	count(*) FILTER (WHERE COALESCE(w.item_id, m.old_item_id) IS NOT NULL) AS synced,
+	count(*) FILTER (WHERE m.old_id IS NULL AND w.item_id IS NULL) AS new_unconfirmed,
+	COALESCE(array_agg(w.item_id) FILTER (WHERE w.item_id IS NOT NULL AND m.old_item_id IS NULL), '{}') AS newly_linked
+FROM matched m
+LEFT JOIN written w ON w.external_id = m.external_id`
+
+func upsertAndLink(ctx context.Context, tx *sqlx.Tx, channelID int64) (catalogue.Counts, error) {
+	var r struct {
+		New            int           `db:"new"`
+		Updated        int           `db:"updated"`
+		Unchanged      int           `db:"unchanged"`
+		Synced         int           `db:"synced"`
+		NewUnconfirmed int           `db:"new_unconfirmed"`
+		NewlyLinked    pq.Int64Array `db:"newly_linked"`
+	}
+	if err := tx.GetContext(ctx, &r, upsertAndLinkSQL, channelID); err != nil {
+		return catalogue.Counts{}, fmt.Errorf("upsert: %w", err)
+	}
+	if err := refreshLinkCounts(ctx, tx, r.NewlyLinked); err != nil {
+		return catalogue.Counts{}, err
+	}
+	return catalogue.Counts{New: r.New, Updated: r.Updated, Unchanged: r.Unchanged, Synced: r.Synced, NewUnconfirmed: r.NewUnconfirmed}, nil
+}
+
+// refreshLinkCounts recounts items.linked_channels for the given items,
+// locking them in id order so concurrent imports cannot deadlock on them.
+func refreshLinkCounts(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) error {
+	if len(itemIDs) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `
+		WITH locked AS (SELECT id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE)
+		UPDATE items i SET linked_channels = (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id)
+		FROM locked WHERE i.id = locked.id`, pq.Array(itemIDs))
+	if err != nil {
+		return fmt.Errorf("link counts: %w", err)
+	}
+	return nil
+}
+
+func insertFailures(ctx context.Context, tx *sqlx.Tx, runID int64, failures []catalogue.Failure) error {
+	if len(failures) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("sync_failures", "run_id", "external_id", "label", "cause", "raw"))
+	if err != nil {
+		return fmt.Errorf("failures: %w", err)
+	}
+	for _, f := range failures {
+		var raw any
+		if len(f.Raw) > 0 {
+			raw = string(f.Raw)
+		}
+		if _, err := stmt.ExecContext(ctx, runID, f.ExternalID, f.Label, f.Cause, raw); err != nil {
+			stmt.Close()
+			return fmt.Errorf("failures: %w", err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		stmt.Close()
+		return fmt.Errorf("failures: %w", err)
+	}
+	return stmt.Close()
+}

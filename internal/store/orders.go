@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stocksync/internal/inventory"
+)
+
+// CreateSalesOrder records a manual order; each line commits its quantity.
+func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int64) (int64, error) {
+	var id int64
+	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO sales_orders (customer, ordered_on, reference, source, created_by)
+			VALUES ($1, $2, $3, 'manual', $4) RETURNING id`, o.Customer, o.Date, o.Reference, by); err != nil {
+			return fmt.Errorf("store: create sales order: %w", err)
+		}
+		*c = stockChange{kind: "order", docID: id, user: &by}
+		var nos, items, whs, qty []int64
+		var rates []string
+		for n, l := range o.Lines {
+			nos, items, whs, qty = append(nos, int64(n+1)), append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
+			rates = append(rates, l.Rate.String())
+			c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sales_order_lines (order_id, line_no, item_id, warehouse_id, quantity, rate)
+			SELECT $1, n, i, w, q, r FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::numeric[]) AS u(n, i, w, q, r)`,
+			id, pq.Array(nos), pq.Array(items), pq.Array(whs), pq.Array(qty), pq.Array(rates)); err != nil {
+			return fmt.Errorf("store: sales order lines: %w", mapFK(err))
+		}
+		return nil
+	})
+	return id, err
+}
+
+const orderColumns = `o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
+	u.email AS created_by_email, o.created_at`
+
+const orderLineColumns = `l.id, l.line_no, l.item_id, i.name AS item_name, i.sku AS item_sku, l.warehouse_id,
+	w.name AS warehouse_name, l.quantity, l.rate, l.packed, l.shipped, l.invoiced`
+
+// SalesOrder reads an order with its lines, packages and invoices.
+func (s *Store) SalesOrder(ctx context.Context, id int64) (inventory.SalesOrder, error) {
+	var o inventory.SalesOrder
+	err := s.DB.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM sales_orders o LEFT JOIN users u ON u.id = o.created_by WHERE o.id = $1`, id)
+	if err != nil {
+		return o, fmt.Errorf("store: sales order %d: %w", id, notFound(err, inventory.ErrNotFound))
+	}
+	if o.Lines, err = orderLines(ctx, s.DB, id, false); err != nil {
+		return o, err
+	}
+	if err := s.DB.SelectContext(ctx, &o.Packages, `SELECT p.id, p.status, u.email AS created_by_email, p.created_at, p.shipped_at,
+		COALESCE((SELECT sum(quantity) FROM package_lines pl WHERE pl.package_id = p.id), 0) AS units
+		FROM packages p LEFT JOIN users u ON u.id = p.created_by WHERE p.order_id = $1 ORDER BY p.id`, id); err != nil {
+		return o, fmt.Errorf("store: packages: %w", err)
+	}
+	if err := s.DB.SelectContext(ctx, &o.Invoices, `SELECT v.id, u.email AS created_by_email, v.created_at,
+		COALESCE((SELECT sum(il.quantity) FROM invoice_lines il WHERE il.invoice_id = v.id), 0) AS units,
+		COALESCE((SELECT sum(il.quantity * l.rate) FROM invoice_lines il JOIN sales_order_lines l ON l.id = il.order_line_id
+			WHERE il.invoice_id = v.id), 0) AS amount
+		FROM invoices v LEFT JOIN users u ON u.id = v.created_by WHERE v.order_id = $1 ORDER BY v.id`, id); err != nil {
+		return o, fmt.Errorf("store: invoices: %w", err)
+	}
+	return o, nil
+}
+
+type selecter interface {
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+func orderLines(ctx context.Context, q selecter, order int64, lock bool) ([]inventory.OrderLine, error) {
+	var ls []inventory.OrderLine
+	query := `SELECT ` + orderLineColumns + ` FROM sales_order_lines l JOIN items i ON i.id = l.item_id
+		JOIN warehouses w ON w.id = l.warehouse_id WHERE l.order_id = $1 ORDER BY l.line_no`
+	if lock {
+		query += ` FOR UPDATE OF l`
+	}
+	if err := q.SelectContext(ctx, &ls, query, order); err != nil {
+		return nil, fmt.Errorf("store: sales order lines: %w", err)
+	}
+	return ls, nil
+}
+
+type OrderRow struct {
+	ID        int64           `db:"id"`
+	Customer  string          `db:"customer"`
+	OrderedOn time.Time       `db:"ordered_on"`
+	Reference string          `db:"reference"`
+	Status    string          `db:"status"`
+	Source    string          `db:"source"`
+	Frozen    bool            `db:"frozen"`
+	Units     int64           `db:"units"`
+	Amount    inventory.Money `db:"amount"`
+}
+
+// Order list filters beyond the plain statuses.
+const (
+	OrdersToPack = "to_pack" // open, with units not yet packed
+	OrdersToShip = "to_ship" // open, with packages packed but not shipped
+)
+
+func orderFilter(status string) string {
+	switch status {
+	case inventory.OrderOpen, inventory.OrderFulfilled, inventory.OrderCancelled:
+		return "o.status = '" + status + "'"
+	case OrdersToPack:
+		return "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.packed < l.quantity)"
+	case OrdersToShip:
+		return "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.id AND p.status = 'packed')"
+	}
+	return "true"
+}
+
+// ListSalesOrders is a page of orders, newest first, below id before.
+func (s *Store) ListSalesOrders(ctx context.Context, status string, before int64, limit int) ([]OrderRow, int64, error) {
+	var rs []OrderRow
+	err := s.DB.SelectContext(ctx, &rs, `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.frozen,
+		COALESCE((SELECT sum(quantity) FROM sales_order_lines l WHERE l.order_id = o.id), 0) AS units,
+		COALESCE((SELECT sum(quantity * rate) FROM sales_order_lines l WHERE l.order_id = o.id), 0) AS amount
+		FROM sales_orders o WHERE `+orderFilter(status)+` AND ($1 = 0 OR o.id < $1) ORDER BY o.id DESC LIMIT $2`, before, limit+1)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list sales orders: %w", err)
+	}
+	return pageOf(rs, limit, func(r OrderRow) int64 { return r.ID })
+}
+
+type OrderCounts struct {
+	Open   int `db:"open"`
+	ToPack int `db:"to_pack"`
+	ToShip int `db:"to_ship"`
+}
+
+func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
+	var c OrderCounts
+	err := s.DB.GetContext(ctx, &c, `SELECT
+		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrderOpen)+`) AS open,
+		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(OrdersToPack)+`) AS to_pack,
+		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(OrdersToShip)+`) AS to_ship`)
+	if err != nil {
+		return c, fmt.Errorf("store: order counts: %w", err)
+	}
+	return c, nil
+}
+
+// lockOrder takes the order's row lock (before any stock lock, in every
+// path) and reads it with its lines.
+func lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder, error) {
+	var o inventory.SalesOrder
+	err := tx.GetContext(ctx, &o, `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
+		NULL AS created_by_email, o.created_at FROM sales_orders o WHERE o.id = $1 FOR UPDATE`, id)
+	if err != nil {
+		return o, fmt.Errorf("store: sales order %d: %w", id, notFound(err, inventory.ErrNotFound))
+	}
+	o.Lines, err = orderLines(ctx, tx, id, true)
+	return o, err
+}
+
+// CancelSalesOrder releases what the order still commits.
+func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
+	return s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
+		o, err := lockOrder(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if o.Status != inventory.OrderOpen {
+			return inventory.ErrNotOpen
+		}
+		*c = stockChange{kind: "cancel", docID: id, user: &by}
+		for _, l := range o.Lines {
+			c.add(l.ItemID, l.WarehouseID, 0, -l.CommittedIn(o.Status))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("store: cancel sales order: %w", err)
+		}
+		return nil
+	})
+}

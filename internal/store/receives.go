@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stocksync/internal/inventory"
+)
+
+// DocLine is a line of a receive or adjustment as its page shows it.
+type DocLine struct {
+	ItemID    int64           `db:"item_id"`
+	ItemName  string          `db:"item_name"`
+	ItemSKU   string          `db:"item_sku"`
+	Warehouse string          `db:"warehouse"`
+	Quantity  int64           `db:"quantity"`
+	Rate      inventory.Money `db:"rate"`
+}
+
+type PurchaseReceive struct {
+	ID             int64           `db:"id"`
+	Vendor         string          `db:"vendor"`
+	ReceivedOn     time.Time       `db:"received_on"`
+	Notes          string          `db:"notes"`
+	CreatedByEmail *string         `db:"created_by_email"`
+	CreatedAt      time.Time       `db:"created_at"`
+	Units          int64           `db:"units"`
+	Amount         inventory.Money `db:"amount"`
+	Lines          []DocLine
+}
+
+// CreatePurchaseReceive records goods received: + stock on hand per line.
+func (s *Store) CreatePurchaseReceive(ctx context.Context, r inventory.Receive, by int64) (int64, error) {
+	var id int64
+	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO purchase_receives (vendor, received_on, notes, created_by)
+			VALUES ($1, $2, $3, $4) RETURNING id`, r.Vendor, r.Date, r.Notes, by); err != nil {
+			return fmt.Errorf("store: create purchase receive: %w", err)
+		}
+		*c = stockChange{kind: "receive", docID: id, user: &by}
+		var items, whs, qty []int64
+		var rates []string
+		for _, l := range r.Lines {
+			items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate.String())
+			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO purchase_receive_lines (receive_id, item_id, warehouse_id, quantity, rate)
+			SELECT $1, i, w, q, r FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::numeric[]) AS u(i, w, q, r)`,
+			id, pq.Array(items), pq.Array(whs), pq.Array(qty), pq.Array(rates)); err != nil {
+			return fmt.Errorf("store: purchase receive lines: %w", mapFK(err))
+		}
+		return nil
+	})
+	return id, err
+}
+
+func (s *Store) PurchaseReceive(ctx context.Context, id int64) (PurchaseReceive, error) {
+	var r PurchaseReceive
+	err := s.DB.GetContext(ctx, &r, `SELECT r.id, r.vendor, r.received_on, r.notes, u.email AS created_by_email, r.created_at,
+		0 AS units, 0 AS amount FROM purchase_receives r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1`, id)
+	if err != nil {
+		return r, fmt.Errorf("store: purchase receive %d: %w", id, notFound(err, inventory.ErrNotFound))
+	}
+	err = s.DB.SelectContext(ctx, &r.Lines, `SELECT l.item_id, i.name AS item_name, i.sku AS item_sku, w.name AS warehouse,
+		l.quantity, l.rate FROM purchase_receive_lines l JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
+		WHERE l.receive_id = $1 ORDER BY l.id`, id)
+	if err != nil {
+		return r, fmt.Errorf("store: purchase receive lines: %w", err)
+	}
+	for _, l := range r.Lines {
+		r.Units += l.Quantity
+		r.Amount += l.Rate.Times(l.Quantity)
+	}
+	return r, nil
+}
+
+// ListPurchaseReceives is a page of receives, newest first, below id before.
+func (s *Store) ListPurchaseReceives(ctx context.Context, before int64, limit int) ([]PurchaseReceive, int64, error) {
+	var rs []PurchaseReceive
+	err := s.DB.SelectContext(ctx, &rs, `SELECT r.id, r.vendor, r.received_on, r.notes, u.email AS created_by_email, r.created_at,
+		COALESCE((SELECT sum(quantity) FROM purchase_receive_lines l WHERE l.receive_id = r.id), 0) AS units,
+		COALESCE((SELECT sum(quantity * rate) FROM purchase_receive_lines l WHERE l.receive_id = r.id), 0) AS amount
+		FROM purchase_receives r LEFT JOIN users u ON u.id = r.created_by
+		WHERE ($1 = 0 OR r.id < $1) ORDER BY r.id DESC LIMIT $2`, before, limit+1)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list purchase receives: %w", err)
+	}
+	return pageOf(rs, limit, func(r PurchaseReceive) int64 { return r.ID })
+}
+
+func pageOf[T any](rows []T, limit int, id func(T) int64) ([]T, int64, error) {
+	if len(rows) > limit {
+		rows = rows[:limit]
+		return rows, id(rows[len(rows)-1]), nil
+	}
+	return rows, 0, nil
+}
+
+// ErrNoWarehouse: a line names a warehouse that does not exist (a stale
+// form); the handler says so beside the form.
+var ErrNoWarehouse = fmt.Errorf("store: no such warehouse")
+
+func mapFK(err error) error {
+	var pqErr *pq.Error
+	if asPQ(err, &pqErr) && pqErr.Code == "23503" {
+		return ErrNoWarehouse
+	}
+	return err
+}

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"stocksync/internal/catalogue"
+)
+
+var ErrRunNotFound = errors.New("store: sync run not found")
+
+// SyncRun is one recorded sync of a channel.
+type SyncRun struct {
+	ID             int64      `db:"id"`
+	ChannelID      int64      `db:"channel_id"`
+	ChannelName    string     `db:"channel_name"`
+	ChannelKind    string     `db:"channel_kind"`
+	Kind           string     `db:"kind"`
+	Trigger        string     `db:"trigger"`
+	Status         string     `db:"status"`
+	JobID          *int64     `db:"job_id"`
+	StartedAt      time.Time  `db:"started_at"`
+	FinishedAt     *time.Time `db:"finished_at"`
+	PagesDone      int        `db:"pages_done"`
+	RecordsTotal   *int       `db:"records_total"`
+	Records        int        `db:"records"`
+	New            int        `db:"new_records"`
+	Updated        int        `db:"updated"`
+	Unchanged      int        `db:"unchanged"`
+	Failed         int        `db:"failed"`
+	Synced         int        `db:"synced"`
+	NewUnconfirmed int        `db:"new_unconfirmed"`
+	Error          *string    `db:"error"`
+}
+
+// Duration is how long the run took, or has taken so far.
+func (r SyncRun) Duration(now time.Time) time.Duration {
+	end := now
+	if r.FinishedAt != nil {
+		end = *r.FinishedAt
+	}
+	return end.Sub(r.StartedAt)
+}
+
+const runColumns = `r.id, r.channel_id, ch.name AS channel_name, ch.kind AS channel_kind, r.kind, r.trigger, r.status,
+	r.job_id, r.started_at, r.finished_at, r.pages_done, r.records_total, r.records, r.new_records, r.updated,
+	r.unchanged, r.failed, r.synced, r.new_unconfirmed, r.error`
+
+// StartRun records a run as running. A run of the same job still marked
+// running was cut short (the process stopped); it is closed as failed and
+// says which run took over.
+func (s *Store) StartRun(ctx context.Context, channelID int64, kind, trigger string, jobID int64) (int64, error) {
+	var id int64
+	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO sync_runs (channel_id, kind, trigger, job_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+			channelID, kind, trigger, jobID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sync_runs SET status = 'failed', finished_at = now(),
+			error = format('The run was interrupted (the server stopped or lost its database connection); it was retried as run %s.', $2::bigint)
+			WHERE job_id = $1 AND status = 'running' AND id <> $2`, jobID, id)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: start run: %w", err)
+	}
+	return id, nil
+}
+
+func addRunProgress(ctx context.Context, tx *sqlx.Tx, runID int64, pages int, total *int, c catalogue.Counts) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sync_runs SET pages_done = pages_done + $2,
+		records_total = COALESCE($3, records_total), records = records + $4, new_records = new_records + $5,
+		updated = updated + $6, unchanged = unchanged + $7, failed = failed + $8, synced = synced + $9,
+		new_unconfirmed = new_unconfirmed + $10 WHERE id = $1`,
+		runID, pages, total, c.Records, c.New, c.Updated, c.Unchanged, c.Failed, c.Synced, c.NewUnconfirmed)
+	if err != nil {
+		return fmt.Errorf("run progress: %w", err)
+	}
+	return nil
+}
+
+// RecordRunFailure adds a failure that is not one listing's (a page that
+// could not be read) to a run.
+func (s *Store) RecordRunFailure(ctx context.Context, runID int64, label, cause string) error {
+	return s.InTx(ctx, func(tx *sqlx.Tx) error {
+		if err := insertFailures(ctx, tx, runID, []catalogue.Failure{{Label: label, Cause: cause}}); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sync_runs SET failed = failed + 1 WHERE id = $1`, runID)
+		return err
+	})
+}
+
+// FinishRun closes a run; a non-empty cause marks it failed. On success the
+// channel's incremental cursor moves to since.
+func (s *Store) FinishRun(ctx context.Context, runID int64, cause string, since *time.Time) error {
+	return s.InTx(ctx, func(tx *sqlx.Tx) error {
+		status, errText := "succeeded", sql.NullString{}
+		if cause != "" {
+			status, errText = "failed", sql.NullString{String: cause, Valid: true}
+		}
+		var channelID int64
+		if err := tx.GetContext(ctx, &channelID, `UPDATE sync_runs SET status = $2, error = $3, finished_at = now()
+			WHERE id = $1 RETURNING channel_id`, runID, status, errText); err != nil {
+			return fmt.Errorf("store: finish run: %w", notFound(err, ErrRunNotFound))
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE channels SET last_sync_at = now(),
+			listings_since = CASE WHEN $2 THEN COALESCE($3, listings_since) ELSE listings_since END
+			WHERE id = $1`, channelID, cause == "", since)
+		return err
+	})
+}
+
+func (s *Store) Run(ctx context.Context, id int64) (SyncRun, error) {
+	var r SyncRun
+	err := s.DB.GetContext(ctx, &r, `SELECT `+runColumns+` FROM sync_runs r JOIN channels ch ON ch.id = r.channel_id WHERE r.id = $1`, id)
+	if err != nil {
+		return r, fmt.Errorf("store: run %d: %w", id, notFound(err, ErrRunNotFound))
+	}
+	return r, nil
+}
+
+// RunFilter narrows the sync history; zero values mean "any".
+type RunFilter struct {
+	ChannelID int64
+	Kind      string
+	Status    string
+	From, To  time.Time // To is exclusive
+	BeforeID  int64     // keyset cursor: runs older than this id
+	Limit     int
+}
+
+func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]SyncRun, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var runs []SyncRun
+	err := s.DB.SelectContext(ctx, &runs, `SELECT `+runColumns+` FROM sync_runs r JOIN channels ch ON ch.id = r.channel_id
+		WHERE ($1 = 0 OR r.channel_id = $1) AND ($2 = '' OR r.kind = $2) AND ($3 = '' OR r.status = $3)
+		  AND ($4::timestamptz IS NULL OR r.started_at >= $4) AND ($5::timestamptz IS NULL OR r.started_at < $5)
+		  AND ($6 = 0 OR r.id < $6)
+		ORDER BY r.id DESC LIMIT $7`,
+		f.ChannelID, f.Kind, f.Status, nullTime(f.From), nullTime(f.To), f.BeforeID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list runs: %w", err)
+	}
+	return runs, nil
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// RunFailure is one recorded failure of a run.
+type RunFailure struct {
+	ID         int64   `db:"id"`
+	ExternalID string  `db:"external_id"`
+	Label      string  `db:"label"`
+	Cause      string  `db:"cause"`
+	Raw        *string `db:"raw"`
+}
+
+// RunFailures pages through a run's failures in order; limit 0 means all.
+func (s *Store) RunFailures(ctx context.Context, runID, afterID int64, limit int) ([]RunFailure, error) {
+	if limit <= 0 {
+		limit = 1_000_000
+	}
+	var fs []RunFailure
+	err := s.DB.SelectContext(ctx, &fs, `SELECT id, external_id, label, cause, raw::text AS raw FROM sync_failures
+		WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3`, runID, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: run failures: %w", err)
+	}
+	return fs, nil
+}
+
+// CloseAbandonedRuns fails runs still marked running whose job is no longer
+// running (River gave up on it, or it was removed); the periodic sweep calls it.
+func (s *Store) CloseAbandonedRuns(ctx context.Context) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `UPDATE sync_runs r SET status = 'failed', finished_at = now(),
+		error = 'The run stopped without finishing (its job is no longer running). The next sync picks up from the last good one.'
+		WHERE r.status = 'running' AND r.started_at < now() - interval '1 minute'
+		  AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.id = r.job_id AND j.state IN ('running', 'retryable', 'available', 'scheduled'))`)
+	if err != nil {
+		return 0, fmt.Errorf("store: close abandoned runs: %w", err)
+	}
+	return res.RowsAffected()
+}
