@@ -45,6 +45,20 @@ var routeTable = []route{
 	{http.MethodPost, "/settings/users/:id/role", adminOnly, h((*App).changeRole)},
 	{http.MethodPost, "/settings/users/:id/disable", adminOnly, h((*App).disableUser)},
 	{http.MethodPost, "/settings/users/:id/enable", adminOnly, h((*App).enableUser)},
+
+	{http.MethodGet, "/channels", signedIn, h((*App).channelsList)},
+	{http.MethodGet, "/channels/new", signedIn, h((*App).connectNew)},
+	{http.MethodPost, "/channels/test", signedIn, h((*App).connectTest)},
+	{http.MethodPost, "/channels", signedIn, h((*App).connectCreate)},
+	{http.MethodGet, "/channels/:id", signedIn, h((*App).channelShow)},
+	{http.MethodPost, "/channels/:id/sync", signedIn, h((*App).channelSync)},
+	{http.MethodPost, "/channels/:id/settings", signedIn, h((*App).channelSettings)},
+	{http.MethodPost, "/channels/:id/disconnect", signedIn, h((*App).channelDisconnect)},
+
+	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
+	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
+	{http.MethodGet, "/sync-history/:run/report", signedIn, h((*App).syncReport)},
+	{http.MethodGet, "/sync-history/:run/failures.csv", signedIn, h((*App).syncFailuresCSV)},
 }
 
 // routes registers the table. Middleware order follows the request:

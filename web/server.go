@@ -11,8 +11,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stocksync/internal/auth"
+	"stocksync/internal/channelsync"
+	"stocksync/internal/jobs"
 	"stocksync/internal/config"
 	"stocksync/internal/store"
+	channelviews "stocksync/views/channels"
 )
 
 type Deps struct {
@@ -21,6 +24,11 @@ type Deps struct {
 	Logger   *slog.Logger
 	Throttle auth.Throttle
 	Now      func() time.Time
+	// Channels connects channels and runs their syncs; Jobs queues them.
+	Channels *channelsync.Service
+	Jobs     *jobs.Client
+	// Presets fill the Connect form in (the sandbox channels).
+	Presets []channelviews.Preset
 }
 
 // App holds what every handler needs.
@@ -31,6 +39,9 @@ type App struct {
 	sessions *sessions.CookieStore
 	throttle auth.Throttle
 	now      func() time.Time
+	channels *channelsync.Service
+	jobs     *jobs.Client
+	presets  []channelviews.Preset
 }
 
 func New(d Deps) *echo.Echo {
@@ -50,6 +61,9 @@ func New(d Deps) *echo.Echo {
 		sessions: newSessionStore(d.Config.SessionKey),
 		throttle: d.Throttle,
 		now:      d.Now,
+		channels: d.Channels,
+		jobs:     d.Jobs,
+		presets:  d.Presets,
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -12,10 +12,15 @@ import (
 	"time"
 
 	"stocksync/internal/auth"
+	"stocksync/internal/channel"
+	_ "stocksync/internal/channel/all"
+	"stocksync/internal/channelsync"
 	"stocksync/internal/config"
 	"stocksync/internal/devdb"
 	"stocksync/internal/jobs"
+	"stocksync/internal/sandbox"
 	"stocksync/internal/store"
+	channelviews "stocksync/views/channels"
 	"stocksync/web"
 )
 
@@ -25,7 +30,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	doMigrate := fs.Bool("migrate", false, "apply pending migrations before serving")
-	sandbox := fs.Bool("sandbox", false, "run the sandbox channels inside the process")
+	useSandbox := fs.Bool("sandbox", false, "run the sandbox channels inside the process")
 	dev := fs.Bool("dev", false, "development defaults: find or start a database, keep keys under .data/, create a first admin")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("serve: %v", err)
@@ -64,13 +69,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	if *sandbox {
-		log.Info("sandbox mode: sandbox channels are offered in the Connect dialog")
+	var presets []channelviews.Preset
+	if *useSandbox {
+		sb, err := sandbox.Start(log)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		presets = sb.Presets
+		if err := sandbox.SeedDemoItems(ctx, st, log); err != nil {
+			log.Warn("sandbox: demo items not added", "err", err)
+		}
 	}
 
+	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{Logger: log}, log)
+	if err != nil {
+		return err
+	}
 	reg := jobs.NewRegistry()
 	jobs.AddLoginFailurePurge(reg, st)
-	jc, err := jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: log})
+	var jc *jobs.Client
+	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, 30*time.Second)
+	jc, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: log})
 	if err != nil {
 		return err
 	}
@@ -78,7 +98,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("serve: start jobs: %w", err)
 	}
 
-	e := web.New(web.Deps{Store: st, Config: cfg, Logger: log})
+	e := web.New(web.Deps{Store: st, Config: cfg, Logger: log, Channels: svc, Jobs: jc, Presets: presets})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("STOCKSYNC_ADDR %s cannot be listened on: %v", cfg.Addr, err)

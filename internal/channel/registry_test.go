@@ -64,7 +64,7 @@ func TestParseBaseURL(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"http://shop.example.com":         "https://",
+		"http://shop.example.com":          "https://",
 		"https://user:hunter2@example.com": "user name or password",
 		"https://example.com/?a=b":         "query",
 		"ftp://example.com":                "https://",

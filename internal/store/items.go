@@ -218,3 +218,27 @@ func notFoundOK(err error) error {
 	}
 	return fmt.Errorf("store: %w", err)
 }
+
+// ItemChoices lists active items for a form's datalist, or nothing when
+// there are more than max (a datalist of a big catalogue helps nobody).
+func (s *Store) ItemChoices(ctx context.Context, max int) ([]inventory.Item, error) {
+	var its []inventory.Item
+	err := s.DB.SelectContext(ctx, &its, `SELECT `+itemColumns+` FROM items i WHERE active
+		ORDER BY lower(name) COLLATE "C", id LIMIT $1`, max+1)
+	if err != nil {
+		return nil, fmt.Errorf("store: item choices: %w", err)
+	}
+	if len(its) > max {
+		return nil, nil
+	}
+	return its, nil
+}
+
+// AnyItems reports whether any item exists, active or not.
+func (s *Store) AnyItems(ctx context.Context) (bool, error) {
+	var ok bool
+	if err := s.DB.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM items)`); err != nil {
+		return false, fmt.Errorf("store: any items: %w", err)
+	}
+	return ok, nil
+}

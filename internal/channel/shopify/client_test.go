@@ -190,3 +190,10 @@ func TestNewChecksCredentials(t *testing.T) {
 		t.Fatalf("got %v, %v", c, err)
 	}
 }
+
+func TestKindNewReturnsAnUntypedNilOnError(t *testing.T) {
+	kind, _ := channel.Lookup("shopify")
+	if c, err := kind.New(nil, channel.Options{}); err == nil || c != nil {
+		t.Fatalf("got %v, %v", c, err)
+	}
+}

@@ -34,7 +34,11 @@ func init() {
 		DisplayName: "WooCommerce",
 		Fields:      fields,
 		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			return New(creds, opts)
+			c, err := New(creds, opts)
+			if err != nil {
+				return nil, err // not a typed nil *Client, which would compare non-nil
+			}
+			return c, nil
 		},
 	})
 }

@@ -21,9 +21,14 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"stocksync/internal/auth"
+	"stocksync/internal/channel"
+	_ "stocksync/internal/channel/all"
+	"stocksync/internal/channelsync"
+	"stocksync/internal/jobs"
 	"stocksync/internal/config"
 	"stocksync/internal/store"
 	"stocksync/internal/testkit/testdb"
+	channelviews "stocksync/views/channels"
 	"stocksync/web"
 )
 
@@ -37,11 +42,20 @@ type Server struct {
 	Now func() time.Time
 
 	tlsClient *http.Client
+
+	Channels *channelsync.Service
+	Jobs     *jobs.Client
 }
 
 type Options struct {
 	Throttle auth.Throttle
 	Now      func() time.Time
+	// WorkJobs starts a River client that works jobs (syncs run); without
+	// it jobs are only queued.
+	WorkJobs bool
+	Presets  []channelviews.Preset
+	// ChannelOptions tune the connectors (tests inject a fast Sleep).
+	ChannelOptions channel.Options
 }
 
 // RepoRoot is the checkout's top folder, for static files and screenshots.
@@ -89,8 +103,33 @@ func newServer(t testing.TB, useTLS bool, opts []Options) *Server {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	e := web.New(web.Deps{Store: st, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Throttle: o.Throttle, Now: func() time.Time { return s.Now() }})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := channelsync.NewService(st, cfg.SecretKey, o.ChannelOptions, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.BatchSize = 200
+	reg := jobs.NewRegistry()
+	var client *jobs.Client
+	channelsync.Register(reg, svc, func() *jobs.Client { return client }, time.Hour)
+	client, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: quiet, InsertOnly: !o.WorkJobs, FetchPollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.WorkJobs {
+		if err := client.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = jobs.Stop(ctx, client)
+		})
+	}
+	s.Channels, s.Jobs = svc, client
+	e := web.New(web.Deps{Store: st, Config: cfg, Logger: quiet,
+		Throttle: o.Throttle, Now: func() time.Time { return s.Now() },
+		Channels: svc, Jobs: client, Presets: o.Presets})
 	hs := httptest.NewUnstartedServer(e)
 	if useTLS {
 		hs.StartTLS()

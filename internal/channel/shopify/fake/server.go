@@ -114,8 +114,12 @@ func (s *Server) Close() {
 	s.http.Close()
 }
 
-// SetLocations replaces the shop's locations (one active location by default).
+// SetLocations replaces the shop's locations (one active location by
+// default). IDs must be Location GIDs.
 func (s *Server) SetLocations(locs ...Location) {
+	for _, l := range locs {
+		mustGID("Location", l.ID)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.locations = append([]Location(nil), locs...)
@@ -221,22 +225,22 @@ func (s *Server) execute(op *operation, forceThrottle bool) map[string]any {
 	now := s.now()
 	requested := requestedCost(op)
 	s.bucket.refill(now)
-	costOf := func(actual any) map[string]any {
+	costOf := func(actual any, available float64) map[string]any {
 		return map[string]any{"cost": map[string]any{
 			"requestedQueryCost": requested, "actualQueryCost": actual,
-			"throttleStatus": s.bucket.status(s.bucket.available),
+			"throttleStatus": s.bucket.status(available),
 		}}
 	}
-	fail := func(err error, actual any) map[string]any {
+	fail := func(err error) map[string]any {
 		var ge *gqlError
 		if !errors.As(err, &ge) {
 			ge = newError("INTERNAL_SERVER_ERROR", "%s", err.Error())
 		}
-		return map[string]any{"errors": []*gqlError{ge}, "extensions": costOf(actual)}
+		return map[string]any{"errors": []*gqlError{ge}, "extensions": costOf(nil, s.bucket.available)}
 	}
 	for _, f := range op.fields {
 		if s.denied[f.name] {
-			return fail(newError("ACCESS_DENIED", "Access denied for %s field.", f.name), nil)
+			return fail(newError("ACCESS_DENIED", "Access denied for %s field.", f.name))
 		}
 	}
 	if requested > maxQueryCost {
@@ -246,12 +250,12 @@ func (s *Server) execute(op *operation, forceThrottle bool) map[string]any {
 		}}}
 	}
 	if forceThrottle {
-		throttled := fail(newError("THROTTLED", "Throttled"), nil)
-		throttled["extensions"].(map[string]any)["cost"].(map[string]any)["throttleStatus"] = s.bucket.status(0)
-		return throttled
+		// Answer as if the bucket were empty, without touching the real one,
+		// so the client's computed wait is predictable.
+		return map[string]any{"errors": []*gqlError{newError("THROTTLED", "Throttled")}, "extensions": costOf(nil, 0)}
 	}
 	if !s.bucket.take(requested, now) {
-		return fail(newError("THROTTLED", "Throttled"), nil)
+		return fail(newError("THROTTLED", "Throttled"))
 	}
 	roots, rootType := queryRoot, "QueryRoot"
 	if op.kind == "mutation" {
@@ -266,7 +270,7 @@ func (s *Server) execute(op *operation, forceThrottle bool) map[string]any {
 			return fail(&gqlError{
 				Message:    "Field '" + f.name + "' doesn't exist on type '" + rootType + "'",
 				Extensions: map[string]any{"code": "undefinedField", "typeName": rootType, "fieldName": f.name},
-			}, nil)
+			})
 		}
 		v, err := resolve(s, f)
 		var pv any
@@ -280,12 +284,12 @@ func (s *Server) execute(op *operation, forceThrottle bool) map[string]any {
 		}
 		if err != nil {
 			s.bucket.refund(requested)
-			return fail(err, nil)
+			return fail(err)
 		}
 		data[f.key()] = pv
 	}
 	s.bucket.refund(requested - actual)
-	return map[string]any{"data": data, "extensions": costOf(actual)}
+	return map[string]any{"data": data, "extensions": costOf(actual, s.bucket.available)}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -93,7 +93,7 @@ func (s *Server) Generate(n int, seed int64) {
 				colour, size, _ := strings.Cut(g.VariantTitle, " / ")
 				p.Variations = append(p.Variations, Variation{
 					ID: s.nextID, SKU: g.SKU, Price: g.Price, RegularPrice: g.Price, ManageStock: true, StockQuantity: &q,
-					Attributes: []Attribute{{"Colour", colour}, {"Size", size}}, DateModified: at,
+					Attributes: []Attribute{{Name: "Colour", Option: colour}, {Name: "Size", Option: size}}, DateModified: at,
 				})
 				s.nextID++
 			}

@@ -92,8 +92,8 @@ func paginate[T any](w http.ResponseWriter, r *http.Request, items []T, p listPa
 		}
 	}
 	if p.orderby == "modified" {
-		if len(selected) > 0 && &selected[0] == &items[0] {
-			selected = slices.Clone(selected)
+		if !p.hasAfter {
+			selected = slices.Clone(items) // sort a copy, never the store itself
 		}
 		slices.SortStableFunc(selected, func(a, b T) int { return modified(a).Compare(modified(b)) })
 	}

@@ -79,15 +79,19 @@ func (s *Server) batchProducts(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	writeJSON(w, http.StatusOK, s.applyBatch(req, func(id int) func(map[string]json.RawMessage) {
-		p := s.product(id)
-		if p == nil {
-			return nil
-		}
-		return func(u map[string]json.RawMessage) {
-			applyStock(u, p.ManageStock, func(q int) { s.setStock(p, nil, q) }, func(m bool) { p.ManageStock = m })
-		}
-	}, func(id int) map[string]any { return s.renderProduct(s.product(id)) }, "woocommerce_rest_product_invalid_id"))
+	writeJSON(w, http.StatusOK, applyBatch(req, "woocommerce_rest_product_invalid_id",
+		func(id int, fields map[string]json.RawMessage) map[string]any {
+			p := s.product(id)
+			if p == nil {
+				return nil
+			}
+			if manage, ok := applyStock(fields, p.ManageStock); ok {
+				s.setStock(p, nil, manage.quantity)
+			} else if manage.set {
+				p.ManageStock = manage.on
+			}
+			return s.renderProduct(p)
+		}))
 }
 
 func (s *Server) batchVariations(w http.ResponseWriter, r *http.Request) {
@@ -98,28 +102,29 @@ func (s *Server) batchVariations(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	parent := s.product(atoi(r.PathValue("id")))
-	find := func(id int) *Variation {
-		if parent == nil {
-			return nil
-		}
-		return parent.variation(id)
-	}
-	writeJSON(w, http.StatusOK, s.applyBatch(req, func(id int) func(map[string]json.RawMessage) {
-		v := find(id)
-		if v == nil {
-			return nil
-		}
-		return func(u map[string]json.RawMessage) {
-			applyStock(u, v.ManageStock, func(q int) { s.setStock(parent, v, q) }, func(m bool) { v.ManageStock, v.StockFromParent = m, false })
-		}
-	}, func(id int) map[string]any { return s.renderVariation(parent, find(id)) }, "woocommerce_rest_product_variation_invalid_id"))
+	writeJSON(w, http.StatusOK, applyBatch(req, "woocommerce_rest_product_variation_invalid_id",
+		func(id int, fields map[string]json.RawMessage) map[string]any {
+			if parent == nil {
+				return nil
+			}
+			v := parent.variation(id)
+			if v == nil {
+				return nil
+			}
+			if manage, ok := applyStock(fields, v.ManageStock); ok {
+				v.StockFromParent = false
+				s.setStock(parent, v, manage.quantity)
+			} else if manage.set {
+				v.ManageStock, v.StockFromParent = manage.on, false
+			}
+			return s.renderVariation(parent, v)
+		}))
 }
 
 // applyBatch runs the updates one by one, as WooCommerce does: each item
 // succeeds or fails on its own, and its answer sits at its position.
-func (s *Server) applyBatch(req batchRequest,
-	lookup func(id int) func(update map[string]json.RawMessage),
-	render func(id int) map[string]any, invalidCode string) map[string]any {
+// update applies one item and renders it, or returns nil for an unknown ID.
+func applyBatch(req batchRequest, invalidCode string, update func(id int, fields map[string]json.RawMessage) map[string]any) map[string]any {
 	notSupported := func(n int) []any {
 		out := make([]any, n)
 		for i := range out {
@@ -128,38 +133,42 @@ func (s *Server) applyBatch(req batchRequest,
 		return out
 	}
 	updated := make([]any, len(req.Update))
-	for i, u := range req.Update {
-		id := atoi(string(bytes.Trim(u["id"], `"`)))
-		apply := lookup(id)
-		if apply == nil {
+	for i, fields := range req.Update {
+		id := atoi(string(bytes.Trim(fields["id"], `"`)))
+		if rendered := update(id, fields); rendered != nil {
+			updated[i] = rendered
+		} else {
 			updated[i] = map[string]any{"id": max(id, 0), "error": wpError(http.StatusBadRequest, invalidCode, "Invalid ID.")}
-			continue
 		}
-		apply(u)
-		updated[i] = render(id)
 	}
 	return map[string]any{"create": notSupported(len(req.Create)), "update": updated, "delete": notSupported(len(req.Delete))}
 }
 
-// applyStock reads manage_stock and stock_quantity; like WooCommerce it
-// ignores a quantity for an item whose stock is not managed.
-func applyStock(u map[string]json.RawMessage, managed bool, setQuantity func(int), setManage func(bool)) {
-	if raw, ok := u["manage_stock"]; ok {
-		var m bool
-		if json.Unmarshal(raw, &m) == nil {
-			setManage(m)
-			managed = m
-		}
+// stockChange is what an update item says about stock.
+type stockChange struct {
+	set, on  bool // manage_stock was sent, and its value
+	quantity int
+}
+
+// applyStock reads manage_stock and stock_quantity; ok reports a quantity
+// to set. Like WooCommerce it ignores a quantity for an item whose stock is
+// not managed (after this update).
+func applyStock(fields map[string]json.RawMessage, managed bool) (c stockChange, ok bool) {
+	if raw, present := fields["manage_stock"]; present && json.Unmarshal(raw, &c.on) == nil {
+		c.set, managed = true, c.on
 	}
-	raw, ok := u["stock_quantity"]
-	if !ok || !managed {
-		return
+	raw, present := fields["stock_quantity"]
+	if !present || !managed {
+		return c, false
 	}
 	var n json.Number
 	if json.Unmarshal(bytes.Trim(raw, `"`), &n) != nil {
-		return
+		return c, false
 	}
-	if q, err := n.Int64(); err == nil {
-		setQuantity(int(q))
+	q, err := n.Int64()
+	if err != nil {
+		return c, false
 	}
+	c.quantity = int(q)
+	return c, true
 }

@@ -1,0 +1,225 @@
+package woocommerce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"stocksync/internal/channel"
+	"stocksync/internal/channel/woocommerce/fake"
+)
+
+func fetchAll(t *testing.T, c *Client, since time.Time) ([]channel.Listing, int) {
+	t.Helper()
+	var all []channel.Listing
+	cursor, pages := "", 0
+	for {
+		page, err := c.FetchListings(context.Background(), since, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		all = append(all, page.Listings...)
+		if !page.HasMore {
+			return all, pages
+		}
+		cursor = page.NextCursor
+	}
+}
+
+func TestPagingThroughTheCatalogue(t *testing.T) {
+	s := newTestStore(t)
+	s.fake.Generate(600, 7)
+	all, pages := fetchAll(t, s.client, time.Time{})
+	if len(all) != 600 {
+		t.Fatalf("%d listings, want 600", len(all))
+	}
+	products := s.fake.Products()
+	if want := (len(products) + 99) / 100; pages != want {
+		t.Fatalf("%d pages for %d products", pages, len(products))
+	}
+	seen := map[string]bool{}
+	variations := 0
+	for _, l := range all {
+		if seen[l.ExternalID] || l.Quantity == nil || l.Problem != "" {
+			t.Fatalf("bad or repeated listing %+v", l)
+		}
+		seen[l.ExternalID] = true
+		if strings.Contains(l.ExternalID, "/") {
+			variations++
+			if q, _ := s.fake.Quantity(l.ExternalID); q != *l.Quantity {
+				t.Fatalf("%s: quantity %d, fake has %d", l.ExternalID, *l.Quantity, q)
+			}
+		}
+	}
+	if variations == 0 || s.fake.CallCount("GET /products/{id}/variations") == 0 {
+		t.Fatal("no variable products were expanded")
+	}
+	for _, c := range s.fake.Calls() {
+		if strings.Contains(c.Query, "per_page=100") == false {
+			t.Fatalf("call without per_page=100: %+v", c)
+		}
+	}
+}
+
+func TestManyVariationsArePaged(t *testing.T) {
+	s := newTestStore(t)
+	p := fake.Product{Name: "Poster", Type: "variable"}
+	for i := range 150 {
+		q := i
+		p.Variations = append(p.Variations, fake.Variation{SKU: fmt.Sprint("P-", i), Price: "5", ManageStock: true, StockQuantity: &q,
+			Attributes: []fake.Attribute{{Name: "Design", Option: fmt.Sprint("No. ", i)}}})
+	}
+	s.fake.AddListing(p)
+	all, _ := fetchAll(t, s.client, time.Time{})
+	if len(all) != 150 || s.fake.CallCount("GET /products/{id}/variations") != 2 || all[149].Name != "Poster - No. 149" {
+		t.Fatalf("%d listings in %d variation calls; last %+v", len(all), s.fake.CallCount("GET /products/{id}/variations"), all[len(all)-1])
+	}
+}
+
+func TestListingsSinceOnlyReturnsChanges(t *testing.T) {
+	s := newTestStore(t)
+	old := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.fake.AddListing(fake.Product{Name: "Old", Price: "1", DateModified: old})
+	fresh := s.fake.AddListing(fake.Product{Name: "Fresh", Price: "2", DateModified: old.Add(48 * time.Hour)})
+	all, _ := fetchAll(t, s.client, old.Add(time.Hour))
+	if len(all) != 1 || all[0].ExternalID != fmt.Sprint(fresh.ID) {
+		t.Fatalf("got %+v", all)
+	}
+}
+
+func TestBrokenPriceArrivesAsSent(t *testing.T) {
+	s := newTestStore(t)
+	p := s.fake.AddListing(fake.Product{Name: "Odd", Price: "3"})
+	s.fake.SetBrokenField(fmt.Sprint(p.ID))
+	if all, _ := fetchAll(t, s.client, time.Time{}); all[0].Price != "abc" {
+		t.Fatalf("price %q", all[0].Price)
+	}
+}
+
+func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
+	s := newTestStore(t, func(f *fake.Options, _ *channel.Options) { f.RetryAfter = 1500 * time.Millisecond })
+	s.fake.Generate(5, 1)
+	s.fake.ThrottleNext(2)
+	if all, _ := fetchAll(t, s.client, time.Time{}); len(all) != 5 {
+		t.Fatalf("%d listings", len(all))
+	}
+	if w := s.sleeps.Waits(); fmt.Sprint(w) != "[1.5s 1.5s]" {
+		t.Fatalf("waits %v, want the 1.5 s Retry-After twice", w)
+	}
+}
+
+func TestHostRateLimitEveryFewRequests(t *testing.T) {
+	s := newTestStore(t, func(f *fake.Options, _ *channel.Options) { f.ThrottleEvery = 3 })
+	s.fake.Generate(400, 2)
+	if all, _ := fetchAll(t, s.client, time.Time{}); len(all) != 400 {
+		t.Fatalf("%d listings", len(all))
+	}
+	if len(s.sleeps.Waits()) == 0 {
+		t.Fatal("no 429 was met")
+	}
+}
+
+func TestServerErrorsThenSuccessAndUntilTransient(t *testing.T) {
+	s := newTestStore(t)
+	s.fake.Generate(5, 1)
+	s.fake.FailNext(2, 500)
+	if all, _ := fetchAll(t, s.client, time.Time{}); len(all) != 5 {
+		t.Fatalf("%d listings", len(all))
+	}
+	if w := s.sleeps.Waits(); fmt.Sprint(w) != "[200ms 400ms]" {
+		t.Fatalf("waits %v", w)
+	}
+	s.fake.FailNext(100, 503)
+	_, err := s.client.FetchOrders(context.Background(), time.Time{}, "")
+	var transient *channel.TransientError
+	if !errors.As(err, &transient) || transient.Attempts != 5 || !strings.Contains(err.Error(), "woocommerce: orders page 1: HTTP 503") ||
+		!strings.Contains(err.Error(), "There has been a critical error on this website.") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestTimeoutsBecomeTransient(t *testing.T) {
+	s := newTestStore(t, withClientTimeout(30*time.Millisecond), func(_ *fake.Options, o *channel.Options) { o.MaxRetries = 1 })
+	s.fake.TimeoutNext(2)
+	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
+	var transient *channel.TransientError
+	if !errors.As(err, &transient) || transient.Attempts != 2 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestMalformedAnswer(t *testing.T) {
+	s := newTestStore(t)
+	s.fake.Generate(5, 1)
+	s.fake.MalformedNext(1)
+	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
+	var malformed *channel.MalformedError
+	if !errors.As(err, &malformed) || !strings.HasPrefix(err.Error(), "woocommerce: products page 1: unexpected end of JSON input") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRejectedKeys(t *testing.T) {
+	s := newTestStore(t)
+	creds := credsFor(s.fake.URL())
+	creds["consumer_secret"] = "cs_wrongwrongwrong"
+	c, err := New(creds, channel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Verify(context.Background())
+	if !errors.Is(err, channel.ErrUnauthorized) || strings.Contains(err.Error(), "cs_wrong") || strings.Contains(err.Error(), fake.DefaultConsumerKey) {
+		t.Fatalf("got %v", err)
+	}
+	_, err = c.SetQuantities(context.Background(), []channel.QuantityUpdate{{ExternalID: "1", Quantity: 1}}, "")
+	if !errors.Is(err, channel.ErrUnauthorized) {
+		t.Fatalf("push with rejected keys: %v", err)
+	}
+	if err := s.client.Verify(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVerifyNamesAMissingAPI(t *testing.T) {
+	s := newTestStore(t)
+	c, _ := New(credsFor(s.fake.URL()+"/not-wordpress"), channel.Options{})
+	if err := c.Verify(context.Background()); err == nil || !strings.Contains(err.Error(), "check the Store URL") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestNewChecksCredentials(t *testing.T) {
+	kind, ok := channel.Lookup("woocommerce")
+	if !ok {
+		t.Fatal("woocommerce is not registered")
+	}
+	for creds, want := range map[[3]string]string{
+		{"https://shop.example.com", "", ""}:                 "Consumer key and Consumer secret are required",
+		{"https://shop.example.com", "abc", "cs_1"}:          "Consumer key should start with ck_",
+		{"https://shop.example.com", "ck_1", "cs_1 2"}:       "Consumer secret should start with cs_",
+		{"http://shop.example.com", "ck_1", "cs_1"}:          "https://",
+		{"shop.example.com/wordpress", "ck_1", "cs_secret1"}: "",
+	} {
+		c, err := kind.New(map[string]string{"site_url": creds[0], "consumer_key": creds[1], "consumer_secret": creds[2]}, channel.Options{})
+		if want == "" {
+			if err != nil || c.(*Client).base != "https://shop.example.com/wordpress/wp-json/wc/v3" {
+				t.Errorf("%v: %v", creds, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "cs_1") {
+			t.Errorf("%v: error %v, want %q", creds, err, want)
+		}
+	}
+}
+
+func TestKindNewReturnsAnUntypedNilOnError(t *testing.T) {
+	kind, _ := channel.Lookup("woocommerce")
+	if c, err := kind.New(nil, channel.Options{}); err == nil || c != nil {
+		t.Fatalf("got %v, %v", c, err)
+	}
+}

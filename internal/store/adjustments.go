@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stocksync/internal/inventory"
+)
+
+type Adjustment struct {
+	ID             int64     `db:"id"`
+	Reason         string    `db:"reason"`
+	AdjustedOn     time.Time `db:"adjusted_on"`
+	Notes          string    `db:"notes"`
+	CreatedByEmail *string   `db:"created_by_email"`
+	CreatedAt      time.Time `db:"created_at"`
+	Net            int64     `db:"net"`
+	Lines          []DocLine
+}
+
+// CreateAdjustment changes stock on hand by each line's signed quantity.
+func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by int64) (int64, error) {
+	var id int64
+	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO adjustments (reason, adjusted_on, notes, created_by)
+			VALUES ($1, $2, $3, $4) RETURNING id`, a.Reason, a.Date, a.Notes, by); err != nil {
+			return fmt.Errorf("store: create adjustment: %w", err)
+		}
+		*c = stockChange{kind: "adjustment", docID: id, user: &by}
+		var items, whs, qty []int64
+		for _, l := range a.Lines {
+			items, whs, qty = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
+			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO adjustment_lines (adjustment_id, item_id, warehouse_id, quantity)
+			SELECT $1, i, w, q FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS u(i, w, q)`,
+			id, pq.Array(items), pq.Array(whs), pq.Array(qty)); err != nil {
+			return fmt.Errorf("store: adjustment lines: %w", mapFK(err))
+		}
+		return nil
+	})
+	return id, err
+}
+
+func (s *Store) Adjustment(ctx context.Context, id int64) (Adjustment, error) {
+	var a Adjustment
+	err := s.DB.GetContext(ctx, &a, `SELECT a.id, a.reason, a.adjusted_on, a.notes, u.email AS created_by_email, a.created_at, 0 AS net
+		FROM adjustments a LEFT JOIN users u ON u.id = a.created_by WHERE a.id = $1`, id)
+	if err != nil {
+		return a, fmt.Errorf("store: adjustment %d: %w", id, notFound(err, inventory.ErrNotFound))
+	}
+	err = s.DB.SelectContext(ctx, &a.Lines, `SELECT l.item_id, i.name AS item_name, i.sku AS item_sku, w.name AS warehouse,
+		l.quantity, 0 AS rate FROM adjustment_lines l JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
+		WHERE l.adjustment_id = $1 ORDER BY l.id`, id)
+	if err != nil {
+		return a, fmt.Errorf("store: adjustment lines: %w", err)
+	}
+	for _, l := range a.Lines {
+		a.Net += l.Quantity
+	}
+	return a, nil
+}
+
+// ListAdjustments is a page of adjustments, newest first, below id before.
+func (s *Store) ListAdjustments(ctx context.Context, before int64, limit int) ([]Adjustment, int64, error) {
+	var as []Adjustment
+	err := s.DB.SelectContext(ctx, &as, `SELECT a.id, a.reason, a.adjusted_on, a.notes, u.email AS created_by_email, a.created_at,
+		COALESCE((SELECT sum(quantity) FROM adjustment_lines l WHERE l.adjustment_id = a.id), 0) AS net
+		FROM adjustments a LEFT JOIN users u ON u.id = a.created_by
+		WHERE ($1 = 0 OR a.id < $1) ORDER BY a.id DESC LIMIT $2`, before, limit+1)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list adjustments: %w", err)
+	}
+	return pageOf(as, limit, func(a Adjustment) int64 { return a.ID })
+}

@@ -1,0 +1,64 @@
+// Package channels renders the Channels pages: the list, the Connect form
+// and a channel's page.
+package channels
+
+import (
+	"strconv"
+	"time"
+
+	"stocksync/internal/store"
+)
+
+func channelURL(id int64, suffix string) string {
+	return "/channels/" + strconv.FormatInt(id, 10) + suffix
+}
+
+func minutes(d time.Duration) string { return strconv.Itoa(int(d.Minutes())) }
+
+// Status is the one-word state shown beside a channel.
+func Status(c store.Channel) (label, class string) {
+	switch {
+	case c.DisconnectedAt != nil:
+		return "disconnected", "text-bg-secondary"
+	case c.NeedsAttention != nil:
+		return "needs attention", "text-bg-warning"
+	case !c.Enabled:
+		return "paused", "text-bg-secondary"
+	}
+	return "connected", "text-bg-success"
+}
+
+func when(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.Local().Format("2 Jan 15:04")
+}
+
+func nextSync(c store.Channel, now time.Time) string {
+	switch {
+	case c.DisconnectedAt != nil:
+		return "never (disconnected)"
+	case !c.Enabled:
+		return "paused"
+	case c.NeedsAttention != nil:
+		return "after it is reconnected"
+	case c.NextSyncAt == nil:
+		return "—"
+	case !c.NextSyncAt.After(now):
+		return "due now"
+	}
+	return c.NextSyncAt.Local().Format("2 Jan 15:04") + " (in " + roughly(c.NextSyncAt.Sub(now)) + ")"
+}
+
+func roughly(d time.Duration) string {
+	if d < time.Minute {
+		return "under a minute"
+	}
+	if d < time.Hour {
+		return strconv.Itoa(int(d.Minutes()+0.5)) + " min"
+	}
+	return strconv.Itoa(int(d.Hours())) + " h " + strconv.Itoa(int(d.Minutes())%60) + " min"
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

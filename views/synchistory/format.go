@@ -1,0 +1,94 @@
+// Package synchistory renders sync runs: the history list, a run's page,
+// its printable failure report, and the live progress fragment.
+package synchistory
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"stocksync/internal/store"
+)
+
+func runURL(id int64) string { return "/sync-history/" + strconv.FormatInt(id, 10) }
+
+func KindLabel(kind string) string {
+	switch kind {
+	case "catalogue":
+		return "Catalogue"
+	case "full_catalogue":
+		return "Full catalogue"
+	}
+	return kind
+}
+
+func TriggerLabel(trigger string) string {
+	switch trigger {
+	case "first":
+		return "first sync"
+	case "schedule":
+		return "scheduled"
+	case "manual":
+		return "Sync now"
+	}
+	return trigger
+}
+
+func StatusClass(status string) string {
+	switch status {
+	case "succeeded":
+		return "text-bg-success"
+	case "failed":
+		return "text-bg-danger"
+	}
+	return "text-bg-primary"
+}
+
+func When(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04:05") }
+
+func WhenPtr(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return When(*t)
+}
+
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%d min %d s", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func n(i int) string { return strconv.Itoa(i) }
+
+// percent is how far a run has got, when the channel told its total.
+func percent(r store.SyncRun) (int, bool) {
+	if r.Status != "running" {
+		return 100, true
+	}
+	if r.RecordsTotal == nil || *r.RecordsTotal <= 0 {
+		return 0, false
+	}
+	return min(99, r.Records*100 / *r.RecordsTotal), true
+}
+
+func progressText(r store.SyncRun) string {
+	s := fmt.Sprintf("%d records, %d pages", r.Records, r.PagesDone)
+	if r.RecordsTotal != nil {
+		s = fmt.Sprintf("%d of %d records, %d pages", r.Records, *r.RecordsTotal, r.PagesDone)
+	}
+	return s
+}
+
+func errText(r store.SyncRun) string {
+	if r.Error == nil {
+		return ""
+	}
+	return *r.Error
+}

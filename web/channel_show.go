@@ -1,0 +1,135 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"stocksync/internal/channel"
+	"stocksync/internal/store"
+	"stocksync/views/components"
+	channelviews "stocksync/views/channels"
+)
+
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.ErrNotFound
+	}
+	return id, nil
+}
+
+func (a *App) loadChannel(c echo.Context) (store.Channel, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return store.Channel{}, err
+	}
+	ch, err := a.store.Channel(c.Request().Context(), id)
+	if errors.Is(err, store.ErrChannelNotFound) {
+		return ch, echo.ErrNotFound
+	}
+	return ch, err
+}
+
+// channelShow is the channel's page; an htmx poll gets only the live
+// progress fragment.
+func (a *App) channelShow(c echo.Context) error {
+	ch, err := a.loadChannel(c)
+	if err != nil {
+		return err
+	}
+	settings := channelviews.SettingsForm{Name: ch.Name, Enabled: ch.Enabled,
+		SyncMinutes: strconv.Itoa(int(ch.SyncInterval.Duration().Minutes())), DelayMinutes: strconv.Itoa(int(ch.FirstSyncDelay.Duration().Minutes()))}
+	return a.renderChannel(c, http.StatusOK, ch, settings)
+}
+
+func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settings channelviews.SettingsForm) error {
+	runs, err := a.store.ListRuns(c.Request().Context(), store.RunFilter{ChannelID: ch.ID, Limit: 30})
+	if err != nil {
+		return err
+	}
+	page := channelviews.ShowPage{Channel: ch, Runs: runs, Now: a.now(), Settings: settings}
+	if k, ok := channel.Lookup(ch.Kind); ok {
+		page.KindName = k.DisplayName
+	}
+	if len(runs) > 0 {
+		page.Latest = &runs[0]
+	}
+	return a.render(c, status, channelviews.Show(a.page(c, ch.Name, "channels"), page), "live")
+}
+
+func (a *App) channelSync(c echo.Context) error {
+	ch, err := a.loadChannel(c)
+	if err != nil {
+		return err
+	}
+	back := "/channels/" + strconv.FormatInt(ch.ID, 10)
+	switch {
+	case ch.DisconnectedAt != nil:
+		addFlash(c, "warning", "This channel is disconnected; connect it again to sync.")
+	case ch.NeedsAttention != nil:
+		addFlash(c, "warning", "Reconnect the channel first: "+*ch.NeedsAttention)
+	default:
+		queued, err := channelsyncNow(c, a, ch.ID, c.FormValue("full") == "1")
+		if err != nil {
+			return err
+		}
+		if queued {
+			addFlash(c, "info", "Sync started. Progress shows below.")
+		} else {
+			addFlash(c, "info", "A sync of this channel is already queued or running; progress shows below.")
+		}
+	}
+	return a.redirectAfterPost(c, back)
+}
+
+func (a *App) channelSettings(c echo.Context) error {
+	ch, err := a.loadChannel(c)
+	if err != nil {
+		return err
+	}
+	f := channelviews.SettingsForm{Name: c.FormValue("name"), Enabled: c.FormValue("enabled") == "1",
+		SyncMinutes: c.FormValue("sync_interval"), DelayMinutes: c.FormValue("first_sync_delay"), Errors: components.FieldErrors{}}
+	interval, err1 := parseMinutes(f.SyncMinutes, 15)
+	delay, err2 := parseMinutes(f.DelayMinutes, 30)
+	switch {
+	case err1 != nil:
+		f.Errors["sync_interval"] = "Enter a whole number of minutes."
+	case err2 != nil:
+		f.Errors["first_sync_delay"] = "Enter a whole number of minutes."
+	}
+	if f.Name == "" || len(f.Name) > 100 {
+		f.Errors["name"] = "Give the channel a name of 1 to 100 characters."
+	}
+	if len(f.Errors) == 0 {
+		if err := checkSchedule(interval, delay); err != nil {
+			f.Errors[err.Field] = err.Message
+		}
+	}
+	if len(f.Errors) > 0 {
+		return a.renderChannel(c, http.StatusUnprocessableEntity, ch, f)
+	}
+	err = a.store.UpdateChannelSettings(c.Request().Context(), ch.ID, store.ChannelSettings{Name: f.Name, Enabled: f.Enabled, SyncInterval: interval, FirstSyncDelay: delay})
+	if errors.Is(err, store.ErrChannelNotFound) {
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	addFlash(c, "success", "Settings saved.")
+	return a.redirectAfterPost(c, "/channels/"+strconv.FormatInt(ch.ID, 10))
+}
+
+func (a *App) channelDisconnect(c echo.Context) error {
+	ch, err := a.loadChannel(c)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DisconnectChannel(c.Request().Context(), ch.ID); err != nil && !errors.Is(err, store.ErrChannelNotFound) {
+		return err
+	}
+	addFlash(c, "success", ch.Name+" is disconnected. Its sync history and listings are kept.")
+	return a.redirectAfterPost(c, "/channels")
+}

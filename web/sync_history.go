@@ -1,0 +1,100 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"stocksync/internal/store"
+	"stocksync/views/synchistory"
+)
+
+const failuresPerPage = 200
+
+// syncHistory lists runs; every filter and the cursor live in the URL.
+func (a *App) syncHistory(c echo.Context) error {
+	q := c.QueryParams()
+	f := synchistory.Filter{Channel: q.Get("channel"), Kind: q.Get("kind"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to")}
+	rf := store.RunFilter{Kind: f.Kind, Status: f.Status, Limit: 50}
+	switch f.Kind {
+	case "", "catalogue", "full_catalogue":
+	default:
+		rf.Kind, f.Kind = "", ""
+	}
+	switch f.Status {
+	case "", "running", "succeeded", "failed":
+	default:
+		rf.Status, f.Status = "", ""
+	}
+	if id, err := strconv.ParseInt(f.Channel, 10, 64); err == nil {
+		rf.ChannelID = id
+	} else {
+		f.Channel = ""
+	}
+	if d, err := time.ParseInLocation("2006-01-02", f.From, time.Local); err == nil {
+		rf.From = d
+	} else {
+		f.From = ""
+	}
+	if d, err := time.ParseInLocation("2006-01-02", f.To, time.Local); err == nil {
+		rf.To = d.AddDate(0, 0, 1)
+	} else {
+		f.To = ""
+	}
+	rf.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	ctx := c.Request().Context()
+	runs, err := a.store.ListRuns(ctx, rf)
+	if err != nil {
+		return err
+	}
+	channels, err := a.store.ListChannels(ctx)
+	if err != nil {
+		return err
+	}
+	page := synchistory.ListPage{Runs: runs, Channels: channels, Filter: f, Now: a.now()}
+	if len(runs) == rf.Limit {
+		older := url.Values{}
+		for k, v := range map[string]string{"channel": f.Channel, "kind": f.Kind, "status": f.Status, "from": f.From, "to": f.To} {
+			if v != "" {
+				older.Set(k, v)
+			}
+		}
+		older.Set("before", strconv.FormatInt(runs[len(runs)-1].ID, 10))
+		page.OlderURL = "/sync-history?" + older.Encode()
+	}
+	return a.render(c, http.StatusOK, synchistory.List(a.page(c, "Sync history", "sync-history"), page), "")
+}
+
+func (a *App) loadRun(c echo.Context) (store.SyncRun, error) {
+	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
+	if err != nil || id <= 0 {
+		return store.SyncRun{}, echo.ErrNotFound
+	}
+	r, err := a.store.Run(c.Request().Context(), id)
+	if errors.Is(err, store.ErrRunNotFound) {
+		return r, echo.ErrNotFound
+	}
+	return r, err
+}
+
+// syncRun is a run's page; an htmx poll gets only the live fragment.
+func (a *App) syncRun(c echo.Context) error {
+	r, err := a.loadRun(c)
+	if err != nil {
+		return err
+	}
+	after, _ := strconv.ParseInt(c.QueryParam("after"), 10, 64)
+	fs, err := a.store.RunFailures(c.Request().Context(), r.ID, after, failuresPerPage)
+	if err != nil {
+		return err
+	}
+	page := synchistory.ShowPage{Run: r, Failures: fs, Now: a.now()}
+	if len(fs) == failuresPerPage {
+		page.MoreURL = "/sync-history/" + strconv.FormatInt(r.ID, 10) + "?after=" + strconv.FormatInt(fs[len(fs)-1].ID, 10)
+	}
+	return a.render(c, http.StatusOK, synchistory.Show(a.page(c, "Run "+strconv.FormatInt(r.ID, 10), "sync-history"), page), "live")
+}
