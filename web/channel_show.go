@@ -9,8 +9,8 @@ import (
 
 	"stocksync/internal/channel"
 	"stocksync/internal/store"
-	"stocksync/views/components"
 	channelviews "stocksync/views/channels"
+	"stocksync/views/components"
 )
 
 func pathID(c echo.Context) (int64, error) {

@@ -12,8 +12,8 @@ import (
 
 	"stocksync/internal/channel"
 	"stocksync/internal/channelsync"
-	"stocksync/views/components"
 	channelviews "stocksync/views/channels"
+	"stocksync/views/components"
 )
 
 func kindNames() map[string]string {

@@ -12,8 +12,8 @@ import (
 
 	"stocksync/internal/auth"
 	"stocksync/internal/channelsync"
-	"stocksync/internal/jobs"
 	"stocksync/internal/config"
+	"stocksync/internal/jobs"
 	"stocksync/internal/store"
 	channelviews "stocksync/views/channels"
 )

@@ -53,8 +53,8 @@ func shopifyCatalogue(items []DemoItem) []shopifyfake.Listing {
 	for i := 0; i < 76; i++ {
 		add(fmt.Sprintf("Sandbox Shopify Special %d", i+1), "", fmt.Sprintf("SHOP-NEW-%03d", i+1), fmt.Sprintf("%d.00", 10+i%30), 5+i%20)
 	}
-	add("", "", "", "4.00", 1)                     // no SKU and no name
-	add("", "", "   ", "6.00", 1)                  // a blank SKU is no SKU
+	add("", "", "", "4.00", 1)    // no SKU and no name
+	add("", "", "   ", "6.00", 1) // a blank SKU is no SKU
 	add("Gift Card Holder", "", "SHOP-BAD-1", "abc", 3)
 	add("Linen Napkins", "", "SHOP-BAD-2", "12,50", 8)
 	add("Enamel Pin", "", "SHOP-DUP", "7.00", 4)
