@@ -57,6 +57,11 @@ func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settin
 	if len(runs) > 0 {
 		page.Latest = &runs[0]
 	}
+	if ch.DisconnectedAt == nil {
+		if page.Queued, err = a.store.SyncQueued(c.Request().Context(), ch.ID); err != nil {
+			return err
+		}
+	}
 	return a.render(c, status, channelviews.Show(a.page(c, ch.Name, "channels"), page), "live")
 }
 

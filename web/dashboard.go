@@ -9,8 +9,22 @@ import (
 )
 
 func (a *App) dashboard(c echo.Context) error {
+	ctx := c.Request().Context()
 	u := currentUser(c)
 	d := dashboard.Dashboard{Greeting: greeting(a.now().Hour()), Name: u.DisplayName(), IsAdmin: u.IsAdmin()}
+	ic, err := a.store.ItemCounts(ctx)
+	if err != nil {
+		return err
+	}
+	oc, err := a.store.OrderCounts(ctx)
+	if err != nil {
+		return err
+	}
+	if d.AnyItems, err = a.store.AnyItems(ctx); err != nil {
+		return err
+	}
+	d.Items, d.LowStock, d.OutOfStock = ic.Active, ic.Low, ic.Out
+	d.OpenOrders, d.ToPack, d.ToShip = oc.Open, oc.ToPack, oc.ToShip
 	return a.render(c, http.StatusOK, dashboard.Page(a.page(c, "Dashboard", "dashboard"), d), "")
 }
 

@@ -59,6 +59,37 @@ var routeTable = []route{
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
 	{http.MethodGet, "/sync-history/:run/report", signedIn, h((*App).syncReport)},
 	{http.MethodGet, "/sync-history/:run/failures.csv", signedIn, h((*App).syncFailuresCSV)},
+
+	{http.MethodGet, "/settings/general", adminOnly, h((*App).generalSettings)},
+	{http.MethodPost, "/settings/general", adminOnly, h((*App).saveGeneralSettings)},
+
+	{http.MethodGet, "/items", signedIn, h((*App).itemsList)},
+	{http.MethodGet, "/items/new", signedIn, h((*App).newItem)},
+	{http.MethodPost, "/items", signedIn, h((*App).createItem)},
+	{http.MethodGet, "/items/:id", signedIn, h((*App).itemPage)},
+	{http.MethodGet, "/items/:id/edit", signedIn, h((*App).editItem)},
+	{http.MethodPost, "/items/:id", signedIn, h((*App).updateItem)},
+	{http.MethodPost, "/items/:id/deactivate", signedIn, h((*App).deactivateItem)},
+	{http.MethodPost, "/items/:id/activate", signedIn, h((*App).activateItem)},
+	{http.MethodGet, "/warehouses", signedIn, h((*App).warehousesPage)},
+	{http.MethodPost, "/warehouses", signedIn, h((*App).createWarehouse)},
+
+	{http.MethodGet, "/purchase-receives", signedIn, h((*App).purchaseReceives)},
+	{http.MethodGet, "/purchase-receives/new", signedIn, h((*App).newPurchaseReceive)},
+	{http.MethodPost, "/purchase-receives", signedIn, h((*App).createPurchaseReceive)},
+	{http.MethodGet, "/purchase-receives/:id", signedIn, h((*App).purchaseReceive)},
+	{http.MethodGet, "/sales-orders", signedIn, h((*App).salesOrders)},
+	{http.MethodGet, "/sales-orders/new", signedIn, h((*App).newSalesOrder)},
+	{http.MethodPost, "/sales-orders", signedIn, h((*App).createSalesOrder)},
+	{http.MethodGet, "/sales-orders/:id", signedIn, h((*App).salesOrder)},
+	{http.MethodPost, "/sales-orders/:id/cancel", signedIn, h((*App).cancelSalesOrder)},
+	{http.MethodPost, "/sales-orders/:id/shipments", signedIn, h((*App).packSalesOrder)},
+	{http.MethodPost, "/sales-orders/:id/packages/:pkg/ship", signedIn, h((*App).shipPackage)},
+	{http.MethodPost, "/sales-orders/:id/invoices", signedIn, h((*App).invoiceSalesOrder)},
+	{http.MethodGet, "/adjustments", signedIn, h((*App).adjustments)},
+	{http.MethodGet, "/adjustments/new", signedIn, h((*App).newAdjustment)},
+	{http.MethodPost, "/adjustments", signedIn, h((*App).createAdjustment)},
+	{http.MethodGet, "/adjustments/:id", signedIn, h((*App).adjustment)},
 }
 
 // routes registers the table. Middleware order follows the request:

@@ -24,6 +24,8 @@ type scenario struct {
 
 var scenarios = []scenario{
 	{"login", benchLogin},
+	{"items", benchItems},
+	{"stock", benchStock},
 }
 
 func main() {

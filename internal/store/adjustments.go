@@ -26,20 +26,20 @@ type Adjustment struct {
 func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by int64) (int64, error) {
 	var id int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		if err := tx.GetContext(ctx, &id, `INSERT INTO adjustments (reason, adjusted_on, notes, created_by)
-			VALUES ($1, $2, $3, $4) RETURNING id`, a.Reason, a.Date, a.Notes, by); err != nil {
-			return fmt.Errorf("store: create adjustment: %w", err)
-		}
-		*c = stockChange{kind: "adjustment", docID: id, user: &by}
 		var items, whs, qty []int64
 		for _, l := range a.Lines {
 			items, whs, qty = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
-			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO adjustment_lines (adjustment_id, item_id, warehouse_id, quantity)
-			SELECT $1, i, w, q FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS u(i, w, q)`,
-			id, pq.Array(items), pq.Array(whs), pq.Array(qty)); err != nil {
-			return fmt.Errorf("store: adjustment lines: %w", mapFK(err))
+		if err := tx.GetContext(ctx, &id, `WITH h AS (
+				INSERT INTO adjustments (reason, adjusted_on, notes, created_by) VALUES ($1, $2, $3, $4) RETURNING id),
+			l AS (INSERT INTO adjustment_lines (adjustment_id, item_id, warehouse_id, quantity)
+				SELECT h.id, i, w, q FROM h, unnest($5::bigint[], $6::bigint[], $7::bigint[]) AS u(i, w, q))
+			SELECT id FROM h`, a.Reason, a.Date, a.Notes, by, pq.Array(items), pq.Array(whs), pq.Array(qty)); err != nil {
+			return fmt.Errorf("store: create adjustment: %w", mapFK(err))
+		}
+		*c = stockChange{kind: "adjustment", docID: id, user: &by}
+		for _, l := range a.Lines {
+			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
 		}
 		return nil
 	})

@@ -83,8 +83,10 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 			where = append(where, "(i.name ILIKE "+p+" OR i.sku ILIKE "+p+")")
 		} else {
 			// Too short for trigrams: prefix, through the btree indexes.
+			// SKUs are case-sensitive, but people type in lower case, so
+			// the typed and the upper-cased prefix both match.
 			p := arg(esc + "%")
-			where = append(where, `(lower(i.name) COLLATE "C" LIKE lower(`+p+`) OR (i.sku <> '' AND i.sku LIKE `+p+`))`)
+			where = append(where, `(lower(i.name) COLLATE "C" LIKE lower(`+p+`) OR (i.sku <> '' AND (i.sku LIKE `+p+` OR i.sku LIKE upper(`+p+`))))`)
 		}
 	}
 	order := `lower(i.name) COLLATE "C", i.id`

@@ -15,22 +15,22 @@ import (
 func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int64) (int64, error) {
 	var id int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		if err := tx.GetContext(ctx, &id, `INSERT INTO sales_orders (customer, ordered_on, reference, source, created_by)
-			VALUES ($1, $2, $3, 'manual', $4) RETURNING id`, o.Customer, o.Date, o.Reference, by); err != nil {
-			return fmt.Errorf("store: create sales order: %w", err)
-		}
-		*c = stockChange{kind: "order", docID: id, user: &by}
 		var nos, items, whs, qty []int64
 		var rates []string
 		for n, l := range o.Lines {
 			nos, items, whs, qty = append(nos, int64(n+1)), append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
 			rates = append(rates, l.Rate.String())
-			c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sales_order_lines (order_id, line_no, item_id, warehouse_id, quantity, rate)
-			SELECT $1, n, i, w, q, r FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::numeric[]) AS u(n, i, w, q, r)`,
-			id, pq.Array(nos), pq.Array(items), pq.Array(whs), pq.Array(qty), pq.Array(rates)); err != nil {
-			return fmt.Errorf("store: sales order lines: %w", mapFK(err))
+		if err := tx.GetContext(ctx, &id, `WITH h AS (
+				INSERT INTO sales_orders (customer, ordered_on, reference, source, created_by) VALUES ($1, $2, $3, 'manual', $4) RETURNING id),
+			l AS (INSERT INTO sales_order_lines (order_id, line_no, item_id, warehouse_id, quantity, rate)
+				SELECT h.id, n, i, w, q, r FROM h, unnest($5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::numeric[]) AS u(n, i, w, q, r))
+			SELECT id FROM h`, o.Customer, o.Date, o.Reference, by, pq.Array(nos), pq.Array(items), pq.Array(whs), pq.Array(qty), pq.Array(rates)); err != nil {
+			return fmt.Errorf("store: create sales order: %w", mapFK(err))
+		}
+		*c = stockChange{kind: "order", docID: id, user: &by}
+		for _, l := range o.Lines {
+			c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
 		}
 		return nil
 	})
@@ -76,10 +76,12 @@ func orderLines(ctx context.Context, q selecter, order int64, lock bool) ([]inve
 	var ls []inventory.OrderLine
 	query := `SELECT ` + orderLineColumns + ` FROM sales_order_lines l JOIN items i ON i.id = l.item_id
 		JOIN warehouses w ON w.id = l.warehouse_id WHERE l.order_id = $1 ORDER BY l.line_no`
+	args := []any{order}
 	if lock {
-		query += ` FOR UPDATE OF l`
+		// Locked inside a stock transaction: inlined, one round trip.
+		query, args = inlineSQL(query+` FOR UPDATE OF l`, order), nil
 	}
-	if err := q.SelectContext(ctx, &ls, query, order); err != nil {
+	if err := q.SelectContext(ctx, &ls, query, args...); err != nil {
 		return nil, fmt.Errorf("store: sales order lines: %w", err)
 	}
 	return ls, nil
@@ -150,8 +152,8 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 // path) and reads it with its lines.
 func lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder, error) {
 	var o inventory.SalesOrder
-	err := tx.GetContext(ctx, &o, `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
-		NULL AS created_by_email, o.created_at FROM sales_orders o WHERE o.id = $1 FOR UPDATE`, id)
+	err := tx.GetContext(ctx, &o, inlineSQL(`SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
+		NULL AS created_by_email, o.created_at FROM sales_orders o WHERE o.id = $1 FOR UPDATE`, id))
 	if err != nil {
 		return o, fmt.Errorf("store: sales order %d: %w", id, notFound(err, inventory.ErrNotFound))
 	}
@@ -173,7 +175,7 @@ func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
 		for _, l := range o.Lines {
 			c.add(l.ItemID, l.WarehouseID, 0, -l.CommittedIn(o.Status))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = $1`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, inlineSQL(`UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = $1`, id)); err != nil {
 			return fmt.Errorf("store: cancel sales order: %w", err)
 		}
 		return nil

@@ -104,45 +104,7 @@ func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, 
 		s := sums[k]
 		bi, bw, bo, bc = append(bi, s.item), append(bw, s.warehouse), append(bo, s.onHand), append(bc, s.committed)
 	}
-	// One round trip writes the ledger and upserts the balances; the sorted
-	// SELECT feeds the upsert, so rows are locked in key order.
-	rows, err := tx.QueryContext(ctx, `WITH ledger AS (
-			INSERT INTO stock_movements (item_id, warehouse_id, on_hand_delta, committed_delta, doc_kind, doc_id, created_by)
-			SELECT i, w, o, c, $9, $10, $11 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS m(i, w, o, c))
-		INSERT INTO stock_balances AS b (item_id, warehouse_id, on_hand, committed)
-		SELECT i, w, o, c FROM unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[]) AS u(i, w, o, c) ORDER BY i, w
-		ON CONFLICT (item_id, warehouse_id) DO UPDATE
-			SET on_hand = b.on_hand + EXCLUDED.on_hand, committed = b.committed + EXCLUDED.committed
-		RETURNING item_id, warehouse_id, on_hand`,
-		pq.Array(li), pq.Array(lw), pq.Array(lo), pq.Array(lc),
-		pq.Array(bi), pq.Array(bw), pq.Array(bo), pq.Array(bc), c.kind, c.docID, c.user)
-	if err != nil {
-		return nil, fmt.Errorf("store: write stock movements: %w", err)
-	}
-	var short *balanceKey
-	var shortOnHand int64
-	for rows.Next() {
-		var k balanceKey
-		var onHand int64
-		if err := rows.Scan(&k.item, &k.warehouse, &onHand); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: read balances: %w", err)
-		}
-		if onHand < 0 && sums[k].onHand < 0 && short == nil {
-			short, shortOnHand = &k, onHand
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("store: read balances: %w", err)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: read balances: %w", err)
-	}
-	if short != nil {
-		return nil, belowZero(ctx, tx, *short, shortOnHand-sums[*short].onHand, -sums[*short].onHand)
-	}
-
-	// Item totals: lock in id order, then update.
+	// Item totals, in id order (keys are sorted by item first).
 	type total struct{ onHand, committed int64 }
 	totals := map[int64]total{}
 	var ids []int64
@@ -165,13 +127,52 @@ func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, 
 			changed = append(changed, id)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM items WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, pq.Array(ids)); err != nil {
-		return nil, fmt.Errorf("store: lock items: %w", err)
+	// One round trip, two statements run in order: the ledger and the
+	// balances (the sorted SELECT feeds the upsert, so balance rows are
+	// locked in key order), then the item totals (the CTE locks the item
+	// rows in id order before any is updated).
+	q := inlineSQL(`WITH ledger AS (
+			INSERT INTO stock_movements (item_id, warehouse_id, on_hand_delta, committed_delta, doc_kind, doc_id, created_by)
+			SELECT i, w, o, c, $9, $10, $11 FROM unnest($1, $2, $3, $4) AS m(i, w, o, c))
+		INSERT INTO stock_balances AS b (item_id, warehouse_id, on_hand, committed)
+		SELECT i, w, o, c FROM unnest($5, $6, $7, $8) AS u(i, w, o, c) ORDER BY i, w
+		ON CONFLICT (item_id, warehouse_id) DO UPDATE
+			SET on_hand = b.on_hand + EXCLUDED.on_hand, committed = b.committed + EXCLUDED.committed
+		RETURNING item_id, warehouse_id, on_hand;
+		WITH locked AS (SELECT id FROM items WHERE id = ANY($12) ORDER BY id FOR NO KEY UPDATE)
+		UPDATE items SET on_hand = items.on_hand + u.o, committed = items.committed + u.c
+		FROM unnest($12, $13, $14) AS u(id, o, c) WHERE items.id = u.id AND items.id IN (SELECT id FROM locked)`,
+		li, lw, lo, lc, bi, bw, bo, bc, inlineText(c.kind), c.docID, c.user, ids, to, tc)
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: write stock movements: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE items SET on_hand = items.on_hand + u.o, committed = items.committed + u.c
-		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, o, c) WHERE items.id = u.id`,
-		pq.Array(ids), pq.Array(to), pq.Array(tc)); err != nil {
-		return nil, fmt.Errorf("store: update item totals: %w", err)
+	var short *balanceKey
+	var shortOnHand int64
+	for rows.Next() {
+		var k balanceKey
+		var onHand int64
+		if err := rows.Scan(&k.item, &k.warehouse, &onHand); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: read balances: %w", err)
+		}
+		if onHand < 0 && sums[k].onHand < 0 && short == nil {
+			short, shortOnHand = &k, onHand
+		}
+	}
+	for rows.NextResultSet() {
+		for rows.Next() {
+		}
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return nil, fmt.Errorf("store: write stock movements: %w", err)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("store: write stock movements: %w", err)
+	}
+	if short != nil {
+		return nil, belowZero(ctx, tx, *short, shortOnHand-sums[*short].onHand, -sums[*short].onHand)
 	}
 	return changed, nil
 }

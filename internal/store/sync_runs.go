@@ -194,3 +194,18 @@ func (s *Store) CloseAbandonedRuns(ctx context.Context) (int64, error) {
 	}
 	return res.RowsAffected()
 }
+
+// SyncQueued tells whether a catalogue sync of the channel is waiting in the
+// job queue (or running before its run is recorded).
+func (s *Store) SyncQueued(ctx context.Context, channelID int64) (bool, error) {
+	var queued bool
+	// A job whose run has ended is done for staff, even before River records
+	// its completion.
+	err := s.DB.GetContext(ctx, &queued, `SELECT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'catalogue_sync'
+		AND j.state IN ('available', 'scheduled', 'running', 'retryable', 'pending') AND (j.args->>'channel_id')::bigint = $1
+		AND NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.job_id = j.id AND r.status <> 'running'))`, channelID)
+	if err != nil {
+		return false, fmt.Errorf("store: sync queued: %w", err)
+	}
+	return queued, nil
+}

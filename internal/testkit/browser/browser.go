@@ -54,8 +54,8 @@ func New(t *testing.T, opts ...Options) context.Context {
 		chromedp.WindowSize(1280, 900),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	tabCtx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(tabCtx, 90*time.Second)
 	if err := chromedp.Do(ctx); err != nil {
 		cancelTimeout()
 		cancelCtx()
@@ -69,7 +69,8 @@ func New(t *testing.T, opts ...Options) context.Context {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			saveScreenshot(t, ctx)
+			// The test's own deadline may be what failed it: shoot from the tab.
+			saveScreenshot(t, tabCtx)
 		}
 		cancelTimeout()
 		cancelCtx()
@@ -81,7 +82,7 @@ func New(t *testing.T, opts ...Options) context.Context {
 func saveScreenshot(t *testing.T, ctx context.Context) {
 	shotCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	buf, err := chromedp.Run(shotCtx, chromedp.FullScreenshot(90))
+	buf, err := chromedp.Run(shotCtx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Logf("browser: no screenshot: %v", err)
 		return

@@ -1,0 +1,103 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"stocksync/internal/auth"
+	"stocksync/internal/sandbox"
+	"stocksync/internal/testkit/browser"
+	"stocksync/internal/testkit/webtest"
+)
+
+// TestBrowserSandboxSync: connect Sandbox Shopify, press Sync now, watch the
+// progress bar reach the end, read the counts on the run page, and open the
+// printable report and the CSV.
+func TestBrowserSandboxSync(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sb, err := sandbox.Start(quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	s := webtest.NewServer(t, webtest.Options{WorkJobs: true, Presets: sb.Presets})
+	s.CreateUser(t, "ada@example.com", auth.RoleAdmin, pw)
+	if err := sandbox.SeedDemoItems(t.Context(), s.Store, quiet); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser.New(t)
+	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		do   chromedp.Action[chromedp.Void]
+	}{
+		{"dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=greeting]`))},
+		{"open Connect", chromedp.Navigate(s.URL + "/channels/new")},
+		{"choose Sandbox Shopify", chromedp.Click(chromedp.CSS(`[data-testid=sandbox-presets] a[href*="sandbox-shopify"]`))},
+		{"the filled-in form", chromedp.WaitVisible(chromedp.CSS(`[data-testid=connect-form] input[name=cred_shop_url]`))},
+		{"press Connect", chromedp.Click(chromedp.CSS(`[data-testid=connect]`))},
+		{"the channel page", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-now]`))},
+		{"press Sync now", chromedp.Click(chromedp.CSS(`[data-testid=sync-now]`))},
+		// htmx polls the progress fragment until the run ends.
+		{"the run succeeds", chromedp.WaitVisible(chromedp.CSS(`#run-progress[data-status=succeeded]`))},
+	}
+	for _, st := range steps {
+		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := chromedp.Do(stepCtx, st.do)
+		cancel()
+		if err != nil {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(`main`)))
+			t.Fatalf("%s (at %s): %v\n%.3000s", st.name, loc, err, html)
+		}
+	}
+	bar, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=progress-bar]`)))
+	if err != nil || bar != "100%" {
+		t.Fatalf("progress bar %q (%v), want 100%%", bar, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#run-progress a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=failures-table]`)),
+	)
+	if err != nil {
+		t.Fatalf("run page: %v", err)
+	}
+	counts, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=run-counts]`)))
+	// 50 listings share a SKU and 15 a name with the demo items; 6 are broken.
+	for _, want := range []string{"Records synced (linked)\n65", "Failures\n6"} {
+		if !strings.Contains(counts, want) {
+			t.Errorf("run counts %q lack %q", counts, want)
+		}
+	}
+	failures, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=failures-table]`)))
+	for _, want := range []string{"no SKU and no name", `price "abc" is not a number`, "SKU SHOP-DUP appears twice in this channel"} {
+		if !strings.Contains(failures, want) {
+			t.Errorf("failures table lacks %q", want)
+		}
+	}
+	runURL, _ := chromedp.Run(ctx, chromedp.Location())
+	csvText, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`fetch(document.querySelector('[data-testid=csv-link]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil || strings.Count(csvText, "\n") != 7 || !strings.Contains(csvText, "SHOP-DUP") {
+		t.Fatalf("CSV (%v): %q", err, csvText)
+	}
+	err = chromedp.Do(ctx, chromedp.Navigate(runURL+"/report"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=report-counts]`)))
+	if err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	header, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=report-counts]`)))
+	if !strings.Contains(header, "failures 6") || !strings.Contains(header, "synced 65") {
+		t.Fatalf("report header %q", header)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('nav').length`)); n != 0 {
+		t.Error("the printable report has navigation")
+	}
+}
