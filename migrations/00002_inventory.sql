@@ -52,8 +52,10 @@ CREATE INDEX items_name_sort ON items ((lower(name) COLLATE "C"), id);
 CREATE INDEX items_sku_sort ON items ((sku = ''), sku, id);
 CREATE INDEX items_available_sort ON items (available, id);
 CREATE INDEX items_updated_sort ON items (updated_at, id);
--- contains search (three characters or more)
-CREATE INDEX items_name_trgm ON items USING gin (name gin_trgm_ops);
+-- search: names by word prefix (full text, 'simple' config: no stemming),
+-- SKUs by contains (trigrams, three characters or more). Word posting
+-- lists intersect about twice as fast as trigram ones on a million names.
+CREATE INDEX items_name_words ON items USING gin (to_tsvector('simple', name));
 CREATE INDEX items_sku_trgm ON items USING gin (sku gin_trgm_ops);
 -- the rare states get small partial indexes
 CREATE INDEX items_inactive ON items (id) WHERE NOT active;

@@ -27,7 +27,7 @@ CREATE TABLE channel_items (
     channel_id         bigint      NOT NULL REFERENCES channels (id),
     external_id        text        NOT NULL,
     product_id         text        NOT NULL DEFAULT '',
-    sku                text        NOT NULL DEFAULT '',
+    sku                text COLLATE "C" NOT NULL DEFAULT '',
     name               text        NOT NULL DEFAULT '',
     price              numeric(14, 4),
     quantity           integer,

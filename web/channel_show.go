@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stocksync/internal/channel"
+	"stocksync/internal/channelsync"
 	"stocksync/internal/store"
 	channelviews "stocksync/views/channels"
 	"stocksync/views/components"
@@ -40,19 +41,24 @@ func (a *App) channelShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	settings := channelviews.SettingsForm{Name: ch.Name, Enabled: ch.Enabled,
-		SyncMinutes: strconv.Itoa(int(ch.SyncInterval.Duration().Minutes())), DelayMinutes: strconv.Itoa(int(ch.FirstSyncDelay.Duration().Minutes()))}
-	return a.renderChannel(c, http.StatusOK, ch, settings)
+	settings := currentSettings(ch)
+	return a.renderChannel(c, http.StatusOK, ch, settings, nil)
 }
 
-func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settings channelviews.SettingsForm) error {
+func currentSettings(ch store.Channel) channelviews.SettingsForm {
+	return channelviews.SettingsForm{Name: ch.Name, Enabled: ch.Enabled,
+		SyncMinutes:  strconv.Itoa(int(ch.SyncInterval.Duration().Minutes())),
+		DelayMinutes: strconv.Itoa(int(ch.FirstSyncDelay.Duration().Minutes()))}
+}
+
+func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settings channelviews.SettingsForm, reconnect components.FieldErrors) error {
 	runs, err := a.store.ListRuns(c.Request().Context(), store.RunFilter{ChannelID: ch.ID, Limit: 30})
 	if err != nil {
 		return err
 	}
-	page := channelviews.ShowPage{Channel: ch, Runs: runs, Now: a.now(), Settings: settings}
+	page := channelviews.ShowPage{Channel: ch, Runs: runs, Now: a.now(), Settings: settings, Reconnect: reconnect}
 	if k, ok := channel.Lookup(ch.Kind); ok {
-		page.KindName = k.DisplayName
+		page.KindName, page.Kind = k.DisplayName, &k
 	}
 	if len(runs) > 0 {
 		page.Latest = &runs[0]
@@ -114,7 +120,7 @@ func (a *App) channelSettings(c echo.Context) error {
 		}
 	}
 	if len(f.Errors) > 0 {
-		return a.renderChannel(c, http.StatusUnprocessableEntity, ch, f)
+		return a.renderChannel(c, http.StatusUnprocessableEntity, ch, f, nil)
 	}
 	err = a.store.UpdateChannelSettings(c.Request().Context(), ch.ID, store.ChannelSettings{Name: f.Name, Enabled: f.Enabled, SyncInterval: interval, FirstSyncDelay: delay})
 	if errors.Is(err, store.ErrChannelNotFound) {
@@ -137,4 +143,34 @@ func (a *App) channelDisconnect(c echo.Context) error {
 	}
 	addFlash(c, "success", ch.Name+" is disconnected. Its sync history and listings are kept.")
 	return a.redirectAfterPost(c, "/channels")
+}
+
+// channelReconnect replaces rejected credentials and, once they work,
+// queues a sync so the channel catches up.
+func (a *App) channelReconnect(c echo.Context) error {
+	ch, err := a.loadChannel(c)
+	if err != nil {
+		return err
+	}
+	if ch.DisconnectedAt != nil {
+		return echo.ErrNotFound
+	}
+	creds := map[string]string{}
+	if k, ok := channel.Lookup(ch.Kind); ok {
+		for _, f := range k.Fields {
+			creds[f.Name] = c.FormValue("cred_" + f.Name)
+		}
+	}
+	if err := a.channels.Reconnect(c.Request().Context(), ch, creds); err != nil {
+		var fe *channelsync.FieldError
+		if !errors.As(err, &fe) {
+			return err
+		}
+		return a.renderChannel(c, http.StatusUnprocessableEntity, ch, currentSettings(ch), components.FieldErrors{fe.Field: fe.Message})
+	}
+	if _, err := channelsyncNow(c, a, ch.ID, false); err != nil {
+		return err
+	}
+	addFlash(c, "success", "Reconnected. A sync has started to catch up.")
+	return a.redirectAfterPost(c, "/channels/"+strconv.FormatInt(ch.ID, 10))
 }

@@ -187,3 +187,33 @@ func TestNeedsAttentionBanner(t *testing.T) {
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+func TestReconnectAfterRejectedCredentials(t *testing.T) {
+	s := webtest.NewServer(t)
+	shop := shopifyfake.New(shopifyfake.Options{})
+	defer shop.Close()
+	c, _ := s.SignedIn(t, auth.RoleStaff)
+	c.Get("/channels/new?kind=shopify")
+	chURL := c.Post("/channels", shopForm(shop, shopifyfake.DefaultAccessToken)).Location
+	id, _ := strconv.ParseInt(strings.TrimPrefix(chURL, "/channels/"), 10, 64)
+	s.Store.SetNeedsAttention(context.Background(), id, "The channel rejected its credentials during a sync: reconnect it.")
+	page := c.Get(chURL)
+	if !strings.Contains(page.Body, `data-testid="reconnect-form"`) {
+		t.Fatal("no reconnect form on a channel that needs attention")
+	}
+	r := c.Post(chURL+"/credentials", url.Values{"cred_shop_url": {shop.URL()}, "cred_access_token": {"shpat_still_wrong"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "rejected the credentials") {
+		t.Fatalf("wrong token: %d", r.Status)
+	}
+	r = c.Post(chURL+"/credentials", url.Values{"cred_shop_url": {shop.URL()}, "cred_access_token": {shopifyfake.DefaultAccessToken}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("reconnect: %d %.300s", r.Status, r.Body)
+	}
+	ch, _ := s.Store.Channel(context.Background(), id)
+	if ch.NeedsAttention != nil {
+		t.Fatal("reconnecting did not clear the attention flag")
+	}
+	if q, _ := s.Store.SyncQueued(context.Background(), id); !q {
+		t.Fatal("reconnecting did not queue a sync")
+	}
+}

@@ -39,9 +39,19 @@ func stockIs(t *testing.T, ctx context.Context, itemURL, onHand, committed, avai
 }
 
 func TestBrowserItemReceiveOrderShip(t *testing.T) {
+	itemReceiveOrderShip(t, browser.Options{})
+}
+
+// Without JavaScript every step is a plain form and a redirect, and the
+// search is a GET form submitted with Enter.
+func TestBrowserItemReceiveOrderShipWithoutJavaScript(t *testing.T) {
+	itemReceiveOrderShip(t, browser.Options{NoJS: true})
+}
+
+func itemReceiveOrderShip(t *testing.T, opts browser.Options) {
 	s := webtest.NewServer(t)
 	s.CreateUser(t, "ada@example.com", auth.RoleStaff, pw)
-	ctx := browser.New(t)
+	ctx := browser.New(t, opts)
 	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +131,12 @@ func TestBrowserItemReceiveOrderShip(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#f-q`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-q`), "teap"),
 	); err != nil {
+		t.Fatal(err)
+	}
+	if opts.NoJS {
+		err = chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#f-q`), "\r"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=items-table]`)))
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)

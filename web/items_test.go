@@ -149,26 +149,30 @@ func TestItemsListPagesByKeyset(t *testing.T) {
 	s := webtest.NewServer(t)
 	c, u := s.SignedIn(t, auth.RoleStaff)
 	s.Store.DB.MustExec(`INSERT INTO items (name, sku, created_by) SELECT 'Item ' || lpad(g::text, 3, '0'), 'S' || g, $1 FROM generate_series(1, 120) g`, u.ID)
-	seen := map[string]bool{}
-	next := "/items"
-	pages := 0
-	for next != "" {
-		r := c.Get(next)
-		pages++
-		for _, m := range regexp.MustCompile(`>(Item \d{3})<`).FindAllStringSubmatch(r.Body, -1) {
-			if seen[m[1]] {
-				t.Fatalf("%s listed twice", m[1])
+	// Every sort pages through all rows once, ties broken by id (all 120
+	// share updated_at and available).
+	for _, sort := range []string{"name", "sku", "available", "updated"} {
+		seen := map[string]bool{}
+		next := "/items?sort=" + sort
+		pages := 0
+		for next != "" {
+			r := c.Get(next)
+			pages++
+			for _, m := range regexp.MustCompile(`>(Item \d{3})<`).FindAllStringSubmatch(r.Body, -1) {
+				if seen[m[1]] {
+					t.Fatalf("sort %s: %s listed twice", sort, m[1])
+				}
+				seen[m[1]] = true
 			}
-			seen[m[1]] = true
+			m := regexp.MustCompile(`href="(/items\?[^"]*after=\d+[^"]*)" rel="next"`).FindStringSubmatch(r.Body)
+			next = ""
+			if m != nil {
+				next = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
 		}
-		m := regexp.MustCompile(`href="(/items\?after=\d+)" rel="next"`).FindStringSubmatch(r.Body)
-		next = ""
-		if m != nil {
-			next = strings.ReplaceAll(m[1], "&amp;", "&")
+		if pages != 3 || len(seen) != 120 {
+			t.Fatalf("sort %s: %d pages, %d items; want 3 and 120", sort, pages, len(seen))
 		}
-	}
-	if pages != 3 || len(seen) != 120 {
-		t.Fatalf("%d pages, %d items; want 3 and 120", pages, len(seen))
 	}
 }
 

@@ -54,6 +54,7 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/sync", signedIn, h((*App).channelSync)},
 	{http.MethodPost, "/channels/:id/settings", signedIn, h((*App).channelSettings)},
 	{http.MethodPost, "/channels/:id/disconnect", signedIn, h((*App).channelDisconnect)},
+	{http.MethodPost, "/channels/:id/credentials", signedIn, h((*App).channelReconnect)},
 
 	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -43,6 +44,11 @@ func newBenchEnv(ctx context.Context) (*benchEnv, error) {
 }
 
 func (e *benchEnv) Close() {
+	if os.Getenv("BENCH_KEEP_DB") != "" {
+		log.Printf("keeping databases %v (BENCH_KEEP_DB)", e.dbs)
+		os.RemoveAll(e.dir)
+		return
+	}
 	if db, err := sql.Open("postgres", e.adminURL); err == nil {
 		for _, name := range e.dbs {
 			_, _ = db.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)

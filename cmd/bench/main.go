@@ -26,15 +26,30 @@ var scenarios = []scenario{
 	{"login", benchLogin},
 	{"items", benchItems},
 	{"stock", benchStock},
+	{"ingest", benchIngest},
+	{"sync", benchSync},
+}
+
+// children are scenarios' parts that run in a process of their own.
+var children = map[string]func(ctx context.Context, dbURL string) error{
+	"ingest": ingestChild,
 }
 
 func main() {
 	only := flag.String("only", "", "run only the scenarios whose name or figures start with this prefix")
+	child := flag.String("child", "", "internal: run a scenario's part in this process")
+	childDB := flag.String("db", "", "internal: the child's database URL")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	log.SetFlags(0)
 	log.SetPrefix("bench: ")
+	if run, ok := children[*child]; ok {
+		if err := run(ctx, *childDB); err != nil {
+			log.Fatalf("%s: %v", *child, err)
+		}
+		return
+	}
 	env, err := newBenchEnv(ctx)
 	if err != nil {
 		log.Fatal(err)

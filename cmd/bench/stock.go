@@ -73,9 +73,10 @@ func benchStock(ctx context.Context, env *benchEnv) error {
 				case 1:
 					lastOrder, err = st.CreateSalesOrder(ctx, inventory.Order{Customer: "Bench", Date: time.Now(), Lines: line}, userID)
 				case 2:
-					var o inventory.SalesOrder
-					if o, err = st.SalesOrder(ctx, lastOrder); err == nil {
-						_, err = st.PackSalesOrder(ctx, lastOrder, map[int64]string{o.Lines[0].ID: strconv.FormatInt(o.Lines[0].Quantity, 10)}, true, userID)
+					// Ship the whole order the writer took last (its one line).
+					var lineID, qty int64
+					if err = st.DB.QueryRowContext(ctx, `SELECT id, quantity FROM sales_order_lines WHERE order_id = `+strconv.FormatInt(lastOrder, 10)).Scan(&lineID, &qty); err == nil {
+						_, err = st.PackSalesOrder(ctx, lastOrder, map[int64]string{lineID: strconv.FormatInt(qty, 10)}, true, userID)
 					}
 				case 3:
 					line[0].Quantity = -1

@@ -37,7 +37,7 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 5000}, nil
+	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000}, nil
 }
 
 func sealContext(kind string) string { return "channel-credentials:" + kind }
@@ -177,4 +177,27 @@ func DescribeError(err error) string {
 		return "The channel took too long to answer. Check the address, then try again."
 	}
 	return "The channel could not be reached: " + err.Error() + "."
+}
+
+// Reconnect replaces a channel's credentials after checking them, which
+// also clears its "needs attention" state.
+func (s *Service) Reconnect(ctx context.Context, ch store.Channel, creds map[string]string) error {
+	kind, ok := channel.Lookup(ch.Kind)
+	if !ok {
+		return &FieldError{"", fmt.Sprintf("This server does not know channels of kind %q.", ch.Kind)}
+	}
+	for _, f := range kind.Fields {
+		creds[f.Name] = strings.TrimSpace(creds[f.Name])
+		if creds[f.Name] == "" {
+			return &FieldError{"cred_" + f.Name, f.Label + " is required."}
+		}
+	}
+	if err := s.TestConnection(ctx, kind, creds); err != nil {
+		return err
+	}
+	plain, err := json.Marshal(creds)
+	if err != nil {
+		return err
+	}
+	return s.store.ReplaceCredentials(ctx, ch.ID, s.box.Seal(plain, sealContext(kind.Name)), hint(kind, creds))
 }

@@ -35,8 +35,10 @@ func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Co
 	rows := lastPerExternalID(b.Rows)
 	err := s.withDeadlockRetry(ctx, func(tx *sqlx.Tx) error {
 		// An import can be re-run from the channel, so a crash that loses the
-		// last few milliseconds of commits loses nothing that matters.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		// last few milliseconds of commits loses nothing that matters. The
+		// estimates of a big batch trip JIT compilation, which costs more
+		// than the statements save.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off`); err != nil {
 			return err
 		}
 		if err := stageListings(ctx, tx, rows); err != nil {
@@ -101,7 +103,7 @@ func lastPerExternalID(rows []catalogue.Row) []catalogue.Row {
 
 func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error {
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staging_listings (
-		external_id text NOT NULL, product_id text NOT NULL, sku text NOT NULL, name text NOT NULL,
+		external_id text NOT NULL, product_id text NOT NULL, sku text COLLATE "C" NOT NULL, name text NOT NULL,
 		price numeric(14,4), quantity integer, inventory_ref text NOT NULL, updated_at timestamptz,
 		dup boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("create staging: %w", err)
@@ -132,40 +134,58 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 		stmt.Close()
 		return fmt.Errorf("copy: %w", err)
 	}
-	return stmt.Close()
+	if err := stmt.Close(); err != nil {
+		return err
+	}
+	// The planner needs the batch's size and shape, which a fresh temporary
+	// table does not have.
+	_, err = tx.ExecContext(ctx, `CREATE INDEX ON staging_listings (external_id); ANALYZE staging_listings`)
+	return err
 }
 
 // duplicateSKUFailures marks and removes staged listings whose SKU another
 // listing of the channel also has (in this batch, or stored and not being
 // replaced by this batch), and returns them as failures naming both.
+//
+// Lookups into channel_items are written as LATERAL subqueries with LIMIT so
+// that each is an index lookup per staged listing: during a first import the
+// table grows faster than its statistics, and a planner that believes it
+// small would otherwise scan all of it for every listing.
 func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, rows []catalogue.Row) ([]catalogue.Failure, error) {
-	if _, err := tx.ExecContext(ctx, `UPDATE staging_listings s SET dup = true
-		FROM (SELECT sku FROM staging_listings WHERE sku <> '' GROUP BY sku HAVING count(*) > 1) d
-		WHERE s.sku = d.sku`); err != nil {
+	var marked int
+	if err := tx.GetContext(ctx, &marked, `WITH in_batch AS (
+			UPDATE staging_listings s SET dup = true
+			FROM (SELECT sku FROM staging_listings WHERE sku <> '' GROUP BY sku HAVING count(*) > 1) d
+			WHERE s.sku = d.sku RETURNING 1
+		), stored AS (
+			UPDATE staging_listings s SET dup = true
+			FROM (SELECT s1.external_id FROM staging_listings s1
+				CROSS JOIN LATERAL (SELECT 1 FROM channel_items c
+					WHERE c.channel_id = $1 AND c.sku = s1.sku AND c.sku <> '' AND c.external_id <> s1.external_id
+					  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id)
+					LIMIT 1) clash
+				WHERE s1.sku <> '') x
+			WHERE s.external_id = x.external_id RETURNING 1
+		) SELECT (SELECT count(*) FROM in_batch) + (SELECT count(*) FROM stored)`, channelID); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE staging_listings s SET dup = true
-		WHERE s.sku <> '' AND NOT s.dup AND EXISTS (
-			SELECT 1 FROM channel_items c
-			WHERE c.channel_id = $1 AND c.sku = s.sku AND c.external_id <> s.external_id
-			  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id))`, channelID); err != nil {
-		return nil, err
+	if marked == 0 {
+		return nil, nil
 	}
 	var groups []struct {
 		SKU string         `db:"sku"`
 		IDs pq.StringArray `db:"ids"`
 	}
-	if err := tx.SelectContext(ctx, &groups, `SELECT sku, array_agg(DISTINCT external_id ORDER BY external_id) AS ids FROM (
-			SELECT sku, external_id FROM staging_listings WHERE dup
+	if err := tx.SelectContext(ctx, &groups, `SELECT d.sku, array_agg(DISTINCT x.external_id ORDER BY x.external_id) AS ids
+		FROM (SELECT DISTINCT sku FROM staging_listings WHERE dup) d
+		CROSS JOIN LATERAL (
+			SELECT external_id FROM staging_listings WHERE dup AND sku = d.sku
 			UNION ALL
-			SELECT c.sku, c.external_id FROM channel_items c
-			WHERE c.channel_id = $1 AND c.sku IN (SELECT sku FROM staging_listings WHERE dup)
+			SELECT c.external_id FROM channel_items c
+			WHERE c.channel_id = $1 AND c.sku = d.sku AND c.sku <> ''
 			  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id)
-		) x GROUP BY sku`, channelID); err != nil {
+		) x GROUP BY d.sku`, channelID); err != nil {
 		return nil, err
-	}
-	if len(groups) == 0 {
-		return nil, nil
 	}
 	var dupIDs []string
 	if err := tx.SelectContext(ctx, &dupIDs, `DELETE FROM staging_listings WHERE dup RETURNING external_id`); err != nil {

@@ -22,23 +22,33 @@ import (
 // catalogue.Prepare). Known listings whose details and link would not change
 // are skipped, so an unchanged re-sync writes nothing.
 const upsertAndLinkSQL = `
-WITH unique_names AS (
-	SELECT i.name, min(i.id) AS id
-	FROM items i
-	WHERE i.active AND i.name IN (SELECT name FROM staging_listings WHERE name <> '')
-	GROUP BY i.name
-	HAVING count(*) = 1
-), matched AS MATERIALIZED (
+WITH known AS MATERIALIZED (
 	SELECT s.*, old.id AS old_id, old.item_id AS old_item_id,
-		CASE WHEN old.id IS NULL OR (old.item_id IS NULL AND NOT old.auto_link_blocked)
-			THEN COALESCE(by_sku.id, by_name.id) END AS match_id,
-		CASE WHEN by_sku.id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS match_source,
+		-- only listings not linked yet (and not unlinked by a person) look for a match
+		old.id IS NULL OR (old.item_id IS NULL AND NOT old.auto_link_blocked) AS may_link,
 		old.id IS NOT NULL AND (old.product_id, old.sku, old.name, old.price, old.quantity, old.inventory_ref, old.channel_updated_at)
 			IS NOT DISTINCT FROM (s.product_id, s.sku, s.name, s.price, s.quantity, s.inventory_ref, s.updated_at) AS same_details
 	FROM staging_listings s
-	LEFT JOIN channel_items old ON old.channel_id = $1 AND old.external_id = s.external_id
-	LEFT JOIN items by_sku ON s.sku <> '' AND by_sku.sku = s.sku AND by_sku.active
-	LEFT JOIN unique_names by_name ON by_sku.id IS NULL AND s.name <> '' AND by_name.name = s.name
+	-- LATERAL ... LIMIT keeps each lookup an index probe per listing,
+	-- whatever the planner believes about the tables' sizes (during a first
+	-- import channel_items grows faster than its statistics).
+	LEFT JOIN LATERAL (SELECT c.* FROM channel_items c
+		WHERE c.channel_id = $1 AND c.external_id = s.external_id LIMIT 1) old ON true
+), unique_names AS (
+	SELECT n.name, u.id
+	FROM (SELECT DISTINCT name FROM known WHERE may_link AND name <> '') n
+	CROSS JOIN LATERAL (
+		SELECT min(x.id) AS id, count(*) AS matches
+		FROM (SELECT i.id FROM items i WHERE i.name = n.name AND i.active LIMIT 2) x
+	) u
+	WHERE u.matches = 1
+), matched AS MATERIALIZED (
+	SELECT k.*, COALESCE(by_sku.id, by_name.id) AS match_id,
+		CASE WHEN by_sku.id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS match_source
+	FROM known k
+	LEFT JOIN LATERAL (SELECT i.id FROM items i
+		WHERE k.may_link AND k.sku <> '' AND i.sku = k.sku AND i.sku <> '' AND i.active LIMIT 1) by_sku ON true
+	LEFT JOIN unique_names by_name ON k.may_link AND by_sku.id IS NULL AND k.name <> '' AND by_name.name = k.name
 ), written AS (
 	INSERT INTO channel_items AS c (channel_id, external_id, product_id, sku, name, price, quantity,
 		inventory_ref, channel_updated_at, item_id, link_source, linked_at)
@@ -54,19 +64,22 @@ WITH unique_names AS (
 		item_id = COALESCE(c.item_id, EXCLUDED.item_id),
 		link_source = CASE WHEN c.item_id IS NULL THEN EXCLUDED.link_source ELSE c.link_source END,
 		linked_at = CASE WHEN c.item_id IS NULL THEN EXCLUDED.linked_at ELSE c.linked_at END
-	RETURNING c.external_id, c.item_id
+	RETURNING 1
 )
+-- A data-modifying CTE runs to completion whether read or not, and within
+-- one statement each listing's outcome follows from matched alone: a known
+-- listing keeps its link, a new link is the match.
 SELECT
 	count(*) FILTER (WHERE m.old_id IS NULL) AS new,
-	count(*) FILTER (WHERE m.old_id IS NOT NULL AND w.external_id IS NOT NULL AND NOT m.same_details) AS updated,
-	count(*) FILTER (WHERE m.old_id IS NOT NULL AND (w.external_id IS NULL OR m.same_details)) AS unchanged,
-	count(*) FILTER (WHERE COALESCE(w.item_id, m.old_item_id) IS NOT NULL) AS synced,
-	count(*) FILTER (WHERE m.old_id IS NULL AND w.item_id IS NULL) AS new_unconfirmed,
-	COALESCE(array_agg(w.item_id) FILTER (WHERE w.item_id IS NOT NULL AND m.old_item_id IS NULL), '{}') AS newly_linked
-FROM matched m
-LEFT JOIN written w ON w.external_id = m.external_id`
+	count(*) FILTER (WHERE m.old_id IS NOT NULL AND NOT m.same_details) AS updated,
+	count(*) FILTER (WHERE m.old_id IS NOT NULL AND m.same_details) AS unchanged,
+	count(*) FILTER (WHERE COALESCE(m.old_item_id, m.match_id) IS NOT NULL) AS synced,
+	count(*) FILTER (WHERE m.old_id IS NULL AND m.match_id IS NULL) AS new_unconfirmed,
+	COALESCE(array_agg(m.match_id) FILTER (WHERE m.old_item_id IS NULL AND m.match_id IS NOT NULL), '{}') AS newly_linked
+FROM matched m`
 
 func upsertAndLink(ctx context.Context, tx *sqlx.Tx, channelID int64) (catalogue.Counts, error) {
+
 	var r struct {
 		New            int           `db:"new"`
 		Updated        int           `db:"updated"`

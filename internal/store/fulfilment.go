@@ -5,10 +5,12 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
+
+// The statements here carry only ids and quantities, so they are inlined
+// (one round trip each; see inlineSQL).
 
 // PackSalesOrder packs the given units per order line; with shipNow the
 // package also ships at once (stock leaves on hand).
@@ -27,37 +29,41 @@ func (s *Store) PackSalesOrder(ctx context.Context, orderID int64, typed map[int
 		if len(errs) > 0 {
 			return &inventory.InvalidError{Fields: errs}
 		}
-		status := "packed"
+		status, now := inlineText("packed"), 0
 		if shipNow {
-			status = "shipped"
+			status, now = "shipped", 1
 		}
-		if err := tx.GetContext(ctx, &pkg, `INSERT INTO packages (order_id, status, created_by, shipped_at)
-			VALUES ($1, $2, $3, CASE WHEN $2 = 'shipped' THEN now() END) RETURNING id`, orderID, status, by); err != nil {
+		lineIDs, qs := lineQuantities(o.Lines, qty)
+		if err := tx.GetContext(ctx, &pkg, inlineSQL(`WITH p AS (
+				INSERT INTO packages (order_id, status, created_by, shipped_at)
+				VALUES ($1, $2, $3, CASE WHEN $6 = 1 THEN now() END) RETURNING id),
+			pl AS (INSERT INTO package_lines (package_id, order_line_id, quantity) SELECT p.id, l, q FROM p, unnest($4, $5) AS u(l, q))
+			SELECT id FROM p`, orderID, status, by, lineIDs, qs, now)); err != nil {
 			return fmt.Errorf("store: create package: %w", err)
-		}
-		var lineIDs, qs []int64
-		for _, l := range o.Lines {
-			if q := qty[l.ID]; q > 0 {
-				lineIDs, qs = append(lineIDs, l.ID), append(qs, q)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO package_lines (package_id, order_line_id, quantity)
-			SELECT $1, l, q FROM unnest($2::bigint[], $3::bigint[]) AS u(l, q)`, pkg, pq.Array(lineIDs), pq.Array(qs)); err != nil {
-			return fmt.Errorf("store: package lines: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sales_order_lines SET packed = packed + u.q
-			FROM unnest($1::bigint[], $2::bigint[]) AS u(l, q) WHERE id = u.l`, pq.Array(lineIDs), pq.Array(qs)); err != nil {
-			return fmt.Errorf("store: mark packed: %w", err)
-		}
-		if !shipNow {
-			return nil
 		}
 		for i := range o.Lines {
 			o.Lines[i].Packed += qty[o.Lines[i].ID]
 		}
-		return ship(ctx, tx, c, o, qty, by)
+		if !shipNow {
+			_, err := tx.ExecContext(ctx, inlineSQL(`UPDATE sales_order_lines SET packed = packed + u.q
+				FROM unnest($1, $2) AS u(l, q) WHERE id = u.l`, lineIDs, qs))
+			if err != nil {
+				return fmt.Errorf("store: mark packed: %w", err)
+			}
+			return nil
+		}
+		return ship(ctx, tx, c, o, qty, true, by)
 	})
 	return pkg, err
+}
+
+func lineQuantities(lines []inventory.OrderLine, qty map[int64]int64) (ids, qs []int64) {
+	for _, l := range lines {
+		if q := qty[l.ID]; q > 0 {
+			ids, qs = append(ids, l.ID), append(qs, q)
+		}
+	}
+	return ids, qs
 }
 
 // ShipPackage ships a package packed earlier.
@@ -70,34 +76,32 @@ func (s *Store) ShipPackage(ctx context.Context, orderID, pkg, by int64) error {
 		if err := inventory.CanFulfil(o); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE packages SET status = 'shipped', shipped_at = now()
-			WHERE id = $1 AND order_id = $2 AND status = 'packed'`, pkg, orderID)
-		if err != nil {
-			return fmt.Errorf("store: ship package: %w", err)
-		}
-		if err := mustAffect(res, inventory.ErrNotFound); err != nil {
-			return err
-		}
 		var rows []struct {
 			Line int64 `db:"order_line_id"`
 			Qty  int64 `db:"quantity"`
 		}
-		if err := tx.SelectContext(ctx, &rows, `SELECT order_line_id, quantity FROM package_lines WHERE package_id = $1`, pkg); err != nil {
-			return fmt.Errorf("store: package lines: %w", err)
+		if err := tx.SelectContext(ctx, &rows, inlineSQL(`WITH p AS (
+				UPDATE packages SET status = 'shipped', shipped_at = now()
+				WHERE id = $1 AND order_id = $2 AND status = 'packed' RETURNING id)
+			SELECT order_line_id, quantity FROM package_lines WHERE package_id IN (SELECT id FROM p)`, pkg, orderID)); err != nil {
+			return fmt.Errorf("store: ship package: %w", err)
+		}
+		if len(rows) == 0 {
+			return inventory.ErrNotFound
 		}
 		qty := map[int64]int64{}
 		for _, r := range rows {
 			qty[r.Line] = r.Qty
 		}
-		return ship(ctx, tx, c, o, qty, by)
+		return ship(ctx, tx, c, o, qty, false, by)
 	})
 }
 
-// ship marks units shipped; stock on hand falls only by units not already
-// invoiced (each unit leaves once).
-func ship(ctx context.Context, tx *sqlx.Tx, c *stockChange, o inventory.SalesOrder, qty map[int64]int64, by int64) error {
+// ship marks units shipped (and packed, when packing and shipping at once);
+// stock on hand falls only by units not already invoiced: each unit leaves
+// once.
+func ship(ctx context.Context, tx *sqlx.Tx, c *stockChange, o inventory.SalesOrder, qty map[int64]int64, andPacked bool, by int64) error {
 	*c = stockChange{kind: "shipment", docID: o.ID, user: &by}
-	var lineIDs, qs []int64
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		q := qty[l.ID]
@@ -107,13 +111,20 @@ func ship(ctx context.Context, tx *sqlx.Tx, c *stockChange, o inventory.SalesOrd
 		d := inventory.Deduction(l.Shipped, l.Invoiced, l.Shipped+q, l.Invoiced)
 		c.add(l.ItemID, l.WarehouseID, -d, -d)
 		l.Shipped += q
-		lineIDs, qs = append(lineIDs, l.ID), append(qs, q)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE sales_order_lines SET shipped = shipped + u.q
-		FROM unnest($1::bigint[], $2::bigint[]) AS u(l, q) WHERE id = u.l`, pq.Array(lineIDs), pq.Array(qs)); err != nil {
+	lineIDs, qs := lineQuantities(o.Lines, qty)
+	packed := 0
+	if andPacked {
+		packed = 1
+	}
+	if _, err := tx.ExecContext(ctx, inlineSQL(`UPDATE sales_order_lines SET shipped = shipped + u.q,
+			packed = packed + CASE WHEN $4 = 1 THEN u.q ELSE 0 END
+		FROM unnest($1, $2) AS u(l, q) WHERE id = u.l;
+		UPDATE sales_orders SET status = $3, updated_at = now() WHERE id = $5`,
+		lineIDs, qs, orderStatus(o.Lines), packed, o.ID)); err != nil {
 		return fmt.Errorf("store: mark shipped: %w", err)
 	}
-	return closeIfFulfilled(ctx, tx, o)
+	return nil
 }
 
 // InvoiceSalesOrder invoices units per line; stock on hand falls only by
@@ -132,11 +143,7 @@ func (s *Store) InvoiceSalesOrder(ctx context.Context, orderID int64, typed map[
 		if len(errs) > 0 {
 			return &inventory.InvalidError{Fields: errs}
 		}
-		if err := tx.GetContext(ctx, &inv, `INSERT INTO invoices (order_id, created_by) VALUES ($1, $2) RETURNING id`, orderID, by); err != nil {
-			return fmt.Errorf("store: create invoice: %w", err)
-		}
 		*c = stockChange{kind: "invoice", docID: orderID, user: &by}
-		var lineIDs, qs []int64
 		for i := range o.Lines {
 			l := &o.Lines[i]
 			q := qty[l.ID]
@@ -146,28 +153,25 @@ func (s *Store) InvoiceSalesOrder(ctx context.Context, orderID int64, typed map[
 			d := inventory.Deduction(l.Shipped, l.Invoiced, l.Shipped, l.Invoiced+q)
 			c.add(l.ItemID, l.WarehouseID, -d, -d)
 			l.Invoiced += q
-			lineIDs, qs = append(lineIDs, l.ID), append(qs, q)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO invoice_lines (invoice_id, order_line_id, quantity)
-			SELECT $1, l, q FROM unnest($2::bigint[], $3::bigint[]) AS u(l, q)`, inv, pq.Array(lineIDs), pq.Array(qs)); err != nil {
-			return fmt.Errorf("store: invoice lines: %w", err)
+		lineIDs, qs := lineQuantities(o.Lines, qty)
+		if err := tx.GetContext(ctx, &inv, inlineSQL(`WITH v AS (
+				INSERT INTO invoices (order_id, created_by) VALUES ($1, $2) RETURNING id),
+			vl AS (INSERT INTO invoice_lines (invoice_id, order_line_id, quantity) SELECT v.id, l, q FROM v, unnest($3, $4) AS u(l, q)),
+			ol AS (UPDATE sales_order_lines SET invoiced = invoiced + u.q FROM unnest($3, $4) AS u(l, q) WHERE id = u.l),
+			so AS (UPDATE sales_orders SET status = $5, updated_at = now() WHERE id = $1)
+			SELECT id FROM v`, orderID, by, lineIDs, qs, orderStatus(o.Lines))); err != nil {
+			return fmt.Errorf("store: create invoice: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sales_order_lines SET invoiced = invoiced + u.q
-			FROM unnest($1::bigint[], $2::bigint[]) AS u(l, q) WHERE id = u.l`, pq.Array(lineIDs), pq.Array(qs)); err != nil {
-			return fmt.Errorf("store: mark invoiced: %w", err)
-		}
-		return closeIfFulfilled(ctx, tx, o)
+		return nil
 	})
 	return inv, err
 }
 
-func closeIfFulfilled(ctx context.Context, tx *sqlx.Tx, o inventory.SalesOrder) error {
-	status := inventory.OrderOpen
-	if inventory.Fulfilled(o.Lines) {
-		status = inventory.OrderFulfilled
+// orderStatus is open until every unit is shipped and invoiced.
+func orderStatus(lines []inventory.OrderLine) inlineText {
+	if inventory.Fulfilled(lines) {
+		return inventory.OrderFulfilled
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE sales_orders SET status = $2, updated_at = now() WHERE id = $1`, o.ID, status); err != nil {
-		return fmt.Errorf("store: order status: %w", err)
-	}
-	return nil
+	return inventory.OrderOpen
 }

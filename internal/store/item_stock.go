@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"fmt"
 	"time"
 )
@@ -19,14 +20,20 @@ func (w WarehouseStock) Available() int64 { return w.OnHand - w.Committed }
 // never been).
 func (s *Store) ItemStock(ctx context.Context, item int64) ([]WarehouseStock, error) {
 	var ws []WarehouseStock
-	err := s.DB.SelectContext(ctx, &ws, `SELECT w.id AS warehouse_id, w.name AS warehouse,
+	st, err := s.prepared(ctx, `SELECT w.id AS warehouse_id, w.name AS warehouse,
 		COALESCE(b.on_hand, 0) AS on_hand, COALESCE(b.committed, 0) AS committed
-		FROM warehouses w LEFT JOIN stock_balances b ON b.warehouse_id = w.id AND b.item_id = $1 ORDER BY w.id`, item)
+		FROM warehouses w LEFT JOIN stock_balances b ON b.warehouse_id = w.id AND b.item_id = $1 ORDER BY w.id`)
+	if err != nil {
+		return nil, err
+	}
+	err = st.SelectContext(ctx, &ws, item)
 	if err != nil {
 		return nil, fmt.Errorf("store: item stock: %w", err)
 	}
 	return ws, nil
 }
+
+// The item page's reads are prepared statements (see prepared.go).
 
 // Movement is one ledger row as the item page shows it. DocID is the
 // document: the item itself for opening stock, the sales order for order,
@@ -46,10 +53,17 @@ type Movement struct {
 // starting below the movement id before (0 for the newest).
 func (s *Store) ItemMovements(ctx context.Context, item, before int64, limit int) ([]Movement, int64, error) {
 	var ms []Movement
-	err := s.DB.SelectContext(ctx, &ms, `SELECT m.id, w.name AS warehouse, m.on_hand_delta, m.committed_delta, m.doc_kind,
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	st, err := s.prepared(ctx, `SELECT m.id, w.name AS warehouse, m.on_hand_delta, m.committed_delta, m.doc_kind,
 		m.doc_id, u.email AS user_email, m.created_at
 		FROM stock_movements m JOIN warehouses w ON w.id = m.warehouse_id LEFT JOIN users u ON u.id = m.created_by
-		WHERE m.item_id = $1 AND ($2 = 0 OR m.id < $2) ORDER BY m.id DESC LIMIT $3`, item, before, limit+1)
+		WHERE m.item_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3`)
+	if err != nil {
+		return nil, 0, err
+	}
+	err = st.SelectContext(ctx, &ms, item, before, limit+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: item movements: %w", err)
 	}

@@ -21,8 +21,12 @@ const itemColumns = `i.id, i.name, i.sku, i.unit, i.description, i.selling_price
 
 func (s *Store) ItemByID(ctx context.Context, id int64) (inventory.Item, error) {
 	var it inventory.Item
-	err := s.DB.GetContext(ctx, &it, `SELECT `+itemColumns+`, u.email AS created_by_email
-		FROM items i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1`, id)
+	st, err := s.prepared(ctx, `SELECT `+itemColumns+`, u.email AS created_by_email
+		FROM items i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1`)
+	if err != nil {
+		return it, err
+	}
+	err = st.GetContext(ctx, &it, id)
 	if err != nil {
 		return it, fmt.Errorf("store: item %d: %w", id, notFound(err, inventory.ErrNotFound))
 	}
@@ -179,8 +183,12 @@ type Activity struct {
 // ItemActivity is the newest 50 entries of the item's activity log.
 func (s *Store) ItemActivity(ctx context.Context, id int64) ([]Activity, error) {
 	var as []Activity
-	err := s.DB.SelectContext(ctx, &as, `SELECT a.id, a.action, a.detail, u.email AS user_email, a.created_at
-		FROM item_activity a LEFT JOIN users u ON u.id = a.user_id WHERE a.item_id = $1 ORDER BY a.id DESC LIMIT 50`, id)
+	st, err := s.prepared(ctx, `SELECT a.id, a.action, a.detail, u.email AS user_email, a.created_at
+		FROM item_activity a LEFT JOIN users u ON u.id = a.user_id WHERE a.item_id = $1 ORDER BY a.id DESC LIMIT 50`)
+	if err != nil {
+		return nil, err
+	}
+	err = st.SelectContext(ctx, &as, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: item activity: %w", err)
 	}

@@ -3,15 +3,38 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 )
+
+// currencyCache keeps the base currency for a moment: every page with an
+// amount shows it, and it almost never changes. Another instance sees a
+// change within currencyTTL.
+type currencyCache struct {
+	mu    sync.Mutex
+	value string
+	at    time.Time
+}
+
+const currencyTTL = 2 * time.Second
 
 // BaseCurrency is the ISO code every amount is in.
 func (s *Store) BaseCurrency(ctx context.Context) (string, error) {
+	c := &s.currency
+	c.mu.Lock()
+	if c.value != "" && time.Since(c.at) < currencyTTL {
+		v := c.value
+		c.mu.Unlock()
+		return v, nil
+	}
+	c.mu.Unlock()
 	var v string
-	err := s.DB.GetContext(ctx, &v, `SELECT value FROM settings WHERE key = 'base_currency'`)
-	if err != nil {
+	if err := s.DB.GetContext(ctx, &v, `SELECT value FROM settings WHERE key = 'base_currency'`); err != nil {
 		return "USD", fmt.Errorf("store: base currency: %w", err)
 	}
+	c.mu.Lock()
+	c.value, c.at = v, time.Now()
+	c.mu.Unlock()
 	return v, nil
 }
 
@@ -21,5 +44,8 @@ func (s *Store) SetBaseCurrency(ctx context.Context, code string, by int64) erro
 	if err != nil {
 		return fmt.Errorf("store: set base currency: %w", err)
 	}
+	s.currency.mu.Lock()
+	s.currency.value = ""
+	s.currency.mu.Unlock()
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -17,6 +18,10 @@ type Store struct {
 	DB *sqlx.DB
 	// hook hears of every change to available stock (see stock.go).
 	hook AvailabilityHook
+	// currency caches the base currency briefly (see settings.go).
+	currency currencyCache
+	// stmts holds prepared statements of hot reads (see prepared.go).
+	stmts sync.Map
 }
 
 // Open connects and pings; the error says what to start when PostgreSQL does
