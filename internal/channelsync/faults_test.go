@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"stocksync/internal/channelsync"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
+	"stocksync/internal/channelsync"
 )
 
 // cutPage serves the fake shop, cutting short the body of the nth

@@ -44,7 +44,9 @@ func (w *catalogueSyncWorker) Work(ctx context.Context, job *river.Job[Catalogue
 
 // A big catalogue over a slow channel takes a while; River's default of a
 // minute would cancel it.
-func (w *catalogueSyncWorker) Timeout(*river.Job[CatalogueSyncArgs]) time.Duration { return 2 * time.Hour }
+func (w *catalogueSyncWorker) Timeout(*river.Job[CatalogueSyncArgs]) time.Duration {
+	return 2 * time.Hour
+}
 
 // ScheduleSyncsArgs is the periodic sweep: enqueue syncs that are due and
 // close runs whose job died.
