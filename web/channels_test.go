@@ -118,7 +118,7 @@ func TestSyncFromTheChannelPageAndItsReports(t *testing.T) {
 	c.Header.Set("HX-Request", "true")
 	frag := c.Get(chURL)
 	c.Header.Del("HX-Request")
-	if !strings.HasPrefix(strings.TrimSpace(frag.Body), `<div id="run-progress"`) || strings.Contains(frag.Body, "<nav") {
+	if !strings.HasPrefix(strings.TrimSpace(frag.Body), `<div id="channel-live"`) || strings.Contains(frag.Body, "<nav") {
 		t.Fatalf("htmx poll got more than the fragment: %.200s", frag.Body)
 	}
 	if strings.Contains(frag.Body, "hx-trigger") {

@@ -41,7 +41,7 @@ func with(v url.Values, kv ...string) url.Values {
 
 func stockOf(t *testing.T, s *webtest.Server, sku string) (onHand, committed, available int64) {
 	t.Helper()
-	if err := s.Store.DB.QueryRow(`SELECT on_hand, committed, available FROM items WHERE sku = $1`, sku).Scan(&onHand, &committed, &available); err != nil {
+	if err := s.Store.DB.QueryRow(`SELECT s.on_hand, s.committed, s.available FROM items i JOIN item_stock s ON s.item_id = i.id WHERE i.sku = $1`, sku).Scan(&onHand, &committed, &available); err != nil {
 		t.Fatal(err)
 	}
 	return

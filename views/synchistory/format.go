@@ -72,7 +72,7 @@ func percent(r store.SyncRun) (int, bool) {
 	if r.Status != "running" {
 		return 100, true
 	}
-	if r.RecordsTotal == nil || *r.RecordsTotal <= 0 {
+	if r.RecordsTotal == nil || *r.RecordsTotal <= 0 || *r.RecordsTotal < r.Records {
 		return 0, false
 	}
 	return min(99, r.Records*100 / *r.RecordsTotal), true
@@ -80,7 +80,9 @@ func percent(r store.SyncRun) (int, bool) {
 
 func progressText(r store.SyncRun) string {
 	s := fmt.Sprintf("%d records, %d pages", r.Records, r.PagesDone)
-	if r.RecordsTotal != nil {
+	// A channel's total may count products where the sync counts their
+	// variants; a total already passed says nothing useful.
+	if r.RecordsTotal != nil && *r.RecordsTotal >= r.Records {
 		s = fmt.Sprintf("%d of %d records, %d pages", r.Records, *r.RecordsTotal, r.PagesDone)
 	}
 	return s

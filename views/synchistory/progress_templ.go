@@ -13,7 +13,7 @@ import "stocksync/internal/store"
 
 // Progress is the live part of a run: while it runs, htmx fetches the
 // fragment again every second and swaps it in; once it ends the answer
-// carries no trigger and polling stops.
+// carries no trigger and polling stops. With no pollURL the caller polls.
 func Progress(r store.SyncRun, pollURL string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -31,7 +31,7 @@ func Progress(r store.SyncRun, pollURL string) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if r.Status == "running" {
+		if r.Status == "running" && pollURL != "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div id=\"run-progress\" hx-get=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
