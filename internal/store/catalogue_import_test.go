@@ -132,12 +132,11 @@ func TestAutoLinkRules(t *testing.T) {
 				t.Errorf("listing %s linked to %d, want %d", l.id, item, red)
 			}
 		}
-		var n int
-		im.st.DB.Get(&n, `SELECT linked_channels FROM items WHERE id = $1`, red)
+		it, err := im.st.ItemByID(context.Background(), red)
 		var want int
 		im.st.DB.Get(&want, `SELECT count(*) FROM channel_items WHERE item_id = $1`, red)
-		if n != want || n < 3 {
-			t.Errorf("items.linked_channels = %d, want %d (>= 3)", n, want)
+		if err != nil || it.LinkedChannels != want || want < 3 {
+			t.Errorf("the item shows %d links (%v), want %d (>= 3)", it.LinkedChannels, err, want)
 		}
 	})
 }

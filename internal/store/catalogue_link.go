@@ -74,43 +74,22 @@ SELECT
 	count(*) FILTER (WHERE m.old_id IS NOT NULL AND NOT m.same_details) AS updated,
 	count(*) FILTER (WHERE m.old_id IS NOT NULL AND m.same_details) AS unchanged,
 	count(*) FILTER (WHERE COALESCE(m.old_item_id, m.match_id) IS NOT NULL) AS synced,
-	count(*) FILTER (WHERE m.old_id IS NULL AND m.match_id IS NULL) AS new_unconfirmed,
-	COALESCE(array_agg(m.match_id) FILTER (WHERE m.old_item_id IS NULL AND m.match_id IS NOT NULL), '{}') AS newly_linked
+	count(*) FILTER (WHERE m.old_id IS NULL AND m.match_id IS NULL) AS new_unconfirmed
 FROM matched m`
 
 func upsertAndLink(ctx context.Context, tx *sqlx.Tx, channelID int64) (catalogue.Counts, error) {
 
 	var r struct {
-		New            int           `db:"new"`
-		Updated        int           `db:"updated"`
-		Unchanged      int           `db:"unchanged"`
-		Synced         int           `db:"synced"`
-		NewUnconfirmed int           `db:"new_unconfirmed"`
-		NewlyLinked    pq.Int64Array `db:"newly_linked"`
+		New            int `db:"new"`
+		Updated        int `db:"updated"`
+		Unchanged      int `db:"unchanged"`
+		Synced         int `db:"synced"`
+		NewUnconfirmed int `db:"new_unconfirmed"`
 	}
 	if err := tx.GetContext(ctx, &r, upsertAndLinkSQL, channelID); err != nil {
 		return catalogue.Counts{}, fmt.Errorf("upsert: %w", err)
 	}
-	if err := refreshLinkCounts(ctx, tx, r.NewlyLinked); err != nil {
-		return catalogue.Counts{}, err
-	}
 	return catalogue.Counts{New: r.New, Updated: r.Updated, Unchanged: r.Unchanged, Synced: r.Synced, NewUnconfirmed: r.NewUnconfirmed}, nil
-}
-
-// refreshLinkCounts recounts items.linked_channels for the given items,
-// locking them in id order so concurrent imports cannot deadlock on them.
-func refreshLinkCounts(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) error {
-	if len(itemIDs) == 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `
-		WITH locked AS (SELECT id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE)
-		UPDATE items i SET linked_channels = (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id)
-		FROM locked WHERE i.id = locked.id`, pq.Array(itemIDs))
-	if err != nil {
-		return fmt.Errorf("link counts: %w", err)
-	}
-	return nil
 }
 
 func insertFailures(ctx context.Context, tx *sqlx.Tx, runID int64, failures []catalogue.Failure) error {

@@ -16,13 +16,17 @@ import (
 )
 
 const itemColumns = `i.id, i.name, i.sku, i.unit, i.description, i.selling_price, i.purchase_price, i.opening_qty,
-	i.opening_value, i.reorder_level, i.active, i.source, i.linked_channels, i.on_hand, i.committed, i.available,
+	i.opening_value, i.reorder_level, i.active, i.source,
+	(SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels, s.on_hand, s.committed, s.available,
 	i.created_by, i.created_at, i.updated_at`
+
+// itemsWithStock is the FROM of itemColumns.
+const itemsWithStock = `items i JOIN item_stock s ON s.item_id = i.id`
 
 func (s *Store) ItemByID(ctx context.Context, id int64) (inventory.Item, error) {
 	var it inventory.Item
 	st, err := s.prepared(ctx, `SELECT `+itemColumns+`, u.email AS created_by_email
-		FROM items i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1`)
+		FROM `+itemsWithStock+` LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1`)
 	if err != nil {
 		return it, err
 	}
@@ -70,7 +74,8 @@ func (s *Store) CreateItem(ctx context.Context, f inventory.ItemFields, by int64
 func (s *Store) UpdateItem(ctx context.Context, id int64, f inventory.ItemFields, by int64) error {
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		var old inventory.Item
-		if err := tx.GetContext(ctx, &old, `SELECT `+itemColumns+` FROM items i WHERE id = $1 FOR UPDATE`, id); err != nil {
+		// NO KEY UPDATE: documents referencing the item (key share) go on.
+		if err := tx.GetContext(ctx, &old, `SELECT `+itemColumns+` FROM `+itemsWithStock+` WHERE i.id = $1 FOR NO KEY UPDATE OF i`, id); err != nil {
 			return fmt.Errorf("store: item %d: %w", id, notFound(err, inventory.ErrNotFound))
 		}
 		if err := checkSKU(ctx, tx, f.SKU, id); err != nil {
@@ -207,9 +212,10 @@ func (s *Store) ItemsByRef(ctx context.Context, refs []string) (map[string][]inv
 		inventory.Item
 	}
 	err := s.DB.SelectContext(ctx, &rows, `WITH r(ref) AS (SELECT unnest($1::text[]))
-		SELECT r.ref, `+itemColumns+` FROM r JOIN items i ON i.sku = r.ref AND i.sku <> ''
+		SELECT r.ref, `+itemColumns+` FROM r JOIN items i ON i.sku = r.ref AND i.sku <> '' JOIN item_stock s ON s.item_id = i.id
 		UNION ALL
 		SELECT r.ref, `+itemColumns+` FROM r JOIN items i ON lower(i.name) COLLATE "C" = lower(r.ref) COLLATE "C" AND i.name = r.ref
+		JOIN item_stock s ON s.item_id = i.id
 		WHERE NOT EXISTS (SELECT 1 FROM items s WHERE s.sku = r.ref AND s.sku <> '')`, pq.Array(refs))
 	if err != nil {
 		return nil, fmt.Errorf("store: items by reference: %w", err)
@@ -231,7 +237,7 @@ func notFoundOK(err error) error {
 // there are more than max (a datalist of a big catalogue helps nobody).
 func (s *Store) ItemChoices(ctx context.Context, max int) ([]inventory.Item, error) {
 	var its []inventory.Item
-	err := s.DB.SelectContext(ctx, &its, `SELECT `+itemColumns+` FROM items i WHERE active
+	err := s.DB.SelectContext(ctx, &its, `SELECT `+itemColumns+` FROM `+itemsWithStock+` WHERE active
 		ORDER BY lower(name) COLLATE "C", id LIMIT $1`, max+1)
 	if err != nil {
 		return nil, fmt.Errorf("store: item choices: %w", err)

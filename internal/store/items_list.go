@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
 
 	"stocksync/internal/inventory"
 )
@@ -49,12 +52,7 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	}
 	var where []string
 	var args []any
-	// Ids go into the text (see inlineSQL): a page without a search is
-	// then one simple query, one round trip.
 	arg := func(v any) string {
-		if n, ok := v.(int64); ok {
-			return inlineLiteral(n)
-		}
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
@@ -67,17 +65,17 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	}
 	switch f.Stock {
 	case "in":
-		where = append(where, "i.available > 0")
+		where = append(where, "s.available > 0")
 	case "low":
-		where = append(where, "i.reorder_level > 0 AND i.available > 0 AND i.available <= i.reorder_level")
+		where = append(where, "s.reorder_level > 0 AND s.available > 0 AND s.available <= s.reorder_level")
 	case "out":
-		where = append(where, "i.available <= 0")
+		where = append(where, "s.available <= 0")
 	}
 	switch f.Linked {
 	case "yes":
-		where = append(where, "i.linked_channels > 0")
+		where = append(where, "EXISTS (SELECT 1 FROM channel_items c WHERE c.item_id = i.id)")
 	case "no":
-		where = append(where, "i.linked_channels = 0")
+		where = append(where, "NOT EXISTS (SELECT 1 FROM channel_items c WHERE c.item_id = i.id)")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		esc := likeEscape(q)
@@ -102,12 +100,13 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 		// The cursor row's key is read by an InitPlan inside the same
 		// statement, so the page is one index range scan and one round
 		// trip. A cursor whose item is gone yields an empty page.
-		c := "(SELECT %s FROM items WHERE id = " + arg(f.After) + ")"
+		p := arg(f.After)
+		c := "(SELECT %s FROM items WHERE id = " + p + ")"
 		switch f.Sort {
 		case "sku":
 			where = append(where, "((i.sku = ''), i.sku, i.id) > "+fmt.Sprintf(c, "sku = '', sku, id"))
 		case "available":
-			where = append(where, "(i.available, i.id) > "+fmt.Sprintf(c, "available, id"))
+			where = append(where, "(s.available, s.item_id) > (SELECT available, item_id FROM item_stock WHERE item_id = "+p+")")
 		case "updated":
 			where = append(where, "(i.updated_at, i.id) < "+fmt.Sprintf(c, "updated_at, id"))
 		default:
@@ -118,19 +117,33 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	case "sku":
 		order = "(i.sku = ''), i.sku, i.id"
 	case "available":
-		order = "i.available, i.id"
+		order = "s.available, s.item_id"
 	case "updated":
 		order = "i.updated_at DESC, i.id DESC"
 	}
-	q := `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.on_hand, i.committed, i.available, i.reorder_level,
-		i.active, i.linked_channels FROM items i`
+	q := `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
+		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels
+		FROM items i JOIN item_stock s ON s.item_id = i.id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY " + order + " LIMIT " + strconv.Itoa(f.Limit+1)
 	// Scanned by hand: this is the hottest read of the application, and
 	// reflection over 50 rows costed more than the query.
-	rs, err := s.DB.QueryContext(ctx, q, args...)
+	// Without a search the statement text is one of a few dozen shapes:
+	// prepared, it is neither parsed nor planned again. A search is
+	// planned for its own text, as its selectivity varies.
+	var rs *sql.Rows
+	var err error
+	if strings.TrimSpace(f.Q) == "" {
+		var st *sqlx.Stmt
+		if st, err = s.prepared(ctx, q); err != nil {
+			return nil, 0, err
+		}
+		rs, err = st.QueryContext(ctx, args...)
+	} else {
+		rs, err = s.DB.QueryContext(ctx, q, args...)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list items: %w", err)
 	}
@@ -184,8 +197,9 @@ func (s *Store) ItemCounts(ctx context.Context) (ItemCounts, error) {
 	var c ItemCounts
 	err := s.DB.GetContext(ctx, &c, `SELECT
 		(SELECT count(*) FROM items WHERE active) AS active,
-		(SELECT count(*) FROM items WHERE active AND reorder_level > 0 AND available > 0 AND available <= reorder_level) AS low,
-		(SELECT count(*) FROM items WHERE active AND available <= 0) AS out`)
+		(SELECT count(*) FROM items i JOIN item_stock s ON s.item_id = i.id
+			WHERE i.active AND s.reorder_level > 0 AND s.available > 0 AND s.available <= s.reorder_level) AS low,
+		(SELECT count(*) FROM items i JOIN item_stock s ON s.item_id = i.id WHERE i.active AND s.available <= 0) AS out`)
 	if err != nil {
 		return c, fmt.Errorf("store: item counts: %w", err)
 	}

@@ -70,8 +70,8 @@ type balanceKey struct{ item, warehouse int64 }
 // applyMovements writes the ledger and brings balances and item totals in
 // line with it, returning the items whose available quantity changed.
 // Locks are taken in one global order — balances by (item, warehouse), then
-// items by id — so concurrent documents wait for each other but never
-// deadlock.
+// item totals by item id — so concurrent documents wait for each other but
+// never deadlock.
 func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, error) {
 	if len(c.moves) == 0 {
 		return nil, nil
@@ -128,9 +128,8 @@ func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, 
 		}
 	}
 	// One round trip, two statements run in order: the ledger and the
-	// balances (the sorted SELECT feeds the upsert, so balance rows are
-	// locked in key order), then the item totals (the CTE locks the item
-	// rows in id order before any is updated).
+	// balances, then the item totals; in each, a sorted SELECT feeds the
+	// upsert, so rows are locked in key order.
 	q := inlineSQL(`WITH ledger AS (
 			INSERT INTO stock_movements (item_id, warehouse_id, on_hand_delta, committed_delta, doc_kind, doc_id, created_by)
 			SELECT i, w, o, c, $9, $10, $11 FROM unnest($1, $2, $3, $4) AS m(i, w, o, c))
@@ -139,9 +138,9 @@ func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, 
 		ON CONFLICT (item_id, warehouse_id) DO UPDATE
 			SET on_hand = b.on_hand + EXCLUDED.on_hand, committed = b.committed + EXCLUDED.committed
 		RETURNING item_id, warehouse_id, on_hand;
-		WITH locked AS (SELECT id FROM items WHERE id = ANY($12) ORDER BY id FOR NO KEY UPDATE)
-		UPDATE items SET on_hand = items.on_hand + u.o, committed = items.committed + u.c
-		FROM unnest($12, $13, $14) AS u(id, o, c) WHERE items.id = u.id AND items.id IN (SELECT id FROM locked)`,
+		INSERT INTO item_stock AS t (item_id, on_hand, committed)
+		SELECT i, o, c FROM unnest($12, $13, $14) AS u(i, o, c) ORDER BY i
+		ON CONFLICT (item_id) DO UPDATE SET on_hand = t.on_hand + EXCLUDED.on_hand, committed = t.committed + EXCLUDED.committed`,
 		li, lw, lo, lc, bi, bw, bo, bc, inlineText(c.kind), c.docID, c.user, ids, to, tc)
 	rows, err := tx.QueryContext(ctx, q)
 	if err != nil {

@@ -102,9 +102,10 @@ func checkLedger(t *testing.T, st *store.Store) {
 		FROM stock_balances b FULL JOIN l USING (item_id, warehouse_id)
 		WHERE b.on_hand IS DISTINCT FROM l.o OR b.committed IS DISTINCT FROM l.c OR b.on_hand < 0
 		UNION ALL
-		SELECT format('item %s totals %s/%s vs balances %s/%s', i.id, i.on_hand, i.committed, s.o, s.c)
-		FROM items i LEFT JOIN (SELECT item_id, sum(on_hand) o, sum(committed) c FROM stock_balances GROUP BY 1) s ON s.item_id = i.id
-		WHERE i.on_hand <> COALESCE(s.o, 0) OR i.committed <> COALESCE(s.c, 0)`)
+		SELECT format('item %s totals %s/%s vs balances %s/%s', i.id, t.on_hand, t.committed, s.o, s.c)
+		FROM items i LEFT JOIN item_stock t ON t.item_id = i.id
+		LEFT JOIN (SELECT item_id, sum(on_hand) o, sum(committed) c FROM stock_balances GROUP BY 1) s ON s.item_id = i.id
+		WHERE t.item_id IS NULL OR t.on_hand <> COALESCE(s.o, 0) OR t.committed <> COALESCE(s.c, 0)`)
 	if err != nil {
 		t.Fatal(err)
 	}
