@@ -31,10 +31,10 @@ func fetchAll(t *testing.T, c *Client, since time.Time) ([]channel.Listing, int)
 
 func TestPagingThroughTheCatalogueWaitsOutTheBucket(t *testing.T) {
 	s := newTestShop(t)
-	s.fake.Generate(600, 7)
+	s.fake.Generate(1000, 7)
 	all, pages := fetchAll(t, s.client, time.Time{})
-	if len(all) != 600 || pages != 3 {
-		t.Fatalf("%d listings in %d pages, want 600 in 3", len(all), pages)
+	if len(all) != 1000 || pages != 4 {
+		t.Fatalf("%d listings in %d pages, want 1000 in 4", len(all), pages)
 	}
 	seen := map[string]bool{}
 	for _, l := range all {
@@ -43,10 +43,10 @@ func TestPagingThroughTheCatalogueWaitsOutTheBucket(t *testing.T) {
 		}
 		seen[l.ExternalID] = true
 	}
-	// Two full pages spend 2 × 752 of 2000 points; the third must wait for
-	// the 256 it lacks at 100 points a second.
-	if w := s.sleeps.Waits(); len(w) != 1 || w[0] != 2560*time.Millisecond {
-		t.Fatalf("waits %v, want [2.56s]", w)
+	// Three full pages spend 3 × 502 of 2000 points; the fourth must wait
+	// for the 8 it lacks at 100 points a second.
+	if w := s.sleeps.Waits(); len(w) != 1 || w[0] != 80*time.Millisecond {
+		t.Fatalf("waits %v, want [80ms]", w)
 	}
 }
 
@@ -83,9 +83,9 @@ func TestThrottledAnswersAreWaitedOut(t *testing.T) {
 	if len(all) != 10 {
 		t.Fatalf("%d listings", len(all))
 	}
-	// The fake reports an empty bucket: 752 points at 100 a second.
-	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 7520*time.Millisecond || w[1] != 7520*time.Millisecond {
-		t.Fatalf("waits %v, want two of 7.52s", w)
+	// The fake reports an empty bucket: 502 points at 100 a second.
+	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 5020*time.Millisecond || w[1] != 5020*time.Millisecond {
+		t.Fatalf("waits %v, want two of 5.02s", w)
 	}
 }
 

@@ -18,6 +18,7 @@ type pageInfo struct {
 type variantNode struct {
 	ID                string          `json:"id"`
 	Title             string          `json:"title"`
+	DisplayName       string          `json:"displayName"`
 	SKU               string          `json:"sku"`
 	Price             json.RawMessage `json:"price"`
 	InventoryQuantity *int            `json:"inventoryQuantity"`
@@ -77,7 +78,7 @@ func listingFrom(raw json.RawMessage) channel.Listing {
 		ExternalID:   n.ID,
 		ProductID:    n.Product.ID,
 		SKU:          n.SKU,
-		Name:         variantName(n.Product.Title, n.Title),
+		Name:         n.name(),
 		Price:        channel.RawText(n.Price),
 		InventoryRef: n.InventoryItem.ID,
 		UpdatedAt:    n.UpdatedAt,
@@ -88,6 +89,16 @@ func listingFrom(raw json.RawMessage) channel.Listing {
 		l.Quantity = &q
 	}
 	return l
+}
+
+// name is the listing's name: the product's title, with the variant's when
+// it tells variants apart. Pages carry displayName ("Mug - Blue"), which
+// Shopify also writes for a lone variant as "Mug - Default Title".
+func (n variantNode) name() string {
+	if n.Product.Title != "" || n.DisplayName == "" {
+		return variantName(n.Product.Title, n.Title)
+	}
+	return strings.TrimSuffix(n.DisplayName, " - Default Title")
 }
 
 // variantName adds the variant's title to the product's when it tells the

@@ -5,6 +5,10 @@ package shopify
 
 const shopQuery = `query Shop { shop { name } }`
 
+// productVariantsQuery asks for displayName (a scalar, free) rather than
+// product { title } (an object, one cost point per variant): a page of 250
+// then costs 502 points instead of 752, a third less throttling on a large
+// catalogue.
 const productVariantsQuery = `query ProductVariants($first: Int!, $after: String, $query: String) {
   productVariants(first: $first, after: $after, query: $query) {
     nodes {
@@ -14,8 +18,8 @@ const productVariantsQuery = `query ProductVariants($first: Int!, $after: String
       price
       inventoryQuantity
       updatedAt
+      displayName
       inventoryItem { id tracked }
-      product { id title }
     }
     pageInfo { hasNextPage endCursor }
   }
