@@ -64,9 +64,22 @@ func (s *Service) SyncCatalogue(ctx context.Context, channelID int64, full bool,
 	return runID, s.store.FinishRun(ctx, runID, "", &started)
 }
 
+// bulkLister is what a connector offers when it can export the whole
+// catalogue outside its per-call rate limits (Shopify bulk operations); a
+// full sync prefers it.
+type bulkLister interface {
+	FetchAllListings(ctx context.Context, chunk int, fn func([]channel.Listing) error) error
+}
+
+// bulkChunk is how many listings count as one "page" of a bulk export.
+const bulkChunk = 1000
+
 // importAll pages through the catalogue, importing a batch at a time. It
 // returns the cause when the channel made the run fail.
 func (s *Service) importAll(ctx context.Context, conn channel.Connector, channelID, runID int64, since time.Time) (string, error) {
+	if bulk, ok := conn.(bulkLister); ok && since.IsZero() {
+		return s.importBulk(ctx, bulk, channelID, runID)
+	}
 	batch := store.ImportBatch{ChannelID: channelID, RunID: runID}
 	flush := func() error {
 		if batch.Pages == 0 {
@@ -120,12 +133,55 @@ func (s *Service) channelFailure(ctx context.Context, channelID, runID int64, pa
 			return "", err
 		}
 	}
+	where := fmt.Sprintf("page %d", page)
+	if page == 0 {
+		where = "the catalogue export"
+	}
 	var malformed *channel.MalformedError
 	if errors.As(err, &malformed) {
-		if err := s.store.RecordRunFailure(ctx, runID, fmt.Sprintf("page %d", page), cause); err != nil {
+		if err := s.store.RecordRunFailure(ctx, runID, where, cause); err != nil {
 			return "", err
 		}
 	}
-	s.log.Warn("catalogue sync failed", "channel_id", channelID, "run_id", runID, "page", page, "err", err)
-	return fmt.Sprintf("Stopped at page %d: %s", page, cause), nil
+	s.log.Warn("catalogue sync failed", "channel_id", channelID, "run_id", runID, "at", where, "err", err)
+	return fmt.Sprintf("Stopped at %s: %s", where, cause), nil
+}
+
+// importBulk imports a whole-catalogue export chunk by chunk, in batches of
+// the same size as paging.
+func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (string, error) {
+	batch := store.ImportBatch{ChannelID: channelID, RunID: runID}
+	flush := func() error {
+		if batch.Pages == 0 {
+			return nil
+		}
+		_, err := s.store.ImportListings(ctx, batch)
+		batch = store.ImportBatch{ChannelID: channelID, RunID: runID}
+		return err
+	}
+	var importErr error
+	err := bulk.FetchAllListings(ctx, bulkChunk, func(ls []channel.Listing) error {
+		rows, failures := catalogue.Prepare(ls)
+		batch.Pages++
+		batch.Rows = append(batch.Rows, rows...)
+		batch.Failures = append(batch.Failures, failures...)
+		if len(batch.Rows)+len(batch.Failures) >= s.BatchSize {
+			importErr = flush()
+		}
+		return importErr
+	})
+	if importErr != nil {
+		return "", importErr
+	}
+	if ferr := flush(); ferr != nil {
+		return "", ferr
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		cause, ferr := s.channelFailure(ctx, channelID, runID, 0, err)
+		return cause, ferr
+	}
+	return "", nil
 }
