@@ -34,21 +34,25 @@ WITH known AS MATERIALIZED (
 	-- import channel_items grows faster than its statistics).
 	LEFT JOIN LATERAL (SELECT c.* FROM channel_items c
 		WHERE c.channel_id = $1 AND c.external_id = s.external_id LIMIT 1) old ON true
+), by_sku AS MATERIALIZED (
+	SELECT k.*, sku_item.id AS sku_id
+	FROM known k
+	LEFT JOIN LATERAL (SELECT i.id FROM items i
+		WHERE k.may_link AND k.sku <> '' AND i.sku = k.sku AND i.sku <> '' AND i.active LIMIT 1) sku_item ON true
 ), unique_names AS (
+	-- names are looked up only for listings their SKU did not link
 	SELECT n.name, u.id
-	FROM (SELECT DISTINCT name FROM known WHERE may_link AND name <> '') n
+	FROM (SELECT DISTINCT name FROM by_sku WHERE may_link AND sku_id IS NULL AND name <> '') n
 	CROSS JOIN LATERAL (
 		SELECT min(x.id) AS id, count(*) AS matches
 		FROM (SELECT i.id FROM items i WHERE i.name = n.name AND i.active LIMIT 2) x
 	) u
 	WHERE u.matches = 1
 ), matched AS MATERIALIZED (
-	SELECT k.*, COALESCE(by_sku.id, by_name.id) AS match_id,
-		CASE WHEN by_sku.id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS match_source
-	FROM known k
-	LEFT JOIN LATERAL (SELECT i.id FROM items i
-		WHERE k.may_link AND k.sku <> '' AND i.sku = k.sku AND i.sku <> '' AND i.active LIMIT 1) by_sku ON true
-	LEFT JOIN unique_names by_name ON k.may_link AND by_sku.id IS NULL AND k.name <> '' AND by_name.name = k.name
+	SELECT b.*, COALESCE(b.sku_id, by_name.id) AS match_id,
+		CASE WHEN b.sku_id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS match_source
+	FROM by_sku b
+	LEFT JOIN unique_names by_name ON b.may_link AND b.sku_id IS NULL AND b.name <> '' AND by_name.name = b.name
 ), written AS (
 	INSERT INTO channel_items AS c (channel_id, external_id, product_id, sku, name, price, quantity,
 		inventory_ref, channel_updated_at, item_id, link_source, linked_at)

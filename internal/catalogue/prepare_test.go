@@ -1,0 +1,65 @@
+package catalogue
+
+import (
+	"strings"
+	"testing"
+
+	"stocksync/internal/channel"
+)
+
+func TestPrepareSortsOutWhatCannotBeImported(t *testing.T) {
+	q := 3
+	cases := []struct {
+		name    string
+		listing channel.Listing
+		cause   string // "" when the listing is imported
+		sku     string
+	}{
+		{"fine", channel.Listing{ExternalID: "1", SKU: " A-1 ", Name: " Mug ", Price: "12.50", Quantity: &q}, "", "A-1"},
+		{"no price is allowed", channel.Listing{ExternalID: "2", SKU: "A-2"}, "", "A-2"},
+		{"name only", channel.Listing{ExternalID: "3", Name: "Mug"}, "", ""},
+		{"no SKU and no name", channel.Listing{ExternalID: "4", SKU: "  ", Name: "\t"}, "no SKU and no name", ""},
+		{"comma decimal", channel.Listing{ExternalID: "5", SKU: "A-5", Price: "12,50"}, `price "12,50" is not a number`, ""},
+		{"words", channel.Listing{ExternalID: "6", SKU: "A-6", Price: "abc"}, `price "abc" is not a number`, ""},
+		{"negative", channel.Listing{ExternalID: "7", SKU: "A-7", Price: "-3"}, `price "-3" is negative`, ""},
+		{"channel's own problem", channel.Listing{ExternalID: "8", SKU: "A-8", Problem: "stock quantity \"lots\" is not a whole number"}, "is not a whole number", ""},
+		{"no id", channel.Listing{SKU: "A-9"}, "without an id", ""},
+		{"long name", channel.Listing{ExternalID: "10", Name: strings.Repeat("x", MaxNameLength+1)}, "longer than 500 characters", ""},
+		{"bad text", channel.Listing{ExternalID: "11", Name: "bad \xff"}, "not valid text", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, failures := Prepare([]channel.Listing{tc.listing})
+			if tc.cause == "" {
+				if len(rows) != 1 || len(failures) != 0 || rows[0].SKU != tc.sku {
+					t.Fatalf("rows %+v failures %+v", rows, failures)
+				}
+				return
+			}
+			if len(rows) != 0 || len(failures) != 1 || !strings.Contains(failures[0].Cause, tc.cause) {
+				t.Fatalf("rows %+v failures %+v, want a failure saying %q", rows, failures, tc.cause)
+			}
+		})
+	}
+}
+
+func TestLabelNamesTheListingAsAPersonWouldLookForIt(t *testing.T) {
+	for _, tc := range [][4]string{
+		{"A-1", "Mug", "9", "Mug (A-1)"},
+		{"A-1", "", "9", "SKU A-1"},
+		{"", "Mug", "9", "Mug"},
+		{"", "", "9", "listing 9"},
+	} {
+		if got := Label(tc[0], tc[1], tc[2]); got != tc[3] {
+			t.Errorf("Label(%q, %q, %q) = %q, want %q", tc[0], tc[1], tc[2], got, tc[3])
+		}
+	}
+}
+
+func TestRawRecordsAreCapped(t *testing.T) {
+	big := []byte(`"` + strings.Repeat("x", 20000) + `"`)
+	_, failures := Prepare([]channel.Listing{{ExternalID: "1", Raw: big}})
+	if len(failures) != 1 || len(failures[0].Raw) > maxRawBytes+100 {
+		t.Fatalf("raw kept at %d bytes", len(failures[0].Raw))
+	}
+}
