@@ -34,13 +34,6 @@ CREATE TABLE items (
     reorder_level   bigint        NOT NULL DEFAULT 0 CHECK (reorder_level >= 0),
     active          boolean       NOT NULL DEFAULT true,
     source          text          NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'channel')),
-    -- maintained by the channel code (count of channel links)
-    linked_channels integer       NOT NULL DEFAULT 0,
-    -- totals over all warehouses, kept in the same transaction as every
-    -- stock movement so the list can filter and sort by them with an index
-    on_hand         bigint        NOT NULL DEFAULT 0,
-    committed       bigint        NOT NULL DEFAULT 0,
-    available       bigint        GENERATED ALWAYS AS (on_hand - committed) STORED,
     created_by      bigint        REFERENCES users (id),
     created_at      timestamptz   NOT NULL DEFAULT now(),
     updated_at      timestamptz   NOT NULL DEFAULT now()
@@ -50,7 +43,6 @@ CREATE UNIQUE INDEX items_sku_key ON items (sku) WHERE sku <> '';
 -- is the bulk of the table, so these are not partial.
 CREATE INDEX items_name_sort ON items ((lower(name) COLLATE "C"), id);
 CREATE INDEX items_sku_sort ON items ((sku = ''), sku, id);
-CREATE INDEX items_available_sort ON items (available, id);
 CREATE INDEX items_updated_sort ON items (updated_at, id);
 -- search: names by word prefix (full text, 'simple' config: no stemming),
 -- SKUs by contains (trigrams, three characters or more). Word posting
@@ -59,7 +51,37 @@ CREATE INDEX items_name_words ON items USING gin (to_tsvector('simple', name));
 CREATE INDEX items_sku_trgm ON items USING gin (sku gin_trgm_ops);
 -- the rare states get small partial indexes
 CREATE INDEX items_inactive ON items (id) WHERE NOT active;
-CREATE INDEX items_low ON items (id) WHERE active AND reorder_level > 0 AND available > 0 AND available <= reorder_level;
+
+-- Per-item totals over all warehouses, kept in the same transaction as
+-- every stock movement, so the list filters and sorts by available with an
+-- index. A narrow table of its own: every stock document updates it, and
+-- updating the wide, many-indexed items row instead cost a third of the
+-- document throughput. reorder_level is copied here (by trigger) for the
+-- low-stock index.
+CREATE TABLE item_stock (
+    item_id       bigint PRIMARY KEY REFERENCES items (id),
+    on_hand       bigint NOT NULL DEFAULT 0,
+    committed     bigint NOT NULL DEFAULT 0,
+    available     bigint GENERATED ALWAYS AS (on_hand - committed) STORED,
+    reorder_level bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX item_stock_available_sort ON item_stock (available, item_id);
+CREATE INDEX item_stock_low ON item_stock (item_id) WHERE reorder_level > 0 AND available > 0 AND available <= reorder_level;
+
+-- Every item has its item_stock row, however the item was inserted.
+-- +goose StatementBegin
+CREATE FUNCTION items_stock_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO item_stock (item_id, reorder_level) VALUES (NEW.id, NEW.reorder_level);
+    ELSE
+        UPDATE item_stock SET reorder_level = NEW.reorder_level WHERE item_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER items_stock_row AFTER INSERT OR UPDATE OF reorder_level ON items
+    FOR EACH ROW EXECUTE FUNCTION items_stock_row();
 
 CREATE TABLE item_activity (
     id         bigserial   PRIMARY KEY,
@@ -204,6 +226,8 @@ DROP TABLE sales_orders;
 DROP TABLE purchase_receive_lines;
 DROP TABLE purchase_receives;
 DROP TABLE item_activity;
+DROP TABLE item_stock;
 DROP TABLE items;
+DROP FUNCTION items_stock_row();
 DROP TABLE warehouses;
 DROP TABLE settings;

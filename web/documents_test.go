@@ -161,8 +161,9 @@ func TestDocumentsThroughTheForms(t *testing.T) {
 	if o, cm, _ := stockOf(t, s, "KET"); o != 9 || cm != 3 {
 		t.Fatalf("packing moved stock: %d/%d", o, cm)
 	}
-	if d := c.Get("/"); !strings.Contains(d.Body, "1 to be shipped") || !strings.Contains(d.Body, "1 open orders") {
-		t.Errorf("dashboard sales counts: %.3000s", d.Body)
+	if d := c.Get("/"); !strings.Contains(d.Body, "1 to be shipped") || !strings.Contains(d.Body, "1 open orders") ||
+		!strings.Contains(d.Body, `href="/items?status=active">1 active items`) || strings.Contains(d.Body, `data-testid="getting-started"`) {
+		t.Errorf("dashboard counts: %.3000s", d.Body)
 	}
 	page = c.Get("/sales-orders/" + m[1])
 	ship := regexp.MustCompile(`action="(/sales-orders/\d+/packages/\d+/ship)"`).FindStringSubmatch(page.Body)
@@ -204,6 +205,24 @@ func TestDocumentsThroughTheForms(t *testing.T) {
 		if !strings.Contains(page.Body, w) {
 			t.Errorf("item page lacks %q", w)
 		}
+	}
+	// A second warehouse: stock there is its own; the refusal names it.
+	c.Get("/warehouses")
+	if r := c.Post("/warehouses", url.Values{"name": {"Annex"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("add warehouse: %d", r.Status)
+	}
+	var annex string
+	s.Store.DB.Get(&annex, `SELECT id::text FROM warehouses WHERE name = 'Annex'`)
+	c.Get("/adjustments/new")
+	r = c.Post("/adjustments", with(lines(annex, [3]string{"KET", "-1", ""}), "reason", "Stock count"))
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Only 0 of Kettle (SKU KET) on hand in Annex; 1 cannot be removed.") {
+		t.Fatalf("below zero in Annex: %d", r.Status)
+	}
+	c.Get("/purchase-receives/new")
+	c.Post("/purchase-receives", with(lines(annex, [3]string{"KET", "2", "1"}), "vendor", "Acme"))
+	page = c.Get("/items/" + itemID)
+	if !regexp.MustCompile(`<td>Annex</td><td class="text-end">2</td>`).MatchString(page.Body) || !strings.Contains(page.Body, `data-testid="on-hand">11<`) {
+		t.Errorf("item page per-warehouse stock: %.5000s", page.Body)
 	}
 	for _, p := range []string{"/purchase-receives", "/sales-orders", "/adjustments", "/warehouses", "/sales-orders?status=to_pack"} {
 		if r := c.Get(p); r.Status != 200 {

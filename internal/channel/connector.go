@@ -110,3 +110,11 @@ type Connector interface {
 	SetQuantities(ctx context.Context, updates []QuantityUpdate, idempotencyKey string) ([]QuantityResult, error)
 	Limits() Limits
 }
+
+// BulkLister is implemented by connectors that can export the whole
+// catalogue as one job outside the per-call rate limits (Shopify bulk
+// operations). fn receives the listings in chunks of at most chunk; an
+// error from fn stops the export and is returned.
+type BulkLister interface {
+	FetchAllListings(ctx context.Context, chunk int, fn func([]Listing) error) error
+}

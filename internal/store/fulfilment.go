@@ -33,27 +33,28 @@ func (s *Store) PackSalesOrder(ctx context.Context, orderID int64, typed map[int
 		if shipNow {
 			status, now = "shipped", 1
 		}
-		lineIDs, qs := lineQuantities(o.Lines, qty)
-		if err := tx.GetContext(ctx, &pkg, inlineSQL(`WITH p AS (
-				INSERT INTO packages (order_id, status, created_by, shipped_at)
-				VALUES ($1, $2, $3, CASE WHEN $6 = 1 THEN now() END) RETURNING id),
-			pl AS (INSERT INTO package_lines (package_id, order_line_id, quantity) SELECT p.id, l, q FROM p, unnest($4, $5) AS u(l, q))
-			SELECT id FROM p`, orderID, status, by, lineIDs, qs, now)); err != nil {
-			return fmt.Errorf("store: create package: %w", err)
-		}
 		for i := range o.Lines {
 			o.Lines[i].Packed += qty[o.Lines[i].ID]
 		}
-		if !shipNow {
-			_, err := tx.ExecContext(ctx, inlineSQL(`UPDATE sales_order_lines SET packed = packed + u.q
-				FROM unnest($1, $2) AS u(l, q) WHERE id = u.l`, lineIDs, qs))
-			if err != nil {
-				return fmt.Errorf("store: mark packed: %w", err)
-			}
-			return nil
+		if shipNow {
+			ship(c, o, qty, by)
+		} else {
+			*c = stockChange{kind: "shipment", docID: o.ID, user: &by}
 		}
-		return ship(ctx, tx, c, o, qty, true, by)
-	})
+		lineIDs, qs := lineQuantities(o.Lines, qty)
+		// Package, its lines, the order lines and, when it ships, the
+		// order's status, in one statement (the rows are locked already),
+		// sent with the ledger.
+		c.head = inlineSQL(`WITH p AS (
+				INSERT INTO packages (order_id, status, created_by, shipped_at)
+				VALUES ($1, $2, $3, CASE WHEN $6 = 1 THEN now() END) RETURNING id),
+			pl AS (INSERT INTO package_lines (package_id, order_line_id, quantity) SELECT p.id, l, q FROM p, unnest($4, $5) AS u(l, q)),
+			ol AS (UPDATE sales_order_lines SET packed = packed + u.q, shipped = shipped + CASE WHEN $6 = 1 THEN u.q ELSE 0 END
+				FROM unnest($4, $5) AS u(l, q) WHERE id = u.l),
+			so AS (UPDATE sales_orders SET status = $7, updated_at = now() WHERE id = $1 AND $6 = 1)
+			SELECT id FROM p`, orderID, status, by, lineIDs, qs, now, orderStatus(o.Lines))
+		return nil
+	}, &pkg)
 	return pkg, err
 }
 
@@ -93,14 +94,22 @@ func (s *Store) ShipPackage(ctx context.Context, orderID, pkg, by int64) error {
 		for _, r := range rows {
 			qty[r.Line] = r.Qty
 		}
-		return ship(ctx, tx, c, o, qty, false, by)
+		ship(c, o, qty, by)
+		lineIDs, qs := lineQuantities(o.Lines, qty)
+		if _, err := tx.ExecContext(ctx, inlineSQL(`UPDATE sales_order_lines SET shipped = shipped + u.q
+				FROM unnest($1, $2) AS u(l, q) WHERE id = u.l;
+			UPDATE sales_orders SET status = $3, updated_at = now() WHERE id = $4`,
+			lineIDs, qs, orderStatus(o.Lines), o.ID)); err != nil {
+			return fmt.Errorf("store: mark shipped: %w", err)
+		}
+		return nil
 	})
 }
 
-// ship marks units shipped (and packed, when packing and shipping at once);
-// stock on hand falls only by units not already invoiced: each unit leaves
-// once.
-func ship(ctx context.Context, tx *sqlx.Tx, c *stockChange, o inventory.SalesOrder, qty map[int64]int64, andPacked bool, by int64) error {
+// ship records the movements of shipping qty per line and marks the lines
+// shipped in o (the caller writes them): stock on hand falls only by units
+// not already invoiced, as each unit leaves once.
+func ship(c *stockChange, o inventory.SalesOrder, qty map[int64]int64, by int64) {
 	*c = stockChange{kind: "shipment", docID: o.ID, user: &by}
 	for i := range o.Lines {
 		l := &o.Lines[i]
@@ -112,19 +121,6 @@ func ship(ctx context.Context, tx *sqlx.Tx, c *stockChange, o inventory.SalesOrd
 		c.add(l.ItemID, l.WarehouseID, -d, -d)
 		l.Shipped += q
 	}
-	lineIDs, qs := lineQuantities(o.Lines, qty)
-	packed := 0
-	if andPacked {
-		packed = 1
-	}
-	if _, err := tx.ExecContext(ctx, inlineSQL(`UPDATE sales_order_lines SET shipped = shipped + u.q,
-			packed = packed + CASE WHEN $4 = 1 THEN u.q ELSE 0 END
-		FROM unnest($1, $2) AS u(l, q) WHERE id = u.l;
-		UPDATE sales_orders SET status = $3, updated_at = now() WHERE id = $5`,
-		lineIDs, qs, orderStatus(o.Lines), packed, o.ID)); err != nil {
-		return fmt.Errorf("store: mark shipped: %w", err)
-	}
-	return nil
 }
 
 // InvoiceSalesOrder invoices units per line; stock on hand falls only by
@@ -155,16 +151,14 @@ func (s *Store) InvoiceSalesOrder(ctx context.Context, orderID int64, typed map[
 			l.Invoiced += q
 		}
 		lineIDs, qs := lineQuantities(o.Lines, qty)
-		if err := tx.GetContext(ctx, &inv, inlineSQL(`WITH v AS (
+		c.head = inlineSQL(`WITH v AS (
 				INSERT INTO invoices (order_id, created_by) VALUES ($1, $2) RETURNING id),
 			vl AS (INSERT INTO invoice_lines (invoice_id, order_line_id, quantity) SELECT v.id, l, q FROM v, unnest($3, $4) AS u(l, q)),
 			ol AS (UPDATE sales_order_lines SET invoiced = invoiced + u.q FROM unnest($3, $4) AS u(l, q) WHERE id = u.l),
 			so AS (UPDATE sales_orders SET status = $5, updated_at = now() WHERE id = $1)
-			SELECT id FROM v`, orderID, by, lineIDs, qs, orderStatus(o.Lines))); err != nil {
-			return fmt.Errorf("store: create invoice: %w", err)
-		}
+			SELECT id FROM v`, orderID, by, lineIDs, qs, orderStatus(o.Lines))
 		return nil
-	})
+	}, &inv)
 	return inv, err
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
@@ -16,24 +15,22 @@ func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int6
 	var id int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
 		var nos, items, whs, qty []int64
-		var rates []string
+		var rates []inventory.Money
 		for n, l := range o.Lines {
 			nos, items, whs, qty = append(nos, int64(n+1)), append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
-			rates = append(rates, l.Rate.String())
+			rates = append(rates, l.Rate)
 		}
-		if err := tx.GetContext(ctx, &id, `WITH h AS (
+		*c = stockChange{kind: "order", user: &by, docIDSQL: `currval('sales_orders_id_seq')`,
+			head: inlineSQL(`WITH h AS (
 				INSERT INTO sales_orders (customer, ordered_on, reference, source, created_by) VALUES ($1, $2, $3, 'manual', $4) RETURNING id),
 			l AS (INSERT INTO sales_order_lines (order_id, line_no, item_id, warehouse_id, quantity, rate)
-				SELECT h.id, n, i, w, q, r FROM h, unnest($5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::numeric[]) AS u(n, i, w, q, r))
-			SELECT id FROM h`, o.Customer, o.Date, o.Reference, by, pq.Array(nos), pq.Array(items), pq.Array(whs), pq.Array(qty), pq.Array(rates)); err != nil {
-			return fmt.Errorf("store: create sales order: %w", mapFK(err))
-		}
-		*c = stockChange{kind: "order", docID: id, user: &by}
+				SELECT h.id, n, i, w, q, r FROM h, unnest($5, $6, $7, $8, $9) AS u(n, i, w, q, r))
+			SELECT id FROM h`, userText(o.Customer), o.Date, userText(o.Reference), by, nos, items, whs, qty, rates)}
 		for _, l := range o.Lines {
 			c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
 		}
 		return nil
-	})
+	}, &id)
 	return id, err
 }
 
@@ -50,7 +47,7 @@ func (s *Store) SalesOrder(ctx context.Context, id int64) (inventory.SalesOrder,
 	if err != nil {
 		return o, fmt.Errorf("store: sales order %d: %w", id, notFound(err, inventory.ErrNotFound))
 	}
-	if o.Lines, err = orderLines(ctx, s.DB, id, false); err != nil {
+	if o.Lines, err = orderLines(ctx, s.DB, id); err != nil {
 		return o, err
 	}
 	if err := s.DB.SelectContext(ctx, &o.Packages, `SELECT p.id, p.status, u.email AS created_by_email, p.created_at, p.shipped_at,
@@ -72,16 +69,11 @@ type selecter interface {
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
-func orderLines(ctx context.Context, q selecter, order int64, lock bool) ([]inventory.OrderLine, error) {
+func orderLines(ctx context.Context, q selecter, order int64) ([]inventory.OrderLine, error) {
 	var ls []inventory.OrderLine
 	query := `SELECT ` + orderLineColumns + ` FROM sales_order_lines l JOIN items i ON i.id = l.item_id
 		JOIN warehouses w ON w.id = l.warehouse_id WHERE l.order_id = $1 ORDER BY l.line_no`
-	args := []any{order}
-	if lock {
-		// Locked inside a stock transaction: inlined, one round trip.
-		query, args = inlineSQL(query+` FOR UPDATE OF l`, order), nil
-	}
-	if err := q.SelectContext(ctx, &ls, query, args...); err != nil {
+	if err := q.SelectContext(ctx, &ls, query, order); err != nil {
 		return nil, fmt.Errorf("store: sales order lines: %w", err)
 	}
 	return ls, nil
@@ -148,17 +140,30 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 	return c, nil
 }
 
-// lockOrder takes the order's row lock (before any stock lock, in every
-// path) and reads it with its lines.
+// lockOrder takes the order's row lock and its lines' (before any stock
+// lock, in every path) in one statement: rows come sorted by line, and each
+// is locked as it is returned. Only the fields the stock paths use are read.
 func lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder, error) {
-	var o inventory.SalesOrder
-	err := tx.GetContext(ctx, &o, inlineSQL(`SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
-		NULL AS created_by_email, o.created_at FROM sales_orders o WHERE o.id = $1 FOR UPDATE`, id))
-	if err != nil {
-		return o, fmt.Errorf("store: sales order %d: %w", id, notFound(err, inventory.ErrNotFound))
+	var rows []struct {
+		Status string `db:"status"`
+		Frozen bool   `db:"frozen"`
+		inventory.OrderLine
 	}
-	o.Lines, err = orderLines(ctx, tx, id, true)
-	return o, err
+	err := tx.SelectContext(ctx, &rows, inlineSQL(`SELECT o.status, o.frozen, `+orderLineColumns+`
+		FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
+		JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
+		WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`, id))
+	if err != nil {
+		return inventory.SalesOrder{}, fmt.Errorf("store: lock sales order %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return inventory.SalesOrder{}, fmt.Errorf("store: sales order %d: %w", id, inventory.ErrNotFound)
+	}
+	o := inventory.SalesOrder{ID: id, Status: rows[0].Status, Frozen: rows[0].Frozen}
+	for _, r := range rows {
+		o.Lines = append(o.Lines, r.OrderLine)
+	}
+	return o, nil
 }
 
 // CancelSalesOrder releases what the order still commits.
@@ -175,9 +180,7 @@ func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
 		for _, l := range o.Lines {
 			c.add(l.ItemID, l.WarehouseID, 0, -l.CommittedIn(o.Status))
 		}
-		if _, err := tx.ExecContext(ctx, inlineSQL(`UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = $1`, id)); err != nil {
-			return fmt.Errorf("store: cancel sales order: %w", err)
-		}
+		c.head = inlineSQL(`UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = $1 RETURNING id`, id)
 		return nil
 	})
 }

@@ -34,28 +34,27 @@ type PurchaseReceive struct {
 }
 
 // CreatePurchaseReceive records goods received: + stock on hand per line.
+// The header, lines, ledger and totals go in one round trip (see
+// stockChange.head).
 func (s *Store) CreatePurchaseReceive(ctx context.Context, r inventory.Receive, by int64) (int64, error) {
 	var id int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
 		var items, whs, qty []int64
-		var rates []string
+		var rates []inventory.Money
 		for _, l := range r.Lines {
-			items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate.String())
+			items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
 		}
-		// Header and lines in one statement: one round trip fewer per document.
-		if err := tx.GetContext(ctx, &id, `WITH h AS (
+		*c = stockChange{kind: "receive", user: &by, docIDSQL: `currval('purchase_receives_id_seq')`,
+			head: inlineSQL(`WITH h AS (
 				INSERT INTO purchase_receives (vendor, received_on, notes, created_by) VALUES ($1, $2, $3, $4) RETURNING id),
 			l AS (INSERT INTO purchase_receive_lines (receive_id, item_id, warehouse_id, quantity, rate)
-				SELECT h.id, i, w, q, r FROM h, unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::numeric[]) AS u(i, w, q, r))
-			SELECT id FROM h`, r.Vendor, r.Date, r.Notes, by, pq.Array(items), pq.Array(whs), pq.Array(qty), pq.Array(rates)); err != nil {
-			return fmt.Errorf("store: create purchase receive: %w", mapFK(err))
-		}
-		*c = stockChange{kind: "receive", docID: id, user: &by}
+				SELECT h.id, i, w, q, r FROM h, unnest($5, $6, $7, $8) AS u(i, w, q, r))
+			SELECT id FROM h`, userText(r.Vendor), r.Date, userText(r.Notes), by, items, whs, qty, rates)}
 		for _, l := range r.Lines {
 			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
 		}
 		return nil
-	})
+	}, &id)
 	return id, err
 }
 

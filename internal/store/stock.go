@@ -33,6 +33,13 @@ type stockChange struct {
 	docID int64
 	user  *int64
 	moves []movement
+	// head, when set, is the document's own write (inlined), sent in the
+	// same round trip as the ledger; it returns one id, kept in headID.
+	// When the document is new, the ledger reads its id as docIDSQL (the
+	// sequence's currval). A document then costs BEGIN, one round trip
+	// and COMMIT.
+	head, docIDSQL string
+	headID         int64
 }
 
 func (c *stockChange) add(item, warehouse, onHand, committed int64) {
@@ -46,7 +53,8 @@ func (c *stockChange) add(item, warehouse, onHand, committed int64) {
 // records its movements; then the ledger, balances and item totals are
 // written and the availability hook runs. This is the only path by which
 // stock changes.
-func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange) error) error {
+// When fn sets a head, the id it returns is stored in docID.
+func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange) error, docID ...*int64) error {
 	return s.InTx(ctx, func(tx *sqlx.Tx) error {
 		c := &stockChange{}
 		if err := fn(tx, c); err != nil {
@@ -55,6 +63,9 @@ func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange
 		changed, err := applyMovements(ctx, tx, c)
 		if err != nil {
 			return err
+		}
+		if len(docID) > 0 {
+			*docID[0] = c.headID
 		}
 		if s.hook != nil && len(changed) > 0 {
 			if err := s.hook(ctx, tx, changed); err != nil {
@@ -74,6 +85,11 @@ type balanceKey struct{ item, warehouse int64 }
 // never deadlock.
 func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, error) {
 	if len(c.moves) == 0 {
+		if c.head != "" {
+			if err := tx.GetContext(ctx, &c.headID, c.head); err != nil {
+				return nil, fmt.Errorf("store: write document: %w", mapFK(err))
+			}
+		}
 		return nil, nil
 	}
 	sums := map[balanceKey]movement{}
@@ -130,6 +146,10 @@ func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, 
 	// One round trip, two statements run in order: the ledger and the
 	// balances, then the item totals; in each, a sorted SELECT feeds the
 	// upsert, so rows are locked in key order.
+	var docID any = c.docID
+	if c.docIDSQL != "" {
+		docID = sqlExpr(c.docIDSQL)
+	}
 	q := inlineSQL(`WITH ledger AS (
 			INSERT INTO stock_movements (item_id, warehouse_id, on_hand_delta, committed_delta, doc_kind, doc_id, created_by)
 			SELECT i, w, o, c, $9, $10, $11 FROM unnest($1, $2, $3, $4) AS m(i, w, o, c))
@@ -141,10 +161,29 @@ func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, 
 		INSERT INTO item_stock AS t (item_id, on_hand, committed)
 		SELECT i, o, c FROM unnest($12, $13, $14) AS u(i, o, c) ORDER BY i
 		ON CONFLICT (item_id) DO UPDATE SET on_hand = t.on_hand + EXCLUDED.on_hand, committed = t.committed + EXCLUDED.committed`,
-		li, lw, lo, lc, bi, bw, bo, bc, inlineText(c.kind), c.docID, c.user, ids, to, tc)
+		li, lw, lo, lc, bi, bw, bo, bc, inlineText(c.kind), docID, c.user, ids, to, tc)
+	if c.head != "" {
+		q = c.head + ";\n" + q
+	}
 	rows, err := tx.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("store: write stock movements: %w", err)
+		return nil, fmt.Errorf("store: write stock movements: %w", mapFK(err))
+	}
+	if c.head != "" {
+		for rows.Next() {
+			if err := rows.Scan(&c.headID); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: write document: %w", err)
+			}
+		}
+		if !rows.NextResultSet() {
+			err := rows.Err()
+			rows.Close()
+			if err == nil {
+				err = errors.New("no result from the ledger statement")
+			}
+			return nil, fmt.Errorf("store: write document: %w", mapFK(err))
+		}
 	}
 	var short *balanceKey
 	var shortOnHand int64
@@ -165,7 +204,7 @@ func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, 
 	}
 	if err := rows.Err(); err != nil {
 		rows.Close()
-		return nil, fmt.Errorf("store: write stock movements: %w", err)
+		return nil, fmt.Errorf("store: write stock movements: %w", mapFK(err))
 	}
 	if err := rows.Close(); err != nil {
 		return nil, fmt.Errorf("store: write stock movements: %w", err)

@@ -373,3 +373,41 @@ func TestConcurrentDocumentsKeepBalancesEqualToTheLedger(t *testing.T) {
 		t.Fatalf("only %d documents went through", done)
 	}
 }
+
+// Document text is written inline (one round trip); whatever a person
+// types must come back exactly and never act as SQL.
+func TestDocumentTextRoundTripsExactly(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	it := f.item("Quote", "Q")
+	hostile := `O'Brien \'); DROP TABLE items; -- \\ "x" $1 ₤ 日本`
+	id, err := f.st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: hostile, Notes: hostile + "\nline 2", Date: time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC),
+		Lines: []inventory.Line{{ItemID: it.ID, WarehouseID: f.wh, Quantity: 1, Rate: 1999}}}, f.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.st.PurchaseReceive(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Vendor != hostile || r.Notes != hostile+"\nline 2" || r.ReceivedOn.Format("2006-01-02") != "2026-02-03" || r.Lines[0].Rate != 1999 {
+		t.Fatalf("read back %q / %q / %s / %v", r.Vendor, r.Notes, r.ReceivedOn, r.Lines[0].Rate)
+	}
+	oid, err := f.st.CreateSalesOrder(ctx, inventory.Order{Customer: hostile, Reference: hostile, Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: it.ID, WarehouseID: f.wh, Quantity: 1, Rate: 5}}}, f.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := f.st.SalesOrder(ctx, oid); o.Customer != hostile || o.Reference != hostile {
+		t.Fatalf("order text %q / %q", o.Customer, o.Reference)
+	}
+	aid, err := f.st.CreateAdjustment(ctx, inventory.Adjustment{Reason: hostile, Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: it.ID, WarehouseID: f.wh, Quantity: 2}}}, f.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := f.st.Adjustment(ctx, aid); a.Reason != hostile {
+		t.Fatalf("reason %q", a.Reason)
+	}
+	f.want(it.ID, 3, 1)
+}

@@ -14,10 +14,15 @@ var queryRoot = map[string]resolver{
 	"productVariants": (*Server).resolveProductVariants,
 	"orders":          (*Server).resolveOrders,
 	"order":           (*Server).resolveOrder,
+	// Bulk operations (bulk.go).
+	"bulkOperation":        (*Server).resolveBulkOperation,
+	"currentBulkOperation": (*Server).resolveCurrentBulkOperation,
 }
 
 var mutationRoot = map[string]resolver{
 	"inventorySetQuantities": (*Server).resolveInventorySetQuantities,
+	"bulkOperationRunQuery":  (*Server).resolveBulkOperationRunQuery,
+	"bulkOperationCancel":    (*Server).resolveBulkOperationCancel,
 }
 
 func dateTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,12 @@ type Options struct {
 	// Now is the fake's clock; tests pass one they advance from the
 	// client's injected Sleep so that throttling resolves without waiting.
 	Now func() time.Time
+	// BulkDelay is how long a bulk query runs on the fake's clock before
+	// it is COMPLETED; 0 completes it at once.
+	BulkDelay time.Duration
+	// BulkLimit is how many bulk queries may run at once; 1 when zero, the
+	// strictest Shopify has had (API 2026-01 and later allow five).
+	BulkLimit int
 }
 
 // Location is one of the shop's stock locations.
@@ -61,6 +68,7 @@ type Server struct {
 	bucket         bucket
 	idempotent     map[string]idempotentResult
 	denied         map[string]bool
+	bulk           bulkState
 	nextVariant    int64
 	nextProduct    int64
 	nextOrder      int64
@@ -84,6 +92,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.BulkLimit == 0 {
+		opts.BulkLimit = 1
 	}
 	s := &Server{
 		Faults:       fakekit.NewFaults(),
@@ -153,6 +164,10 @@ type graphqlRequest struct {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, bulkPath) {
+		s.serveBulkFile(w, r)
+		return
+	}
 	if r.URL.Path != GraphQLPath {
 		writeJSON(w, http.StatusNotFound, map[string]any{"errors": "Not Found"})
 		return
