@@ -78,7 +78,18 @@ const bulkChunk = 1000
 // returns the cause when the channel made the run fail.
 func (s *Service) importAll(ctx context.Context, conn channel.Connector, channelID, runID int64, since time.Time) (string, error) {
 	if bulk, ok := conn.(bulkLister); ok && since.IsZero() {
-		return s.importBulk(ctx, bulk, channelID, runID)
+		exportErr, err := s.importBulk(ctx, bulk, channelID, runID)
+		switch {
+		case err != nil:
+			return "", err
+		case exportErr == nil:
+			return "", nil
+		case errors.Is(exportErr, channel.ErrUnauthorized):
+			return s.channelFailure(ctx, channelID, runID, 0, exportErr)
+		}
+		// Paging reads the same catalogue, only slower; what the export
+		// already imported is simply found unchanged.
+		s.log.Warn("catalogue export failed; paging instead", "channel_id", channelID, "run_id", runID, "err", exportErr)
 	}
 	batch := store.ImportBatch{ChannelID: channelID, RunID: runID}
 	flush := func() error {
@@ -148,8 +159,8 @@ func (s *Service) channelFailure(ctx context.Context, channelID, runID int64, pa
 }
 
 // importBulk imports a whole-catalogue export chunk by chunk, in batches of
-// the same size as paging.
-func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (string, error) {
+// the same size as paging. exportErr is the channel's failure, err ours.
+func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (exportErr, err error) {
 	batch := store.ImportBatch{ChannelID: channelID, RunID: runID}
 	flush := func() error {
 		if batch.Pages == 0 {
@@ -160,7 +171,7 @@ func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, ru
 		return err
 	}
 	var importErr error
-	err := bulk.FetchAllListings(ctx, bulkChunk, func(ls []channel.Listing) error {
+	exportErr = bulk.FetchAllListings(ctx, bulkChunk, func(ls []channel.Listing) error {
 		rows, failures := catalogue.Prepare(ls)
 		batch.Pages++
 		batch.Rows = append(batch.Rows, rows...)
@@ -171,17 +182,13 @@ func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, ru
 		return importErr
 	})
 	if importErr != nil {
-		return "", importErr
+		return nil, importErr
 	}
-	if ferr := flush(); ferr != nil {
-		return "", ferr
+	if err := flush(); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		cause, ferr := s.channelFailure(ctx, channelID, runID, 0, err)
-		return cause, ferr
+	if exportErr != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-	return "", nil
+	return exportErr, nil
 }

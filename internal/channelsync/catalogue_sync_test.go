@@ -67,6 +67,13 @@ func connectShop(t *testing.T, svc *channelsync.Service, shop *shopifyfake.Serve
 	return id
 }
 
+// pageThrough makes the channel's next sync incremental from long ago, so
+// it pages through the whole catalogue instead of asking for an export.
+func pageThrough(t *testing.T, st *store.Store, channelID int64) {
+	t.Helper()
+	st.DB.MustExec(`UPDATE channels SET listings_since = '2000-01-01' WHERE id = $1`, channelID)
+}
+
 func seedItems(t *testing.T, st *store.Store, skus ...string) {
 	for _, sku := range skus {
 		st.DB.MustExec(`INSERT INTO items (name, sku) VALUES ($1, $2)`, "Item "+sku, sku)
@@ -117,6 +124,7 @@ func TestCatalogueSyncImportsEveryPageWithExactCounts(t *testing.T) {
 	}
 	seedItems(t, st, matching...)
 	ch := connectShop(t, svc, shop)
+	pageThrough(t, st, ch)
 
 	// Throttling, a 500 and a retried page on the way still end in exact counts.
 	shop.ThrottleNext(2)
@@ -126,11 +134,11 @@ func TestCatalogueSyncImportsEveryPageWithExactCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	run, _ := st.Run(context.Background(), runID)
-	if run.Status != "succeeded" || run.Records != 600 || run.Failed != 1 || run.New != 599 || run.PagesDone != 3 {
+	if run.Status != "succeeded" || run.Records != 600 || run.Failed != 1 || run.New != 599 || run.PagesDone != 3 || run.Kind != "catalogue" {
 		t.Fatalf("run: %+v (error %v)", run, run.Error)
 	}
 	wantLinked := len(matching)
-	if _, broken := func() (int, bool) { return 0, listings[10].SKU != "" }(); broken && contains(matching, listings[10].SKU) {
+	if contains(matching, listings[10].SKU) { // the broken listing is not imported
 		wantLinked--
 	}
 	if run.Synced != wantLinked || run.NewUnconfirmed != 599-wantLinked {
@@ -141,13 +149,13 @@ func TestCatalogueSyncImportsEveryPageWithExactCounts(t *testing.T) {
 		t.Fatalf("failures: %+v", fs)
 	}
 
-	// Re-running the sync duplicates nothing.
+	// Re-running it as a full sync (an export, not paging) duplicates nothing.
 	runID2, err := svc.SyncCatalogue(context.Background(), ch, true, "manual", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	run2, _ := st.Run(context.Background(), runID2)
-	if run2.Status != "succeeded" || run2.New != 0 || run2.Unchanged != 599 || run2.Kind != "full_catalogue" {
+	if run2.Status != "succeeded" || run2.New != 0 || run2.Unchanged != 599 || run2.Failed != 1 || run2.Kind != "full_catalogue" || run2.PagesDone != 1 {
 		t.Fatalf("re-run: %+v", run2)
 	}
 	var stored int
@@ -172,6 +180,7 @@ func TestMalformedPageEndsTheRunCleanly(t *testing.T) {
 	defer shop.Close()
 	shop.Generate(600, 2)
 	ch := connectShop(t, svc, shop)
+	pageThrough(t, st, ch)
 	// The first page arrives; every try of the second is cut short.
 	shop.MalformedNext(0)
 	runID, err := svc.SyncCatalogue(context.Background(), ch, false, "manual", 1)
@@ -185,7 +194,8 @@ func TestMalformedPageEndsTheRunCleanly(t *testing.T) {
 	// Now with a malformed page: the run fails with its cause, recorded.
 	shop.Generate(10, 3)
 	shop.MalformedNext(10)
-	runID, err = svc.SyncCatalogue(context.Background(), ch, true, "manual", 2)
+	pageThrough(t, st, ch)
+	runID, err = svc.SyncCatalogue(context.Background(), ch, false, "manual", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,11 +207,10 @@ func TestMalformedPageEndsTheRunCleanly(t *testing.T) {
 	if len(fs) != 1 || fs[0].Label != "page 1" || !strings.Contains(fs[0].Cause, "could not be read") {
 		t.Fatalf("failures: %+v", fs)
 	}
-	var since1, since2 *time.Time
-	st.DB.Get(&since1, `SELECT listings_since FROM channels WHERE id = $1`, ch)
-	_ = since2
-	if since1 == nil {
-		t.Fatal("the good run did not set the cursor")
+	var since time.Time
+	st.DB.Get(&since, `SELECT listings_since FROM channels WHERE id = $1`, ch)
+	if since.Year() != 2000 {
+		t.Fatalf("a failed run moved the cursor to %v", since)
 	}
 }
 
@@ -245,5 +254,51 @@ func TestTransientFailuresEndTheRunWithTheCause(t *testing.T) {
 	run, _ := st.Run(context.Background(), runID)
 	if run.Status != "failed" || !strings.Contains(*run.Error, "after several tries") {
 		t.Fatalf("run: %+v %v", run, fmt.Sprint(run.Error))
+	}
+}
+
+func TestAFullSyncUsesTheCatalogueExport(t *testing.T) {
+	svc, st := newService(t)
+	shop := newShop()
+	defer shop.Close()
+	shop.Generate(2500, 13)
+	shop.SetBrokenField(shop.Listings()[42].ID)
+	ch := connectShop(t, svc, shop)
+	runID, err := svc.SyncCatalogue(context.Background(), ch, false, "first", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _ := st.Run(context.Background(), runID)
+	if run.Status != "succeeded" || run.Kind != "full_catalogue" || run.Records != 2500 || run.New != 2499 || run.Failed != 1 || run.PagesDone != 3 {
+		t.Fatalf("run: %+v %v", run, run.Error)
+	}
+	if n := shop.CallCount("productVariants"); n != 0 {
+		t.Fatalf("a full sync paged %d times instead of exporting", n)
+	}
+	// The next sync is incremental: it pages, and finds nothing new.
+	runID, _ = svc.SyncCatalogue(context.Background(), ch, false, "schedule", 2)
+	run, _ = st.Run(context.Background(), runID)
+	if run.Status != "succeeded" || run.Kind != "catalogue" || run.New != 0 {
+		t.Fatalf("incremental run: %+v", run)
+	}
+}
+
+func TestAFailedExportFallsBackToPaging(t *testing.T) {
+	svc, st := newService(t)
+	shop := newShop()
+	defer shop.Close()
+	shop.Generate(300, 14)
+	ch := connectShop(t, svc, shop)
+	shop.FailNextBulk("INTERNAL_SERVER_ERROR")
+	runID, err := svc.SyncCatalogue(context.Background(), ch, true, "manual", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _ := st.Run(context.Background(), runID)
+	if run.Status != "succeeded" || run.Records != 300 || run.New != 300 {
+		t.Fatalf("run: %+v %v", run, run.Error)
+	}
+	if shop.CallCount("productVariants") == 0 {
+		t.Fatal("the sync did not page after the export failed")
 	}
 }
