@@ -11,20 +11,21 @@ import (
 
 	"github.com/lib/pq"
 
-	"stocksync/internal/catalogue"
 	"stocksync/internal/channel"
+	"stocksync/internal/channelsync"
 	"stocksync/internal/store"
 )
 
 const (
 	ingestListings  = 1_000_000
 	ingestItems     = 500_000
-	ingestBatchSize = 20_000
+	ingestChunk     = 1_000 // listings per page handed to the importer, as an export's chunk
 )
 
 // benchIngest imports 1,000,000 generated listings against 500,000 items
 // through the import the sync uses (catalogue.Prepare, then
-// store.ImportListings a batch at a time), then imports them again
+// store.ImportListings in batches on the sync's parallel importer), then
+// imports them again
 // unchanged. The import runs in a child process so its peak memory is its
 // own.
 func benchIngest(ctx context.Context, env *benchEnv) error {
@@ -115,28 +116,39 @@ func ingestChild(ctx context.Context, dbURL string) error {
 	if err != nil {
 		return err
 	}
-	importAll := func() (time.Duration, catalogue.Counts, error) {
-		var total catalogue.Counts
+	// The sync's own importer, as a full sync drives it from an export.
+	svc, err := channelsync.NewService(st, make([]byte, 32), channel.Options{}, nil)
+	if err != nil {
+		return err
+	}
+	importAll := func() (time.Duration, store.SyncRun, error) {
 		runID, err := st.StartRun(ctx, channelID, "full_catalogue", "manual", 0)
 		if err != nil {
-			return 0, total, err
+			return 0, store.SyncRun{}, err
 		}
 		start := time.Now()
-		for from := 0; from < ingestListings; from += ingestBatchSize {
-			rows, failures := catalogue.Prepare(generatedPage(from, min(from+ingestBatchSize, ingestListings)))
-			c, err := st.ImportListings(ctx, store.ImportBatch{ChannelID: channelID, RunID: runID, Pages: ingestBatchSize / 250, Rows: rows, Failures: failures})
-			if err != nil {
-				return 0, total, err
+		im := svc.NewImporter(ctx, channelID, runID)
+		for from := 0; from < ingestListings; from += ingestChunk {
+			if err := im.Add(1, nil, generatedPage(from, min(from+ingestChunk, ingestListings))); err != nil {
+				im.Close()
+				return 0, store.SyncRun{}, err
 			}
-			total.Add(c)
 		}
-		return time.Since(start), total, st.FinishRun(ctx, runID, "", nil)
+		if err := im.Close(); err != nil {
+			return 0, store.SyncRun{}, err
+		}
+		took := time.Since(start)
+		if err := st.FinishRun(ctx, runID, "", nil); err != nil {
+			return 0, store.SyncRun{}, err
+		}
+		run, err := st.Run(ctx, runID)
+		return took, run, err
 	}
 	took, first, err := importAll()
 	if err != nil {
 		return err
 	}
-	if first.New != ingestListings || first.Failed != 0 {
+	if first.New != ingestListings || first.Failed != 0 || first.Records != ingestListings {
 		return fmt.Errorf("first import counted %+v", first)
 	}
 	report("ingest_listings_per_s", float64(ingestListings)/took.Seconds(), "listings/s")
@@ -145,7 +157,7 @@ func ingestChild(ctx context.Context, dbURL string) error {
 	if err != nil {
 		return err
 	}
-	if again.Unchanged != ingestListings {
+	if again.Unchanged != ingestListings || again.Records != ingestListings {
 		return fmt.Errorf("unchanged re-import counted %+v", again)
 	}
 	report("resync_unchanged_listings_per_s", float64(ingestListings)/took.Seconds(), "listings/s")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"stocksync/internal/catalogue"
 	"stocksync/internal/channel"
 	"stocksync/internal/store"
 )
@@ -74,8 +73,8 @@ type bulkLister interface {
 // bulkChunk is how many listings count as one "page" of a bulk export.
 const bulkChunk = 1000
 
-// importAll pages through the catalogue, importing a batch at a time. It
-// returns the cause when the channel made the run fail.
+// importAll pages through the catalogue, importing as it goes. It returns
+// the cause when the channel made the run fail.
 func (s *Service) importAll(ctx context.Context, conn channel.Connector, channelID, runID int64, since time.Time) (string, error) {
 	if bulk, ok := conn.(bulkLister); ok && since.IsZero() {
 		exportErr, err := s.importBulk(ctx, bulk, channelID, runID)
@@ -91,48 +90,51 @@ func (s *Service) importAll(ctx context.Context, conn channel.Connector, channel
 		// already imported is simply found unchanged.
 		s.log.Warn("catalogue export failed; paging instead", "channel_id", channelID, "run_id", runID, "err", exportErr)
 	}
-	batch := store.ImportBatch{ChannelID: channelID, RunID: runID}
-	flush := func() error {
-		if batch.Pages == 0 {
-			return nil
-		}
-		_, err := s.store.ImportListings(ctx, batch)
-		batch = store.ImportBatch{ChannelID: channelID, RunID: runID, RecordsTotal: batch.RecordsTotal}
-		return err
-	}
+	im := s.NewImporter(ctx, channelID, runID)
 	cursor := ""
 	for page := 1; ; page++ {
 		res, err := conn.FetchListings(ctx, since, cursor)
 		if err != nil {
+			if cerr := im.Close(); cerr != nil {
+				return "", cerr
+			}
 			if ctx.Err() != nil {
 				return "", ctx.Err()
 			}
-			if ferr := flush(); ferr != nil {
-				return "", ferr
-			}
 			return s.channelFailure(ctx, channelID, runID, page, err)
 		}
-		rows, failures := catalogue.Prepare(res.Listings)
-		batch.Pages++
-		batch.Rows = append(batch.Rows, rows...)
-		batch.Failures = append(batch.Failures, failures...)
+		var total *int
 		if res.Total >= 0 {
-			total := res.Total
-			batch.RecordsTotal = &total
+			total = &res.Total
 		}
-		if len(batch.Rows)+len(batch.Failures) >= s.BatchSize || !res.HasMore {
-			if err := flush(); err != nil {
-				return "", err
-			}
+		if err := im.Add(1, total, res.Listings); err != nil {
+			im.Close()
+			return "", err
 		}
 		if !res.HasMore {
-			return "", nil
+			return "", im.Close()
 		}
 		if res.NextCursor == cursor {
-			return "The channel sent the same page twice; the run stopped to avoid looping.", nil
+			return "The channel sent the same page twice; the run stopped to avoid looping.", im.Close()
 		}
 		cursor = res.NextCursor
 	}
+}
+
+// importBulk imports a whole-catalogue export chunk by chunk. exportErr is
+// the channel's failure, err ours.
+func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (exportErr, err error) {
+	im := s.NewImporter(ctx, channelID, runID)
+	exportErr = bulk.FetchAllListings(ctx, bulkChunk, func(ls []channel.Listing) error {
+		return im.Add(1, nil, ls)
+	})
+	if err := im.Close(); err != nil {
+		return nil, err
+	}
+	if exportErr != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return exportErr, nil
 }
 
 // channelFailure records why the channel stopped the run, and marks the
@@ -158,37 +160,3 @@ func (s *Service) channelFailure(ctx context.Context, channelID, runID int64, pa
 	return fmt.Sprintf("Stopped at %s: %s", where, cause), nil
 }
 
-// importBulk imports a whole-catalogue export chunk by chunk, in batches of
-// the same size as paging. exportErr is the channel's failure, err ours.
-func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (exportErr, err error) {
-	batch := store.ImportBatch{ChannelID: channelID, RunID: runID}
-	flush := func() error {
-		if batch.Pages == 0 {
-			return nil
-		}
-		_, err := s.store.ImportListings(ctx, batch)
-		batch = store.ImportBatch{ChannelID: channelID, RunID: runID}
-		return err
-	}
-	var importErr error
-	exportErr = bulk.FetchAllListings(ctx, bulkChunk, func(ls []channel.Listing) error {
-		rows, failures := catalogue.Prepare(ls)
-		batch.Pages++
-		batch.Rows = append(batch.Rows, rows...)
-		batch.Failures = append(batch.Failures, failures...)
-		if len(batch.Rows)+len(batch.Failures) >= s.BatchSize {
-			importErr = flush()
-		}
-		return importErr
-	})
-	if importErr != nil {
-		return nil, importErr
-	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-	if exportErr != nil && ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return exportErr, nil
-}

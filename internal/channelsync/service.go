@@ -27,6 +27,8 @@ type Service struct {
 	// BatchSize is how many listings are gathered before one import
 	// transaction; bigger batches are faster, smaller ones show progress sooner.
 	BatchSize int
+	// ImportWorkers is how many batches import at once (one connection each).
+	ImportWorkers int
 }
 
 func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *slog.Logger) (*Service, error) {
@@ -37,7 +39,7 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000}, nil
+	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2}, nil
 }
 
 func sealContext(kind string) string { return "channel-credentials:" + kind }
