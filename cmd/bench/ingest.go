@@ -17,9 +17,9 @@ import (
 )
 
 const (
-	ingestListings  = 1_000_000
-	ingestItems     = 500_000
-	ingestChunk     = 1_000 // listings per page handed to the importer, as an export's chunk
+	ingestListings = 1_000_000
+	ingestItems    = 500_000
+	ingestChunk    = 1_000 // listings per page handed to the importer, as an export's chunk
 )
 
 // benchIngest imports 1,000,000 generated listings against 500,000 items

@@ -159,4 +159,3 @@ func (s *Service) channelFailure(ctx context.Context, channelID, runID int64, pa
 	s.log.Warn("catalogue sync failed", "channel_id", channelID, "run_id", runID, "at", where, "err", err)
 	return fmt.Sprintf("Stopped at %s: %s", where, cause), nil
 }
-
