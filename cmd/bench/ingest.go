@@ -23,11 +23,10 @@ const (
 )
 
 // benchIngest imports 1,000,000 generated listings against 500,000 items
-// through the import the sync uses (catalogue.Prepare, then
-// store.ImportListings in batches on the sync's parallel importer), then
-// imports them again
-// unchanged. The import runs in a child process so its peak memory is its
-// own.
+// through the sync's own importer (catalogue.Prepare, then
+// store.ImportListings in batches on its parallel workers), then imports
+// them again unchanged. The import runs in a child process so its peak
+// memory is its own.
 func benchIngest(ctx context.Context, env *benchEnv) error {
 	dbURL, err := env.newDatabase(ctx)
 	if err != nil {

@@ -1,0 +1,52 @@
+package channelsync_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"stocksync/internal/channel"
+)
+
+func TestParallelImportStillCatchesADuplicateSKUAcrossBatches(t *testing.T) {
+	svc, st := newService(t)
+	svc.BatchSize, svc.ImportWorkers = 3, 2
+	shop := newShop()
+	defer shop.Close()
+	ch := connectShop(t, svc, shop)
+	ctx := context.Background()
+	runID, err := st.StartRun(ctx, ch, "catalogue", "manual", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := svc.NewImporter(ctx, ch, runID)
+	// 40 pages of 5 listings; the first and the last listing share a SKU,
+	// so they land in batches far apart, possibly on different workers'
+	// turns, but always on the same worker.
+	for p := 0; p < 40; p++ {
+		var page []channel.Listing
+		for i := 0; i < 5; i++ {
+			n := p*5 + i
+			sku := fmt.Sprintf("S-%03d", n)
+			if n == 199 {
+				sku = "S-000"
+			}
+			page = append(page, channel.Listing{ExternalID: fmt.Sprint(n), SKU: sku, Name: "L", Price: "1.00"})
+		}
+		if err := im.Add(1, nil, page); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Close(); err != nil {
+		t.Fatal(err)
+	}
+	run, _ := st.Run(ctx, runID)
+	if run.Records != 200 || run.New != 199 || run.Failed != 1 || run.PagesDone != 40 {
+		t.Fatalf("run: %+v", run)
+	}
+	fs, _ := st.RunFailures(ctx, runID, 0, 0)
+	if len(fs) != 1 || fs[0].ExternalID != "199" || !strings.Contains(fs[0].Cause, "listings 0 and 199") {
+		t.Fatalf("failures: %+v", fs)
+	}
+}
