@@ -57,7 +57,9 @@ func seedIngestItems(ctx context.Context, dbURL string) error {
 		return err
 	}
 	defer tx.Rollback()
-	stmt, err := tx.Prepare(pq.CopyIn("items", "name", "sku"))
+	// The items were there before the channel was connected.
+	before := time.Now().Add(-24 * time.Hour)
+	stmt, err := tx.Prepare(pq.CopyIn("items", "name", "sku", "created_at", "updated_at"))
 	if err != nil {
 		return err
 	}
@@ -66,7 +68,7 @@ func seedIngestItems(ctx context.Context, dbURL string) error {
 		if i%10 == 0 {
 			sku, name = fmt.Sprintf("OTHER-%d", i), listingName(2*i+1)
 		}
-		if _, err := stmt.Exec(name, sku); err != nil {
+		if _, err := stmt.Exec(name, sku, before, before); err != nil {
 			return err
 		}
 	}
@@ -126,7 +128,10 @@ func ingestChild(ctx context.Context, dbURL string) error {
 			return 0, store.SyncRun{}, err
 		}
 		start := time.Now()
-		im := svc.NewImporter(ctx, channelID, runID)
+		im, err := svc.NewImporter(ctx, channelID, runID)
+		if err != nil {
+			return 0, store.SyncRun{}, err
+		}
 		for from := 0; from < ingestListings; from += ingestChunk {
 			if err := im.Add(1, nil, generatedPage(from, min(from+ingestChunk, ingestListings))); err != nil {
 				im.Close()
@@ -137,7 +142,7 @@ func ingestChild(ctx context.Context, dbURL string) error {
 			return 0, store.SyncRun{}, err
 		}
 		took := time.Since(start)
-		if err := st.FinishRun(ctx, runID, "", nil); err != nil {
+		if err := st.FinishRun(ctx, runID, "", &start); err != nil {
 			return 0, store.SyncRun{}, err
 		}
 		run, err := st.Run(ctx, runID)

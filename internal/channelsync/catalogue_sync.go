@@ -90,7 +90,10 @@ func (s *Service) importAll(ctx context.Context, conn channel.Connector, channel
 		// already imported is simply found unchanged.
 		s.log.Warn("catalogue export failed; paging instead", "channel_id", channelID, "run_id", runID, "err", exportErr)
 	}
-	im := s.NewImporter(ctx, channelID, runID)
+	im, err := s.NewImporter(ctx, channelID, runID)
+	if err != nil {
+		return "", err
+	}
 	cursor := ""
 	for page := 1; ; page++ {
 		res, err := conn.FetchListings(ctx, since, cursor)
@@ -124,7 +127,10 @@ func (s *Service) importAll(ctx context.Context, conn channel.Connector, channel
 // importBulk imports a whole-catalogue export chunk by chunk. exportErr is
 // the channel's failure, err ours.
 func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (exportErr, err error) {
-	im := s.NewImporter(ctx, channelID, runID)
+	im, err := s.NewImporter(ctx, channelID, runID)
+	if err != nil {
+		return nil, err
+	}
 	exportErr = bulk.FetchAllListings(ctx, bulkChunk, func(ls []channel.Listing) error {
 		return im.Add(1, nil, ls)
 	})

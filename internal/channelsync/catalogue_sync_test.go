@@ -302,3 +302,29 @@ func TestAFailedExportFallsBackToPaging(t *testing.T) {
 		t.Fatal("the sync did not page after the export failed")
 	}
 }
+
+func TestAnItemAddedLaterLinksOnTheNextFullSync(t *testing.T) {
+	svc, st := newService(t)
+	shop := newShop()
+	defer shop.Close()
+	l := shop.AddListing(shopifyfake.Listing{ProductTitle: "Walnut Tray", SKU: "WT-1", Price: "20.00"})
+	ch := connectShop(t, svc, shop)
+	if _, err := svc.SyncCatalogue(context.Background(), ch, false, "first", 1); err != nil {
+		t.Fatal(err)
+	}
+	var item *int64
+	st.DB.Get(&item, `SELECT item_id FROM channel_items WHERE external_id = $1`, l.ID)
+	if item != nil {
+		t.Fatal("linked with no item to link to")
+	}
+	// Nothing changed among the items: an unchanged listing is not matched again.
+	svc.SyncCatalogue(context.Background(), ch, true, "manual", 2)
+	st.DB.MustExec(`INSERT INTO items (name, sku) VALUES ('Walnut Tray', 'OTHER')`)
+	if _, err := svc.SyncCatalogue(context.Background(), ch, true, "manual", 3); err != nil {
+		t.Fatal(err)
+	}
+	st.DB.Get(&item, `SELECT item_id FROM channel_items WHERE external_id = $1`, l.ID)
+	if item == nil {
+		t.Fatal("the listing did not link to the item added since the last sync")
+	}
+}

@@ -16,11 +16,12 @@ import (
 // one SKU always reach the same worker, in order, so the duplicate-SKU check
 // (which sees only committed rows) stays exact.
 type Importer struct {
-	ctx   context.Context
-	store *store.Store
-	size  int
-	parts []*importPart
-	wg    sync.WaitGroup
+	ctx     context.Context
+	store   *store.Store
+	size    int
+	rematch bool
+	parts   []*importPart
+	wg      sync.WaitGroup
 
 	mu  sync.Mutex
 	err error
@@ -31,16 +32,32 @@ type importPart struct {
 	queue chan store.ImportBatch
 }
 
-// NewImporter starts the workers of one run; Close ends them.
-func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) *Importer {
-	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize}
+// NewImporter starts the workers of one run; Close ends them. Unconfirmed
+// listings that did not change look for a matching item again only when
+// items changed since the channel's last good sync.
+func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Importer, error) {
+	rematch := true
+	ch, err := s.store.Channel(ctx, channelID)
+	if err != nil {
+		return nil, err
+	}
+	if ch.ListingsSince != nil {
+		if rematch, err = s.store.ItemsChangedSince(ctx, ch.ListingsSince.Add(-cursorOverlap)); err != nil {
+			return nil, err
+		}
+	}
+	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch}
 	for range max(1, s.ImportWorkers) {
-		p := &importPart{batch: store.ImportBatch{ChannelID: channelID, RunID: runID}, queue: make(chan store.ImportBatch, 1)}
+		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1)}
 		im.parts = append(im.parts, p)
 		im.wg.Add(1)
 		go im.work(p.queue)
 	}
-	return im
+	return im, nil
+}
+
+func (im *Importer) newBatch(channelID, runID int64) store.ImportBatch {
+	return store.ImportBatch{ChannelID: channelID, RunID: runID, Rematch: im.rematch}
 }
 
 func (im *Importer) work(queue <-chan store.ImportBatch) {
@@ -107,7 +124,7 @@ func (im *Importer) partOf(r catalogue.Row) int {
 
 func (im *Importer) send(p *importPart) {
 	b := p.batch
-	p.batch = store.ImportBatch{ChannelID: b.ChannelID, RunID: b.RunID}
+	p.batch = im.newBatch(b.ChannelID, b.RunID)
 	if len(b.Rows) == 0 && len(b.Failures) == 0 && b.Pages == 0 {
 		return
 	}

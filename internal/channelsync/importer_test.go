@@ -20,7 +20,10 @@ func TestParallelImportStillCatchesADuplicateSKUAcrossBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	im := svc.NewImporter(ctx, ch, runID)
+	im, err := svc.NewImporter(ctx, ch, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// 40 pages of 5 listings; the first and the last listing share a SKU,
 	// so they land in batches far apart, possibly on different workers'
 	// turns, but always on the same worker.

@@ -23,6 +23,9 @@ type ImportBatch struct {
 	Failures  []catalogue.Failure
 	// RecordsTotal is the channel's own count of the whole fetch, when known.
 	RecordsTotal *int
+	// Rematch asks unconfirmed listings that did not change to look for a
+	// matching item again; needed only when items changed since they last did.
+	Rematch bool
 }
 
 // ImportListings applies one batch in one transaction, set-based: the rows
@@ -48,7 +51,7 @@ func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Co
 		if err != nil {
 			return err
 		}
-		c, err := upsertAndLink(ctx, tx, b.ChannelID)
+		c, err := upsertAndLink(ctx, tx, b.ChannelID, b.Rematch)
 		if err != nil {
 			return err
 		}
@@ -211,4 +214,15 @@ func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, row
 		})
 	}
 	return failures, nil
+}
+
+// ItemsChangedSince tells whether any item was created or edited (SKU, name,
+// active) at or after t, which is when unconfirmed listings must look for a
+// match again.
+func (s *Store) ItemsChangedSince(ctx context.Context, t time.Time) (bool, error) {
+	var changed bool
+	if err := s.DB.GetContext(ctx, &changed, `SELECT EXISTS (SELECT 1 FROM items WHERE updated_at >= $1)`, t); err != nil {
+		return false, fmt.Errorf("store: items changed: %w", err)
+	}
+	return changed, nil
 }

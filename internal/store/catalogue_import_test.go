@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"stocksync/internal/catalogue"
 	"stocksync/internal/channel"
@@ -46,7 +47,7 @@ func (im *importer) run(channelID int64, listings ...channel.Listing) (int64, ca
 		im.t.Fatal(err)
 	}
 	rows, failures := catalogue.Prepare(listings)
-	c, err := im.st.ImportListings(ctx, store.ImportBatch{ChannelID: channelID, RunID: runID, Pages: 1, Rows: rows, Failures: failures})
+	c, err := im.st.ImportListings(ctx, store.ImportBatch{ChannelID: channelID, RunID: runID, Pages: 1, Rows: rows, Failures: failures, Rematch: true})
 	if err != nil {
 		im.t.Fatal(err)
 	}
@@ -237,5 +238,28 @@ func TestResyncIsIdempotentAndCountsChanges(t *testing.T) {
 	im.run(ch, ls...)
 	if item, _ := im.link(ch, "1"); item != 0 {
 		t.Fatalf("an unlinked listing was linked again to %d", item)
+	}
+}
+
+func TestUnchangedUnconfirmedListingsAreMatchedAgainOnlyWhenAsked(t *testing.T) {
+	im := newImporter(t)
+	ch := im.channel("shop")
+	im.run(ch, listing("1", "", "Oak Shelf"))
+	late := im.item("Oak Shelf", "", true)
+	ctx := context.Background()
+	runID, _ := im.st.StartRun(ctx, ch, "catalogue", "manual", 0)
+	rows, _ := catalogue.Prepare([]channel.Listing{listing("1", "", "Oak Shelf")})
+	if _, err := im.st.ImportListings(ctx, store.ImportBatch{ChannelID: ch, RunID: runID, Rows: rows}); err != nil {
+		t.Fatal(err)
+	}
+	if item, _ := im.link(ch, "1"); item != 0 {
+		t.Fatalf("matched again without being asked: %d", item)
+	}
+	if changed, err := im.st.ItemsChangedSince(ctx, time.Now().Add(-time.Minute)); err != nil || !changed {
+		t.Fatalf("a new item is not seen as a change: %v %v", changed, err)
+	}
+	im.run(ch, listing("1", "", "Oak Shelf"))
+	if item, _ := im.link(ch, "1"); item != late {
+		t.Fatalf("not matched when asked: %d", item)
 	}
 }

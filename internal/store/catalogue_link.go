@@ -22,10 +22,8 @@ import (
 // catalogue.Prepare). Known listings whose details and link would not change
 // are skipped, so an unchanged re-sync writes nothing.
 const upsertAndLinkSQL = `
-WITH known AS MATERIALIZED (
-	SELECT s.*, old.id AS old_id, old.item_id AS old_item_id,
-		-- only listings not linked yet (and not unlinked by a person) look for a match
-		old.id IS NULL OR (old.item_id IS NULL AND NOT old.auto_link_blocked) AS may_link,
+WITH looked_up AS (
+	SELECT s.*, old.id AS old_id, old.item_id AS old_item_id, old.auto_link_blocked AS old_blocked,
 		old.id IS NOT NULL AND (old.product_id, old.sku, old.name, old.price, old.quantity, old.inventory_ref, old.channel_updated_at)
 			IS NOT DISTINCT FROM (s.product_id, s.sku, s.name, s.price, s.quantity, s.inventory_ref, s.updated_at) AS same_details
 	FROM staging_listings s
@@ -34,6 +32,11 @@ WITH known AS MATERIALIZED (
 	-- import channel_items grows faster than its statistics).
 	LEFT JOIN LATERAL (SELECT c.* FROM channel_items c
 		WHERE c.channel_id = $1 AND c.external_id = s.external_id LIMIT 1) old ON true
+), known AS MATERIALIZED (
+	-- Only listings not linked yet (and not unlinked by a person) look for
+	-- a match; an unchanged one only when items changed since it last did ($2).
+	SELECT l.*, l.old_id IS NULL OR (l.old_item_id IS NULL AND NOT l.old_blocked AND ($2 OR NOT l.same_details)) AS may_link
+	FROM looked_up l
 ), by_sku AS MATERIALIZED (
 	SELECT k.*, sku_item.id AS sku_id
 	FROM known k
@@ -81,7 +84,7 @@ SELECT
 	count(*) FILTER (WHERE m.old_id IS NULL AND m.match_id IS NULL) AS new_unconfirmed
 FROM matched m`
 
-func upsertAndLink(ctx context.Context, tx *sqlx.Tx, channelID int64) (catalogue.Counts, error) {
+func upsertAndLink(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool) (catalogue.Counts, error) {
 
 	var r struct {
 		New            int `db:"new"`
@@ -90,7 +93,7 @@ func upsertAndLink(ctx context.Context, tx *sqlx.Tx, channelID int64) (catalogue
 		Synced         int `db:"synced"`
 		NewUnconfirmed int `db:"new_unconfirmed"`
 	}
-	if err := tx.GetContext(ctx, &r, upsertAndLinkSQL, channelID); err != nil {
+	if err := tx.GetContext(ctx, &r, upsertAndLinkSQL, channelID, rematch); err != nil {
 		return catalogue.Counts{}, fmt.Errorf("upsert: %w", err)
 	}
 	return catalogue.Counts{New: r.New, Updated: r.Updated, Unchanged: r.Unchanged, Synced: r.Synced, NewUnconfirmed: r.NewUnconfirmed}, nil
