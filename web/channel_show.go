@@ -14,16 +14,9 @@ import (
 	"stocksync/views/components"
 )
 
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
 
 func (a *App) loadChannel(c echo.Context) (store.Channel, error) {
-	id, err := pathID(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return store.Channel{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,16 +55,9 @@ func (a *App) createUser(c echo.Context) error {
 	return a.redirectAfterPost(c, "/settings/users")
 }
 
-func userID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
 
 func (a *App) changeRole(c echo.Context) error {
-	id, err := userID(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -80,7 +72,7 @@ func (a *App) changeRole(c echo.Context) error {
 }
 
 func (a *App) disableUser(c echo.Context) error {
-	id, err := userID(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -94,7 +86,7 @@ func (a *App) disableUser(c echo.Context) error {
 }
 
 func (a *App) enableUser(c echo.Context) error {
-	id, err := userID(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

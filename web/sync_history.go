@@ -70,9 +70,9 @@ func (a *App) syncHistory(c echo.Context) error {
 }
 
 func (a *App) loadRun(c echo.Context) (store.SyncRun, error) {
-	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
-	if err != nil || id <= 0 {
-		return store.SyncRun{}, echo.ErrNotFound
+	id, err := paramID(c, "run")
+	if err != nil {
+		return store.SyncRun{}, err
 	}
 	r, err := a.store.Run(c.Request().Context(), id)
 	if errors.Is(err, store.ErrRunNotFound) {
