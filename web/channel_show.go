@@ -14,7 +14,6 @@ import (
 	"stocksync/views/components"
 )
 
-
 func (a *App) loadChannel(c echo.Context) (store.Channel, error) {
 	id, err := paramID(c, "id")
 	if err != nil {

@@ -55,7 +55,6 @@ func (a *App) createUser(c echo.Context) error {
 	return a.redirectAfterPost(c, "/settings/users")
 }
 
-
 func (a *App) changeRole(c echo.Context) error {
 	id, err := paramID(c, "id")
 	if err != nil {
