@@ -121,13 +121,23 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	case "updated":
 		order = "i.updated_at DESC, i.id DESC"
 	}
-	q := `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
-		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels
-		FROM items i JOIN item_stock s ON s.item_id = i.id`
+	const columns = `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
+		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels`
+	filter := ""
 	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		filter = " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY " + order + " LIMIT " + strconv.Itoa(f.Limit+1)
+	limit := " ORDER BY " + order + " LIMIT " + strconv.Itoa(f.Limit+1)
+	var q string
+	if f.Stock == "" && f.Sort != "available" {
+		// Neither filter nor sort needs stock: pick the page from items
+		// alone and join stock for its rows only, not for every match of a
+		// broad search.
+		q = columns + ` FROM (SELECT * FROM items i` + filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
+			" ORDER BY " + order
+	} else {
+		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
+	}
 	// Scanned by hand: this is the hottest read of the application, and
 	// reflection over 50 rows costed more than the query.
 	// Without a search the statement text is one of a few dozen shapes:
