@@ -25,6 +25,11 @@ func (a *App) dashboard(c echo.Context) error {
 	}
 	d.Items, d.LowStock, d.OutOfStock = ic.Active, ic.Low, ic.Out
 	d.OpenOrders, d.ToPack, d.ToShip = oc.Open, oc.ToPack, oc.ToShip
+	cc, err := a.store.ChannelCounts(ctx)
+	if err != nil {
+		return err
+	}
+	d.Channels, d.Unconfirmed, d.FailedRuns = cc.Connected, cc.Unconfirmed, cc.FailedRuns
 	return a.render(c, http.StatusOK, dashboard.Page(a.page(c, "Dashboard", "dashboard"), d), "")
 }
 

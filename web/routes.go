@@ -56,6 +56,8 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/disconnect", signedIn, h((*App).channelDisconnect)},
 	{http.MethodPost, "/channels/:id/credentials", signedIn, h((*App).channelReconnect)},
 
+	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
+
 	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
 	{http.MethodGet, "/sync-history/:run/report", signedIn, h((*App).syncReport)},

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ChannelItem is a listing as imported, with its link.
+type ChannelItem struct {
+	ID          int64     `db:"id"`
+	ChannelID   int64     `db:"channel_id"`
+	ChannelName string    `db:"channel_name"`
+	ExternalID  string    `db:"external_id"`
+	SKU         string    `db:"sku"`
+	Name        string    `db:"name"`
+	Price       *string   `db:"price"`
+	Quantity    *int      `db:"quantity"`
+	ItemID      *int64    `db:"item_id"`
+	ItemName    *string   `db:"item_name"`
+	LinkSource  *string   `db:"link_source"`
+	FirstSeenAt time.Time `db:"first_seen_at"`
+}
+
+type ChannelItemFilter struct {
+	Status    string // "unconfirmed", "linked" or "" for both
+	ChannelID int64
+	Q         string // part of the SKU or the name
+	After     int64  // keyset cursor: listings after this id
+	Limit     int
+}
+
+// ListChannelItems returns one keyset page of listings, oldest first, and
+// the cursor of the next page (0 at the end).
+func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ChannelItem, int64, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch f.Status {
+	case "unconfirmed":
+		where = append(where, "ci.item_id IS NULL")
+	case "linked":
+		where = append(where, "ci.item_id IS NOT NULL")
+	}
+	if f.ChannelID > 0 {
+		where = append(where, "ci.channel_id = "+arg(f.ChannelID))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		p := arg("%" + likeEscape(q) + "%")
+		where = append(where, "(ci.sku ILIKE "+p+" OR ci.name ILIKE "+p+")")
+	}
+	if f.After > 0 {
+		where = append(where, "ci.id > "+arg(f.After))
+	}
+	q := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ci.price::text AS price,
+		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at
+		FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY ci.id LIMIT " + strconv.Itoa(f.Limit+1)
+	var rows []ChannelItem
+	if err := s.DB.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, 0, fmt.Errorf("store: list channel items: %w", err)
+	}
+	var next int64
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next = rows[len(rows)-1].ID
+	}
+	return rows, next, nil
+}
+
+// ChannelCounts is what the dashboard shows of the channels.
+type ChannelCounts struct {
+	Connected   int `db:"connected"`
+	Unconfirmed int `db:"unconfirmed"`
+	FailedRuns  int `db:"failed_runs"`
+}
+
+func (s *Store) ChannelCounts(ctx context.Context) (ChannelCounts, error) {
+	var c ChannelCounts
+	err := s.DB.GetContext(ctx, &c, `SELECT
+		(SELECT count(*) FROM channels WHERE disconnected_at IS NULL) AS connected,
+		(SELECT count(*) FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id
+			WHERE ci.item_id IS NULL AND ch.disconnected_at IS NULL) AS unconfirmed,
+		(SELECT count(*) FROM sync_runs WHERE status = 'failed' AND started_at > now() - interval '1 day') AS failed_runs`)
+	if err != nil {
+		return c, fmt.Errorf("store: channel counts: %w", err)
+	}
+	return c, nil
+}
