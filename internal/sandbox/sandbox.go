@@ -34,11 +34,11 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 	items := DemoItems()
 	sb.Shopify.SetListings(shopifyCatalogue(items))
 	sb.Woo.SetListings(wooCatalogue(items))
-	shopURL, err := sb.serve(sb.Shopify.Handler())
+	shopURL, err := sb.serve(sb.Shopify.Handler(), ShopifyAddr, log)
 	if err != nil {
 		return nil, err
 	}
-	wooURL, err := sb.serve(sb.Woo.Handler())
+	wooURL, err := sb.serve(sb.Woo.Handler(), WooAddr, log)
 	if err != nil {
 		sb.Close()
 		return nil, err
@@ -53,10 +53,22 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 	return sb, nil
 }
 
-func (sb *Sandbox) serve(h http.Handler) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// The sandbox channels listen on fixed loopback ports, so a channel
+// connected in one run still reaches its sandbox after a restart (its
+// address is part of its sealed credentials). A taken port falls back to
+// any free one.
+var (
+	ShopifyAddr = "127.0.0.1:8091"
+	WooAddr     = "127.0.0.1:8092"
+)
+
+func (sb *Sandbox) serve(h http.Handler, addr string, log *slog.Logger) (string, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("sandbox: %w", err)
+		log.Warn("sandbox: port taken, using another; channels connected before must be reconnected", "addr", addr)
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return "", fmt.Errorf("sandbox: %w", err)
+		}
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	sb.servers = append(sb.servers, srv)
