@@ -243,18 +243,9 @@ func connectFields(csrf string, f ConnectForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, fld := range f.Kind.Fields {
-			if fld.Secret {
-				templ_7745c5c3_Err = components.Input("cred_"+fld.Name, fld.Label, "password", f.Credentials[fld.Name], "off", f.Errors, templ.Attributes{"required": true, "placeholder": fld.Placeholder}).Render(ctx, templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			} else {
-				templ_7745c5c3_Err = components.Input("cred_"+fld.Name, fld.Label, "text", f.Credentials[fld.Name], "off", f.Errors, templ.Attributes{"required": true, "placeholder": fld.Placeholder}).Render(ctx, templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
+		templ_7745c5c3_Err = credentialFields(*f.Kind, f.Credentials, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"row\"><div class=\"col\">")
 		if templ_7745c5c3_Err != nil {
@@ -275,6 +266,42 @@ func connectFields(csrf string, f ConnectForm) templ.Component {
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</div></div><p class=\"small text-body-secondary\">Credentials are encrypted before they are stored and are never shown again. Items only come in from the channel; stocksync sends it nothing but stock.</p><div class=\"d-flex gap-2\"><button type=\"submit\" formaction=\"/channels/test\" class=\"btn btn-outline-secondary\" data-testid=\"test-connection\">Test connection</button> <button type=\"submit\" class=\"btn btn-primary\" data-testid=\"connect\">Connect</button></div></form>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// credentialFields are a kind's credential inputs; secrets are typed into
+// password fields.
+func credentialFields(kind channel.Kind, values map[string]string, errs components.FieldErrors) templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		ctx = templ.ClearChildren(ctx)
+		for _, fld := range kind.Fields {
+			if fld.Secret {
+				templ_7745c5c3_Err = components.Input("cred_"+fld.Name, fld.Label, "password", values[fld.Name], "off", errs, templ.Attributes{"required": true, "placeholder": fld.Placeholder}).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			} else {
+				templ_7745c5c3_Err = components.Input("cred_"+fld.Name, fld.Label, "text", values[fld.Name], "off", errs, templ.Attributes{"required": true, "placeholder": fld.Placeholder}).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
 		}
 		return nil
 	})
