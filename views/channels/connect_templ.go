@@ -108,7 +108,7 @@ func Connect(p layout.Page, f ConnectForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " <form method=\"get\" action=\"/channels/new\" class=\"row g-2 align-items-end mb-4\"><div class=\"col-auto\"><label for=\"f-kind\" class=\"form-label\">Kind of channel</label> <select id=\"f-kind\" name=\"kind\" class=\"form-select\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " <form method=\"get\" action=\"/channels/new\" class=\"row g-2 align-items-end mb-4\" hx-get=\"/channels/new\" hx-trigger=\"change\" hx-select=\"#main\" hx-target=\"#main\" hx-swap=\"outerHTML\" hx-push-url=\"true\" data-testid=\"kind-picker\"><div class=\"col-auto\"><label for=\"f-kind\" class=\"form-label\">Kind of channel</label> <select id=\"f-kind\" name=\"kind\" class=\"form-select\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
