@@ -148,6 +148,12 @@ func TestCatalogueSyncImportsEveryPageWithExactCounts(t *testing.T) {
 	if len(fs) != 1 || !strings.Contains(fs[0].Cause, "is not a number") {
 		t.Fatalf("failures: %+v", fs)
 	}
+	// The schedule now runs from this sync, not from the first-sync delay.
+	var next time.Time
+	st.DB.Get(&next, `SELECT next_sync_at FROM channels WHERE id = $1`, ch)
+	if until := time.Until(next); until < 14*time.Minute || until > 16*time.Minute {
+		t.Fatalf("next sync in %v, want the 15 minute interval after this sync", until)
+	}
 
 	// Re-running it as a full sync (an export, not paging) duplicates nothing.
 	runID2, err := svc.SyncCatalogue(context.Background(), ch, true, "manual", 2)

@@ -109,7 +109,10 @@ func (s *Store) FinishRun(ctx context.Context, runID int64, cause string, since 
 			WHERE id = $1 RETURNING channel_id`, runID, status, errText); err != nil {
 			return fmt.Errorf("store: finish run: %w", notFound(err, ErrRunNotFound))
 		}
+		// The schedule runs from the last sync, whoever started it, so a
+		// "Sync now" moves the next scheduled one on.
 		_, err := tx.ExecContext(ctx, `UPDATE channels SET last_sync_at = now(),
+			next_sync_at = CASE WHEN disconnected_at IS NULL THEN now() + sync_interval END,
 			listings_since = CASE WHEN $2 THEN COALESCE($3, listings_since) ELSE listings_since END
 			WHERE id = $1`, channelID, cause == "", since)
 		return err

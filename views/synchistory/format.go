@@ -78,12 +78,19 @@ func percent(r store.SyncRun) (int, bool) {
 	return min(99, r.Records*100 / *r.RecordsTotal), true
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func progressText(r store.SyncRun) string {
-	s := fmt.Sprintf("%d records, %d pages", r.Records, r.PagesDone)
+	s := plural(r.Records, "record", "records") + ", " + plural(r.PagesDone, "page", "pages")
 	// A channel's total may count products where the sync counts their
 	// variants; a total already passed says nothing useful.
 	if r.RecordsTotal != nil && *r.RecordsTotal >= r.Records {
-		s = fmt.Sprintf("%d of %d records, %d pages", r.Records, *r.RecordsTotal, r.PagesDone)
+		s = fmt.Sprintf("%d of %d records, %s", r.Records, *r.RecordsTotal, plural(r.PagesDone, "page", "pages"))
 	}
 	return s
 }
