@@ -102,7 +102,16 @@ func Label(sku, name, externalID string) string {
 	case name != "":
 		return name
 	}
-	return "listing " + externalID
+	return "listing " + ShortID(externalID)
+}
+
+// ShortID is how a person reads a channel's id: Shopify's
+// "gid://shopify/ProductVariant/123" is variant 123 in its admin.
+func ShortID(externalID string) string {
+	if strings.HasPrefix(externalID, "gid://") {
+		return externalID[strings.LastIndexByte(externalID, '/')+1:]
+	}
+	return externalID
 }
 
 // capRaw keeps failure reports small whatever a channel sends.
@@ -124,8 +133,12 @@ func capRaw(raw json.RawMessage) json.RawMessage {
 // DuplicateSKUCause is the failure text for a SKU that two listings of one
 // channel share; neither can be linked safely until one is changed.
 func DuplicateSKUCause(sku string, externalIDs []string) string {
+	ids := make([]string, len(externalIDs))
+	for i, id := range externalIDs {
+		ids[i] = ShortID(id)
+	}
 	return fmt.Sprintf("SKU %s appears twice in this channel: listings %s. Give each listing its own SKU on the channel",
-		sku, strings.Join(externalIDs, " and "))
+		sku, strings.Join(ids, " and "))
 }
 
 // Counts are what one import (a batch or a whole run) did. Every listing

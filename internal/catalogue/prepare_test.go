@@ -49,6 +49,7 @@ func TestLabelNamesTheListingAsAPersonWouldLookForIt(t *testing.T) {
 		{"A-1", "", "9", "SKU A-1"},
 		{"", "Mug", "9", "Mug"},
 		{"", "", "9", "listing 9"},
+		{"", "", "gid://shopify/ProductVariant/44", "listing 44"},
 	} {
 		if got := Label(tc[0], tc[1], tc[2]); got != tc[3] {
 			t.Errorf("Label(%q, %q, %q) = %q, want %q", tc[0], tc[1], tc[2], got, tc[3])
