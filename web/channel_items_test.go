@@ -36,7 +36,7 @@ func TestChannelItemsListAndDashboardCounts(t *testing.T) {
 	s.Store.FinishRun(ctx, runID, "The channel rejected the credentials.", nil)
 
 	all := c.Get("/channel-items")
-	if !strings.Contains(all.Body, "Red mug online") || !strings.Contains(all.Body, "by SKU") || !strings.Contains(all.Body, "Blue &lt;b&gt;bowl&lt;/b&gt;") {
+	if !strings.Contains(all.Body, "Red mug online") || !strings.Contains(all.Body, "9.00<") || !strings.Contains(all.Body, "by SKU") || !strings.Contains(all.Body, "Blue &lt;b&gt;bowl&lt;/b&gt;") {
 		t.Fatalf("list: %.2000s", all.Body)
 	}
 	unconfirmed := c.Get("/channel-items?status=unconfirmed")
