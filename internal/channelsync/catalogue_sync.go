@@ -77,17 +77,18 @@ const bulkChunk = 1000
 // the cause when the channel made the run fail.
 func (s *Service) importAll(ctx context.Context, conn channel.Connector, channelID, runID int64, since time.Time) (string, error) {
 	if bulk, ok := conn.(bulkLister); ok && since.IsZero() {
-		exportErr, err := s.importBulk(ctx, bulk, channelID, runID)
+		delivered, exportErr, err := s.importBulk(ctx, bulk, channelID, runID)
 		switch {
 		case err != nil:
 			return "", err
 		case exportErr == nil:
 			return "", nil
-		case errors.Is(exportErr, channel.ErrUnauthorized):
+		case errors.Is(exportErr, channel.ErrUnauthorized) || delivered > 0:
+			// Paging after a part of the export would count those
+			// listings twice; the next sync starts afresh instead.
 			return s.channelFailure(ctx, channelID, runID, 0, exportErr)
 		}
-		// Paging reads the same catalogue, only slower; what the export
-		// already imported is simply found unchanged.
+		// Paging reads the same catalogue, only slower.
 		s.log.Warn("catalogue export failed; paging instead", "channel_id", channelID, "run_id", runID, "err", exportErr)
 	}
 	im, err := s.NewImporter(ctx, channelID, runID)
@@ -124,23 +125,24 @@ func (s *Service) importAll(ctx context.Context, conn channel.Connector, channel
 	}
 }
 
-// importBulk imports a whole-catalogue export chunk by chunk. exportErr is
-// the channel's failure, err ours.
-func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (exportErr, err error) {
+// importBulk imports a whole-catalogue export chunk by chunk and says how
+// many listings it delivered. exportErr is the channel's failure, err ours.
+func (s *Service) importBulk(ctx context.Context, bulk bulkLister, channelID, runID int64) (delivered int, exportErr, err error) {
 	im, err := s.NewImporter(ctx, channelID, runID)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	exportErr = bulk.FetchAllListings(ctx, bulkChunk, func(ls []channel.Listing) error {
+		delivered += len(ls)
 		return im.Add(1, nil, ls)
 	})
 	if err := im.Close(); err != nil {
-		return nil, err
+		return delivered, nil, err
 	}
 	if exportErr != nil && ctx.Err() != nil {
-		return nil, ctx.Err()
+		return delivered, nil, ctx.Err()
 	}
-	return exportErr, nil
+	return delivered, exportErr, nil
 }
 
 // channelFailure records why the channel stopped the run, and marks the
