@@ -116,7 +116,10 @@ func TestProtectedPagesRedirectToLoginWithNext(t *testing.T) {
 	if r.Location != "/settings/users?page=2" {
 		t.Fatalf("after login went to %q", r.Location)
 	}
-	// Public paths need no session.
+	// Public paths need no session; webhooks are not redirected to sign-in.
+	if r := s.Client(t).PostRaw("/webhooks/shopify/1", nil); r.Status != http.StatusNotFound {
+		t.Errorf("POST /webhooks/shopify/1: %d, want 404 without a session", r.Status)
+	}
 	if r := s.Client(t).Get("/healthz"); r.Status != 200 {
 		t.Errorf("/healthz: %d", r.Status)
 	}

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"log/slog"
 	"time"
 
@@ -87,4 +88,8 @@ func (a *App) healthz(c echo.Context) error {
 		return c.String(503, "database unreachable\n")
 	}
 	return c.String(200, "ok\n")
+}
+
+func (a *App) noWebhook(c echo.Context) error {
+	return c.String(http.StatusNotFound, "no webhook is configured at this address\n")
 }
