@@ -4,8 +4,8 @@ package web
 
 import (
 	"context"
-	"net/http"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gorilla/sessions"
