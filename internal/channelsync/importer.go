@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/fnv"
 	"sync"
+	"time"
 
 	"stocksync/internal/catalogue"
 	"stocksync/internal/channel"
@@ -19,6 +20,7 @@ type Importer struct {
 	ctx     context.Context
 	store   *store.Store
 	size    int
+	every   time.Duration // send a smaller batch once this long passed, so progress moves
 	rematch bool
 	parts   []*importPart
 	wg      sync.WaitGroup
@@ -30,6 +32,7 @@ type Importer struct {
 type importPart struct {
 	batch store.ImportBatch
 	queue chan store.ImportBatch
+	sent  time.Time
 }
 
 // NewImporter starts the workers of one run; Close ends them. Unconfirmed
@@ -46,9 +49,9 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 			return nil, err
 		}
 	}
-	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch}
+	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery}
 	for range max(1, s.ImportWorkers) {
-		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1)}
+		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1), sent: time.Now()}
 		im.parts = append(im.parts, p)
 		im.wg.Add(1)
 		go im.work(p.queue)
@@ -104,7 +107,7 @@ func (im *Importer) Add(pages int, total *int, listings []channel.Listing) error
 		p.batch.Rows = append(p.batch.Rows, r)
 	}
 	for _, p := range im.parts {
-		if len(p.batch.Rows)+len(p.batch.Failures) >= im.size {
+		if n := len(p.batch.Rows) + len(p.batch.Failures); n >= im.size || (n > 0 && im.every > 0 && time.Since(p.sent) >= im.every) {
 			im.send(p)
 		}
 	}
@@ -123,6 +126,7 @@ func (im *Importer) partOf(r catalogue.Row) int {
 }
 
 func (im *Importer) send(p *importPart) {
+	p.sent = time.Now()
 	b := p.batch
 	p.batch = im.newBatch(b.ChannelID, b.RunID)
 	if len(b.Rows) == 0 && len(b.Failures) == 0 && b.Pages == 0 {

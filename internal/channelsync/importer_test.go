@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"stocksync/internal/channel"
 )
@@ -51,5 +52,35 @@ func TestParallelImportStillCatchesADuplicateSKUAcrossBatches(t *testing.T) {
 	fs, _ := st.RunFailures(ctx, runID, 0, 0)
 	if len(fs) != 1 || fs[0].ExternalID != "199" || !strings.Contains(fs[0].Cause, "listings 0 and 199") {
 		t.Fatalf("failures: %+v", fs)
+	}
+}
+
+func TestASlowChannelsRunShowsProgressBeforeABatchFills(t *testing.T) {
+	svc, st := newService(t)
+	svc.BatchSize, svc.ProgressEvery = 10000, time.Millisecond
+	shop := newShop()
+	defer shop.Close()
+	ch := connectShop(t, svc, shop)
+	ctx := context.Background()
+	runID, _ := st.StartRun(ctx, ch, "catalogue", "manual", 1)
+	im, err := svc.NewImporter(ctx, ch, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	time.Sleep(5 * time.Millisecond)
+	if err := im.Add(1, nil, []channel.Listing{{ExternalID: "1", SKU: "A", Price: "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		run, _ := st.Run(ctx, runID)
+		if run.Records == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("one page of a 10,000-listing batch never showed as progress")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -29,6 +29,9 @@ type Service struct {
 	BatchSize int
 	// ImportWorkers is how many batches import at once (one connection each).
 	ImportWorkers int
+	// ProgressEvery sends a batch smaller than BatchSize once this long has
+	// passed, so a slow channel's run still shows progress.
+	ProgressEvery time.Duration
 }
 
 func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *slog.Logger) (*Service, error) {
@@ -39,7 +42,7 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2}, nil
+	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second}, nil
 }
 
 func sealContext(kind string) string { return "channel-credentials:" + kind }
