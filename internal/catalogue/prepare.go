@@ -154,12 +154,3 @@ type Counts struct {
 	NewUnconfirmed int // seen for the first time and not linked
 }
 
-func (c *Counts) Add(o Counts) {
-	c.Records += o.Records
-	c.New += o.New
-	c.Updated += o.Updated
-	c.Unchanged += o.Unchanged
-	c.Failed += o.Failed
-	c.Synced += o.Synced
-	c.NewUnconfirmed += o.NewUnconfirmed
-}
