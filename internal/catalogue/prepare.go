@@ -153,4 +153,3 @@ type Counts struct {
 	Synced         int // imported and linked to an item
 	NewUnconfirmed int // seen for the first time and not linked
 }
-
