@@ -8,25 +8,13 @@ import (
 	"time"
 
 	"stocksync/internal/channel"
+	"stocksync/internal/channel/internal/testkit"
 	"stocksync/internal/channel/shopify/fake"
 )
 
 func fetchAll(t *testing.T, c *Client, since time.Time) ([]channel.Listing, int) {
 	t.Helper()
-	var all []channel.Listing
-	cursor, pages := "", 0
-	for {
-		page, err := c.FetchListings(context.Background(), since, cursor)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages++
-		all = append(all, page.Listings...)
-		if !page.HasMore {
-			return all, pages
-		}
-		cursor = page.NextCursor
-	}
+	return testkit.FetchAll(t, c, since)
 }
 
 func TestPagingThroughTheCatalogueWaitsOutTheBucket(t *testing.T) {
