@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,21 +88,23 @@ func seedIngestItems(ctx context.Context, dbURL string) error {
 }
 
 func listingSKU(i int) string  { return fmt.Sprintf("LST-%07d", i) }
-func listingName(i int) string { return fmt.Sprintf("Listing product %d", i) }
+func listingName(i int) string { return "Listing product " + strconv.Itoa(i) }
 
 // generatedPage makes listings [from, to) as a channel would send them.
 func generatedPage(from, to int) []channel.Listing {
 	ls := make([]channel.Listing, 0, to-from)
+	updated := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for i := from; i < to; i++ {
 		q := i % 50
 		sku := listingSKU(i)
 		if i%2 == 1 && (i/2)%10 == 0 {
 			sku = "" // matched by name instead
 		}
+		// strconv rather than fmt: the generator is not what is measured
 		ls = append(ls, channel.Listing{
-			ExternalID: fmt.Sprintf("gid://shopify/ProductVariant/%d", 1_000_000+i), ProductID: fmt.Sprintf("gid://shopify/Product/%d", i/2),
-			SKU: sku, Name: listingName(i), Price: fmt.Sprintf("%d.%02d", 1+i%90, i%100), Quantity: &q,
-			InventoryRef: fmt.Sprintf("gid://shopify/InventoryItem/%d", i), UpdatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+			ExternalID: "gid://shopify/ProductVariant/" + strconv.Itoa(1_000_000+i), ProductID: "gid://shopify/Product/" + strconv.Itoa(i/2),
+			SKU: sku, Name: listingName(i), Price: strconv.Itoa(1+i%90) + "." + strconv.Itoa(10+i%90), Quantity: &q,
+			InventoryRef: "gid://shopify/InventoryItem/" + strconv.Itoa(i), UpdatedAt: updated,
 		})
 	}
 	return ls
@@ -108,6 +112,16 @@ func generatedPage(from, to int) []channel.Listing {
 
 // ingestChild is the child process: two full imports, timed.
 func ingestChild(ctx context.Context, dbURL string) error {
+	if f := os.Getenv("BENCH_CPUPROFILE"); f != "" {
+		out, err := os.Create(f)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ package catalogue
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,7 +30,15 @@ type Row struct {
 	Quantity     *int
 	InventoryRef string
 	UpdatedAt    time.Time
-	Raw          json.RawMessage // kept in case the store finds a problem (duplicate SKU)
+	Raw          json.RawMessage // as sent, for a failure the store may find (duplicate SKU); see CapRaw
+
+	Key         int64 // ListingKey(ExternalID)
+	Fingerprint int64 // of the fields above but Raw; equal fingerprints, same stored listing
+
+	// Hints from an importer that knows the channel's stored listings; the
+	// zero value makes the store look for itself.
+	New    bool // no listing with this external id is stored for the channel
+	SKUNew bool // no other listing of the channel has this SKU, stored or being imported
 }
 
 // Failure is a listing that was not imported, and why.
@@ -42,7 +49,22 @@ type Failure struct {
 	Raw        json.RawMessage
 }
 
-var plainDecimal = regexp.MustCompile(`^\d{1,10}(\.\d{1,4})?$`)
+// plainDecimal tells whether s is up to 10 digits, optionally followed by a
+// point and 1 to 4 digits: what numeric(14,4) takes.
+func plainDecimal(s string) bool {
+	whole, frac, hasPoint := strings.Cut(s, ".")
+	return len(whole) >= 1 && len(whole) <= 10 && allDigits(whole) &&
+		(!hasPoint || (len(frac) >= 1 && len(frac) <= 4 && allDigits(frac)))
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // Prepare splits a page of listings into rows to import and failures.
 func Prepare(listings []channel.Listing) ([]Row, []Failure) {
@@ -51,7 +73,7 @@ func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 	for _, l := range listings {
 		row, cause := prepareOne(l)
 		if cause != "" {
-			failures = append(failures, Failure{ExternalID: l.ExternalID, Label: Label(l.SKU, l.Name, l.ExternalID), Cause: cause, Raw: capRaw(l.Raw)})
+			failures = append(failures, Failure{ExternalID: l.ExternalID, Label: Label(l.SKU, l.Name, l.ExternalID), Cause: cause, Raw: CapRaw(l.Raw)})
 			continue
 		}
 		rows = append(rows, row)
@@ -68,15 +90,16 @@ func prepareOne(l channel.Listing) (Row, string) {
 		return Row{}, l.Problem
 	case sku == "" && name == "":
 		return Row{}, "no SKU and no name: give the listing a SKU or a name on the channel"
-	case utf8.RuneCountInString(name) > MaxNameLength:
+	// a string has no more runes than bytes, so counting is rarely needed
+	case len(name) > MaxNameLength && utf8.RuneCountInString(name) > MaxNameLength:
 		return Row{}, fmt.Sprintf("the name is longer than %d characters: shorten it on the channel", MaxNameLength)
-	case utf8.RuneCountInString(sku) > MaxSKULength:
+	case len(sku) > MaxSKULength && utf8.RuneCountInString(sku) > MaxSKULength:
 		return Row{}, fmt.Sprintf("the SKU is longer than %d characters: shorten it on the channel", MaxSKULength)
-	case !utf8.ValidString(sku + name):
+	case !utf8.ValidString(sku) || !utf8.ValidString(name):
 		return Row{}, "the SKU or name is not valid text (UTF-8): retype it on the channel"
 	}
 	price := strings.TrimSpace(l.Price)
-	if price != "" && !plainDecimal.MatchString(price) {
+	if price != "" && !plainDecimal(price) {
 		if strings.HasPrefix(price, "-") {
 			return Row{}, fmt.Sprintf("price %q is negative: set a price of 0 or more on the channel", l.Price)
 		}
@@ -85,10 +108,13 @@ func prepareOne(l channel.Listing) (Row, string) {
 	if l.Quantity != nil && (*l.Quantity < -1_000_000_000 || *l.Quantity > 1_000_000_000) {
 		return Row{}, fmt.Sprintf("stock quantity %d is out of range", *l.Quantity)
 	}
-	return Row{
+	row := Row{
 		ExternalID: l.ExternalID, ProductID: l.ProductID, SKU: sku, Name: name, Price: price,
-		Quantity: l.Quantity, InventoryRef: l.InventoryRef, UpdatedAt: l.UpdatedAt, Raw: capRaw(l.Raw),
-	}, ""
+		Quantity: l.Quantity, InventoryRef: l.InventoryRef, UpdatedAt: l.UpdatedAt, Raw: l.Raw,
+		Key: ListingKey(l.ExternalID),
+	}
+	row.Fingerprint = row.fingerprint()
+	return row, ""
 }
 
 // Label names a listing the way a person would look for it.
@@ -114,8 +140,9 @@ func ShortID(externalID string) string {
 	return externalID
 }
 
-// capRaw keeps failure reports small whatever a channel sends.
-func capRaw(raw json.RawMessage) json.RawMessage {
+// CapRaw makes a listing's raw record fit a failure report, small and valid
+// JSON whatever a channel sent.
+func CapRaw(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 || !json.Valid(raw) {
 		if len(raw) == 0 {
 			return nil
@@ -152,4 +179,13 @@ type Counts struct {
 	Failed         int // not imported; each has a recorded failure
 	Synced         int // imported and linked to an item
 	NewUnconfirmed int // seen for the first time and not linked
+}
+
+// Add sums two counts.
+func (c Counts) Add(o Counts) Counts {
+	return Counts{
+		Records: c.Records + o.Records, New: c.New + o.New, Updated: c.Updated + o.Updated,
+		Unchanged: c.Unchanged + o.Unchanged, Failed: c.Failed + o.Failed, Synced: c.Synced + o.Synced,
+		NewUnconfirmed: c.NewUnconfirmed + o.NewUnconfirmed,
+	}
 }

@@ -2,7 +2,6 @@ package channelsync
 
 import (
 	"context"
-	"hash/fnv"
 	"sync"
 	"time"
 
@@ -11,11 +10,18 @@ import (
 	"stocksync/internal/store"
 )
 
-// Importer gathers a run's listings into batches and imports them on
-// parallel workers, one database connection each, so that both the
-// database's cores work. Listings are partitioned by SKU: two listings with
-// one SKU always reach the same worker, in order, so the duplicate-SKU check
-// (which sees only committed rows) stays exact.
+// Importer imports a run's listings as a pipeline, so that fetching,
+// sorting and writing overlap on the machine's cores:
+//
+//   - Add (the fetching goroutine) prepares each page and hands it on;
+//   - a router compares listings with the channel's stored ones
+//     (storedListings, read in the background as the run starts), counts
+//     the unchanged ones and gathers the rest into batches;
+//   - parallel workers, one database connection each, import the batches.
+//
+// Listings are partitioned by SKU: two listings with one SKU always reach
+// the same worker, in order, so the duplicate-SKU check (which sees only
+// committed rows) stays exact.
 type Importer struct {
 	ctx     context.Context
 	store   *store.Store
@@ -23,6 +29,8 @@ type Importer struct {
 	every   time.Duration // send a smaller batch once this long passed, so progress moves
 	rematch bool
 	parts   []*importPart
+	in      chan prepared
+	routed  chan struct{} // closed when the router has sent its last batch
 	wg      sync.WaitGroup
 
 	mu  sync.Mutex
@@ -35,9 +43,17 @@ type importPart struct {
 	sent  time.Time
 }
 
-// NewImporter starts the workers of one run; Close ends them. Unconfirmed
-// listings that did not change look for a matching item again only when
-// items changed since the channel's last good sync.
+// prepared is one Add's worth of listings.
+type prepared struct {
+	pages    int
+	total    *int
+	rows     []catalogue.Row
+	failures []catalogue.Failure
+}
+
+// NewImporter starts the router and workers of one run; Close ends them.
+// Unconfirmed listings that did not change look for a matching item again
+// only when items changed since the channel's last good sync.
 func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Importer, error) {
 	rematch := true
 	ch, err := s.store.Channel(ctx, channelID)
@@ -49,13 +65,15 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 			return nil, err
 		}
 	}
-	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery}
+	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery,
+		in: make(chan prepared, 4), routed: make(chan struct{})}
 	for range max(1, s.ImportWorkers) {
 		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1), sent: time.Now()}
 		im.parts = append(im.parts, p)
 		im.wg.Add(1)
 		go im.work(p.queue)
 	}
+	go im.route(channelID)
 	return im, nil
 }
 
@@ -63,11 +81,104 @@ func (im *Importer) newBatch(channelID, runID int64) store.ImportBatch {
 	return store.ImportBatch{ChannelID: channelID, RunID: runID, Rematch: im.rematch}
 }
 
+// Add takes the listings of pages (a page or a chunk of an export) and
+// total, the channel's own count of the whole fetch when it tells one. An
+// error any stage met is returned by a later Add or by Close.
+func (im *Importer) Add(pages int, total *int, listings []channel.Listing) error {
+	if err := im.failed(); err != nil {
+		return err
+	}
+	rows, failures := catalogue.Prepare(listings)
+	select {
+	case im.in <- prepared{pages: pages, total: total, rows: rows, failures: failures}:
+		return nil
+	case <-im.ctx.Done():
+		return im.ctx.Err()
+	}
+}
+
+// route runs until Add's input closes, then sends what is left and closes
+// the workers' queues. After a failure it keeps reading, so Add never
+// blocks, and sends nothing more.
+func (im *Importer) route(channelID int64) {
+	defer close(im.routed)
+	defer func() {
+		for _, p := range im.parts {
+			if im.failed() == nil {
+				im.send(p)
+			}
+			close(p.queue)
+		}
+	}()
+	stored, err := loadStoredListings(im.ctx, im.store, channelID)
+	if err != nil {
+		im.fail(err)
+	}
+	for in := range im.in {
+		if im.failed() != nil {
+			continue
+		}
+		im.sort(stored, in)
+	}
+}
+
+func (im *Importer) sort(stored *storedListings, in prepared) {
+	first := im.parts[0]
+	first.batch.Pages += in.pages
+	if in.total != nil {
+		first.batch.RecordsTotal = in.total
+	}
+	first.batch.Failures = append(first.batch.Failures, in.failures...)
+	for i := range in.rows {
+		r := &in.rows[i] // a Row is large: copy it once, into its batch
+		p := im.parts[im.partOf(r)]
+		if unchanged, linked := stored.sort(r, im.rematch); unchanged {
+			p.batch.Unchanged++
+			if linked {
+				p.batch.UnchangedSynced++
+			}
+			continue
+		}
+		if p.batch.Rows == nil {
+			p.batch.Rows = make([]catalogue.Row, 0, im.size)
+		}
+		p.batch.Rows = append(p.batch.Rows, *r)
+	}
+	for _, p := range im.parts {
+		if n := len(p.batch.Rows) + len(p.batch.Failures) + p.batch.Unchanged; n >= im.size || (n > 0 && im.every > 0 && time.Since(p.sent) >= im.every) {
+			im.send(p)
+		}
+	}
+}
+
+// partOf routes by SKU; a listing without one has nothing to clash on.
+func (im *Importer) partOf(r *catalogue.Row) int {
+	key := r.SKU
+	if key == "" {
+		key = r.ExternalID
+	}
+	h := uint32(2166136261) // FNV-1a, written out to spare hash/fnv's copy of the key
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
+	}
+	return int(h % uint32(len(im.parts)))
+}
+
+func (im *Importer) send(p *importPart) {
+	p.sent = time.Now()
+	b := p.batch
+	p.batch = im.newBatch(b.ChannelID, b.RunID)
+	if len(b.Rows) == 0 && len(b.Failures) == 0 && b.Pages == 0 && b.Unchanged == 0 {
+		return
+	}
+	p.queue <- b
+}
+
 func (im *Importer) work(queue <-chan store.ImportBatch) {
 	defer im.wg.Done()
 	for b := range queue {
 		if im.failed() != nil {
-			continue // drain, so the sender never blocks
+			continue // drain, so the router never blocks
 		}
 		if _, err := im.store.ImportListings(im.ctx, b); err != nil {
 			im.fail(err)
@@ -89,59 +200,11 @@ func (im *Importer) failed() error {
 	return im.err
 }
 
-// Add takes the listings of pages (a page or a chunk of an export) and
-// total, the channel's own count of the whole fetch when it tells one.
-func (im *Importer) Add(pages int, total *int, listings []channel.Listing) error {
-	if err := im.failed(); err != nil {
-		return err
-	}
-	rows, failures := catalogue.Prepare(listings)
-	first := im.parts[0]
-	first.batch.Pages += pages
-	if total != nil {
-		first.batch.RecordsTotal = total
-	}
-	first.batch.Failures = append(first.batch.Failures, failures...)
-	for _, r := range rows {
-		p := im.parts[im.partOf(r)]
-		p.batch.Rows = append(p.batch.Rows, r)
-	}
-	for _, p := range im.parts {
-		if n := len(p.batch.Rows) + len(p.batch.Failures); n >= im.size || (n > 0 && im.every > 0 && time.Since(p.sent) >= im.every) {
-			im.send(p)
-		}
-	}
-	return im.failed()
-}
-
-// partOf routes by SKU; a listing without one has nothing to clash on.
-func (im *Importer) partOf(r catalogue.Row) int {
-	key := r.SKU
-	if key == "" {
-		key = r.ExternalID
-	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return int(h.Sum32() % uint32(len(im.parts)))
-}
-
-func (im *Importer) send(p *importPart) {
-	p.sent = time.Now()
-	b := p.batch
-	p.batch = im.newBatch(b.ChannelID, b.RunID)
-	if len(b.Rows) == 0 && len(b.Failures) == 0 && b.Pages == 0 {
-		return
-	}
-	p.queue <- b
-}
-
-// Close imports what is left, waits for the workers and returns the first
-// error any of them met.
+// Close imports what is left, waits for the router and workers and returns
+// the first error any of them met.
 func (im *Importer) Close() error {
-	for _, p := range im.parts {
-		im.send(p)
-		close(p.queue)
-	}
+	close(im.in)
+	<-im.routed
 	im.wg.Wait()
 	return im.failed()
 }

@@ -26,6 +26,9 @@ type ImportBatch struct {
 	// Rematch asks unconfirmed listings that did not change to look for a
 	// matching item again; needed only when items changed since they last did.
 	Rematch bool
+	// Unchanged listings the importer recognised from their fingerprints
+	// and did not send, and how many of them are linked: counted, not written.
+	Unchanged, UnchangedSynced int
 }
 
 // ImportListings applies one batch in one transaction, set-based: the rows
@@ -34,44 +37,74 @@ type ImportBatch struct {
 // statement, and the run's progress moves on in the same transaction. A
 // crash leaves either the whole batch or none of it.
 func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Counts, error) {
+	counts, err := s.importListings(ctx, b)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "23505" && clearHints(b.Rows) {
+		// A listing the importer believed new was stored after all (its view
+		// of the channel went stale): the batch rolled back, so import it
+		// again the slow way, which checks every listing.
+		counts, err = s.importListings(ctx, b)
+	}
+	if err != nil {
+		return counts, fmt.Errorf("store: import listings: %w", err)
+	}
+	return counts, nil
+}
+
+func (s *Store) importListings(ctx context.Context, b ImportBatch) (catalogue.Counts, error) {
 	var counts catalogue.Counts
 	rows := lastPerExternalID(b.Rows)
 	err := s.withDeadlockRetry(ctx, func(tx *sqlx.Tx) error {
-		// An import can be re-run from the channel, so a crash that loses the
-		// last few milliseconds of commits loses nothing that matters. The
-		// estimates of a big batch trip JIT compilation, which costs more
-		// than the statements save.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off`); err != nil {
-			return err
+		c := catalogue.Counts{Unchanged: b.Unchanged, Synced: b.UnchangedSynced}
+		failures := b.Failures
+		if len(rows) > 0 {
+			// An import can be re-run from the channel, so a crash that loses
+			// the last few milliseconds of commits loses nothing that matters.
+			// The estimates of a big batch trip JIT compilation, which costs
+			// more than the statements save.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off`); err != nil {
+				return err
+			}
+			if err := stageListings(ctx, tx, rows); err != nil {
+				return err
+			}
+			dups, err := duplicateSKUFailures(ctx, tx, b.ChannelID, rows)
+			if err != nil {
+				return err
+			}
+			failures = append(append([]catalogue.Failure(nil), failures...), dups...)
+			written, err := writeListings(ctx, tx, b.ChannelID, b.Rematch, rows)
+			if err != nil {
+				return err
+			}
+
+			c = c.Add(written)
 		}
-		if err := stageListings(ctx, tx, rows); err != nil {
-			return err
-		}
-		dups, err := duplicateSKUFailures(ctx, tx, b.ChannelID, rows)
-		if err != nil {
-			return err
-		}
-		c, err := upsertAndLink(ctx, tx, b.ChannelID, b.Rematch)
-		if err != nil {
-			return err
-		}
-		failures := append(append([]catalogue.Failure(nil), b.Failures...), dups...)
 		if err := insertFailures(ctx, tx, b.RunID, failures); err != nil {
 			return err
 		}
+		repeats := len(b.Rows) - len(rows) // a listing twice in the batch counts once as read, once unchanged
 		c.Failed = len(failures)
-		c.Records = c.New + c.Updated + c.Unchanged + c.Failed + (len(b.Rows) - len(rows))
-		c.Unchanged += len(b.Rows) - len(rows) // repeats of a listing within the batch
+		c.Unchanged += repeats
+		c.Records = c.New + c.Updated + c.Unchanged + c.Failed
 		if err := addRunProgress(ctx, tx, b.RunID, b.Pages, b.RecordsTotal, c); err != nil {
 			return err
 		}
 		counts = c
 		return nil
 	})
-	if err != nil {
-		return counts, fmt.Errorf("store: import listings: %w", err)
+	return counts, err
+}
+
+// clearHints forgets what an importer told of rows, and tells whether it had
+// told anything.
+func clearHints(rows []catalogue.Row) bool {
+	had := false
+	for i := range rows {
+		had = had || rows[i].New || rows[i].SKUNew
+		rows[i].New, rows[i].SKUNew = false, false
 	}
-	return counts, nil
+	return had
 }
 
 // withDeadlockRetry runs fn in a transaction, again when PostgreSQL chose it
@@ -89,11 +122,37 @@ func (s *Store) withDeadlockRetry(ctx context.Context, fn func(tx *sqlx.Tx) erro
 }
 
 // lastPerExternalID keeps the last copy of a listing a batch holds twice
-// (a channel may page over a listing that changed meanwhile).
+// (a channel may page over a listing that changed meanwhile). Rows are told
+// apart by their 64-bit key, then by external id when two keys are equal.
 func lastPerExternalID(rows []catalogue.Row) []catalogue.Row {
+	seen := make(map[int64]int, len(rows))
+	out := make([]catalogue.Row, 0, len(rows))
+	for _, r := range rows {
+		if r.Key == 0 {
+			r.Key = catalogue.ListingKey(r.ExternalID)
+		}
+		if i, ok := seen[r.Key]; ok {
+			if out[i].ExternalID != r.ExternalID {
+				return lastPerExternalIDByText(rows)
+			}
+			out[i] = r
+			continue
+		}
+		seen[r.Key] = len(out)
+		out = append(out, r)
+	}
+	return out
+}
+
+// lastPerExternalIDByText is lastPerExternalID for a batch holding two ids
+// with one key, which practically never happens.
+func lastPerExternalIDByText(rows []catalogue.Row) []catalogue.Row {
 	seen := make(map[string]int, len(rows))
 	out := make([]catalogue.Row, 0, len(rows))
 	for _, r := range rows {
+		if r.Key == 0 {
+			r.Key = catalogue.ListingKey(r.ExternalID)
+		}
 		if i, ok := seen[r.ExternalID]; ok {
 			out[i] = r
 			continue
@@ -106,16 +165,20 @@ func lastPerExternalID(rows []catalogue.Row) []catalogue.Row {
 
 func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error {
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staging_listings (
-		external_id text NOT NULL, product_id text NOT NULL, sku text COLLATE "C" NOT NULL, name text NOT NULL,
+		external_id text NOT NULL, listing_key bigint NOT NULL, fingerprint bigint NOT NULL,
+		product_id text NOT NULL, sku text COLLATE "C" NOT NULL, name text NOT NULL,
 		price numeric(14,4), quantity integer, inventory_ref text NOT NULL, updated_at timestamptz,
+		is_new boolean NOT NULL, sku_new boolean NOT NULL,
 		dup boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("create staging: %w", err)
 	}
 	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("staging_listings",
-		"external_id", "product_id", "sku", "name", "price", "quantity", "inventory_ref", "updated_at"))
+		"external_id", "listing_key", "fingerprint", "product_id", "sku", "name", "price", "quantity",
+		"inventory_ref", "updated_at", "is_new", "sku_new"))
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
+	lookups, known := false, false
 	for _, r := range rows {
 		var price, updated any
 		if r.Price != "" {
@@ -128,7 +191,10 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 		if r.Quantity != nil {
 			qty = *r.Quantity
 		}
-		if _, err := stmt.ExecContext(ctx, r.ExternalID, r.ProductID, r.SKU, r.Name, price, qty, r.InventoryRef, updated); err != nil {
+		lookups = lookups || !r.New || !r.SKUNew
+		known = known || !r.New
+		if _, err := stmt.ExecContext(ctx, r.ExternalID, r.Key, r.Fingerprint, r.ProductID, r.SKU, r.Name, price, qty,
+			r.InventoryRef, updated, r.New, r.SKUNew); err != nil {
 			stmt.Close()
 			return fmt.Errorf("copy: %w", err)
 		}
@@ -140,10 +206,21 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 	if err := stmt.Close(); err != nil {
 		return err
 	}
-	// The planner needs the batch's size and shape, which a fresh temporary
-	// table does not have.
-	_, err = tx.ExecContext(ctx, `CREATE INDEX ON staging_listings (external_id); ANALYZE staging_listings`)
-	return err
+	// Listings the importer vouched for as new, with SKUs new to the channel,
+	// need neither the index nor the statistics: nothing looks them up.
+	if lookups {
+		if _, err := tx.ExecContext(ctx, `CREATE INDEX ON staging_listings (external_id)`); err != nil {
+			return err
+		}
+	}
+	if known {
+		// The planner needs the batch's size and shape, which a fresh
+		// temporary table does not have.
+		if _, err := tx.ExecContext(ctx, `ANALYZE staging_listings`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // duplicateSKUFailures marks and removes staged listings whose SKU another
@@ -167,7 +244,7 @@ func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, row
 					WHERE c.channel_id = $1 AND c.sku = s1.sku AND c.sku <> '' AND c.external_id <> s1.external_id
 					  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id)
 					LIMIT 1) clash
-				WHERE s1.sku <> '') x
+				WHERE s1.sku <> '' AND NOT s1.sku_new) x
 			WHERE s.external_id = x.external_id RETURNING 1
 		) SELECT (SELECT count(*) FROM in_batch) + (SELECT count(*) FROM stored)`, channelID); err != nil {
 		return nil, err
@@ -210,7 +287,7 @@ func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, row
 			ExternalID: id,
 			Label:      catalogue.Label(r.SKU, r.Name, id),
 			Cause:      catalogue.DuplicateSKUCause(r.SKU, idsBySKU[r.SKU]),
-			Raw:        r.Raw,
+			Raw:        catalogue.CapRaw(r.Raw),
 		})
 	}
 	return failures, nil

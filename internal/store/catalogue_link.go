@@ -10,64 +10,67 @@ import (
 	"stocksync/internal/catalogue"
 )
 
-// upsertAndLinkSQL writes the staged listings in one statement and applies
-// the auto-link rules (DESIGN §1.2) to every listing not yet linked:
+// autoLinkJoin finds the item a listing links to by the auto-link rules
+// (DESIGN §1.2), for each row of %[1]s that may_link:
 //
 //  1. a SKU identical to one active item's SKU links to that item;
 //  2. failing that, a name identical to exactly one active item's name links
-//     to it; a name shared by two or more items links nothing;
-//  3. a listing a person unlinked (auto_link_blocked) is never auto-linked.
+//     to it; a name shared by two or more items links nothing.
 //
 // Both sides are trimmed (items are saved trimmed, listings are trimmed by
-// catalogue.Prepare). Known listings whose details and link would not change
-// are skipped, so an unchanged re-sync writes nothing.
-const upsertAndLinkSQL = `
+// catalogue.Prepare). It yields link.item_id (NULL for no match) and
+// link.source. LATERAL ... LIMIT keeps each lookup an index probe per
+// listing, whatever the planner believes about the tables' sizes.
+const autoLinkJoin = `
+	LEFT JOIN LATERAL (SELECT i.id FROM items i
+		WHERE %[1]s.may_link AND %[1]s.sku <> '' AND i.sku = %[1]s.sku AND i.sku <> '' AND i.active LIMIT 1) by_sku ON true
+	LEFT JOIN LATERAL (SELECT CASE WHEN count(*) = 1 THEN min(x.id) END AS id
+		FROM (SELECT i.id FROM items i
+			WHERE %[1]s.may_link AND by_sku.id IS NULL AND %[1]s.name <> '' AND i.name = %[1]s.name AND i.active LIMIT 2) x
+	) by_name ON true
+	CROSS JOIN LATERAL (SELECT COALESCE(by_sku.id, by_name.id) AS item_id,
+		CASE WHEN by_sku.id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS source) link`
+
+// upsertKnownSQL writes the staged listings the importer could not vouch
+// for as new, in one statement: each is looked up among the channel's
+// stored listings, and those not linked yet look for a match. A listing a
+// person unlinked (auto_link_blocked) is never auto-linked again. Known
+// listings whose details and link would not change are not written, so an
+// unchanged re-sync writes nothing.
+var upsertKnownSQL = `
 WITH looked_up AS (
 	SELECT s.*, old.id AS old_id, old.item_id AS old_item_id, old.auto_link_blocked AS old_blocked,
+		old.fingerprint AS old_fingerprint,
 		old.id IS NOT NULL AND (old.product_id, old.sku, old.name, old.price, old.quantity, old.inventory_ref, old.channel_updated_at)
 			IS NOT DISTINCT FROM (s.product_id, s.sku, s.name, s.price, s.quantity, s.inventory_ref, s.updated_at) AS same_details
 	FROM staging_listings s
-	-- LATERAL ... LIMIT keeps each lookup an index probe per listing,
-	-- whatever the planner believes about the tables' sizes (during a first
-	-- import channel_items grows faster than its statistics).
 	LEFT JOIN LATERAL (SELECT c.* FROM channel_items c
 		WHERE c.channel_id = $1 AND c.external_id = s.external_id LIMIT 1) old ON true
-), known AS MATERIALIZED (
+	WHERE NOT s.is_new
+), known AS (
 	-- Only listings not linked yet (and not unlinked by a person) look for
 	-- a match; an unchanged one only when items changed since it last did ($2).
 	SELECT l.*, l.old_id IS NULL OR (l.old_item_id IS NULL AND NOT l.old_blocked AND ($2 OR NOT l.same_details)) AS may_link
 	FROM looked_up l
-), by_sku AS MATERIALIZED (
-	SELECT k.*, sku_item.id AS sku_id
-	FROM known k
-	LEFT JOIN LATERAL (SELECT i.id FROM items i
-		WHERE k.may_link AND k.sku <> '' AND i.sku = k.sku AND i.sku <> '' AND i.active LIMIT 1) sku_item ON true
-), unique_names AS (
-	-- names are looked up only for listings their SKU did not link
-	SELECT n.name, u.id
-	FROM (SELECT DISTINCT name FROM by_sku WHERE may_link AND sku_id IS NULL AND name <> '') n
-	CROSS JOIN LATERAL (
-		SELECT min(x.id) AS id, count(*) AS matches
-		FROM (SELECT i.id FROM items i WHERE i.name = n.name AND i.active LIMIT 2) x
-	) u
-	WHERE u.matches = 1
 ), matched AS MATERIALIZED (
-	SELECT b.*, COALESCE(b.sku_id, by_name.id) AS match_id,
-		CASE WHEN b.sku_id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS match_source
-	FROM by_sku b
-	LEFT JOIN unique_names by_name ON b.may_link AND b.sku_id IS NULL AND b.name <> '' AND by_name.name = b.name
+	SELECT k.*, link.item_id AS match_id, link.source AS match_source
+	FROM known k` + fmt.Sprintf(autoLinkJoin, "k") + `
 ), written AS (
-	INSERT INTO channel_items AS c (channel_id, external_id, product_id, sku, name, price, quantity,
-		inventory_ref, channel_updated_at, item_id, link_source, linked_at)
-	SELECT $1, m.external_id, m.product_id, m.sku, m.name, m.price, m.quantity, m.inventory_ref, m.updated_at,
-		m.match_id, CASE WHEN m.match_id IS NOT NULL THEN m.match_source END,
+	INSERT INTO channel_items AS c (channel_id, external_id, listing_key, fingerprint, product_id, sku, name, price,
+		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at)
+	SELECT $1, m.external_id, m.listing_key, m.fingerprint, m.product_id, m.sku, m.name, m.price,
+		m.quantity, m.inventory_ref, m.updated_at, m.match_id, m.match_source,
 		CASE WHEN m.match_id IS NOT NULL THEN now() END
 	FROM matched m
-	WHERE m.old_id IS NULL OR NOT m.same_details OR m.match_id IS NOT NULL
+	-- an unchanged listing is written only to record a fingerprint it lacks
+	WHERE m.old_id IS NULL OR NOT m.same_details OR m.match_id IS NOT NULL OR m.old_fingerprint IS DISTINCT FROM m.fingerprint
 	ON CONFLICT (channel_id, external_id) DO UPDATE SET
 		product_id = EXCLUDED.product_id, sku = EXCLUDED.sku, name = EXCLUDED.name, price = EXCLUDED.price,
 		quantity = EXCLUDED.quantity, inventory_ref = EXCLUDED.inventory_ref,
-		channel_updated_at = EXCLUDED.channel_updated_at, updated_at = now(),
+		channel_updated_at = EXCLUDED.channel_updated_at, fingerprint = EXCLUDED.fingerprint,
+		updated_at = CASE WHEN (c.product_id, c.sku, c.name, c.price, c.quantity, c.inventory_ref, c.channel_updated_at)
+			IS NOT DISTINCT FROM (EXCLUDED.product_id, EXCLUDED.sku, EXCLUDED.name, EXCLUDED.price, EXCLUDED.quantity,
+				EXCLUDED.inventory_ref, EXCLUDED.channel_updated_at) THEN c.updated_at ELSE now() END,
 		item_id = COALESCE(c.item_id, EXCLUDED.item_id),
 		link_source = CASE WHEN c.item_id IS NULL THEN EXCLUDED.link_source ELSE c.link_source END,
 		linked_at = CASE WHEN c.item_id IS NULL THEN EXCLUDED.linked_at ELSE c.linked_at END
@@ -84,19 +87,53 @@ SELECT
 	count(*) FILTER (WHERE m.old_id IS NULL AND m.match_id IS NULL) AS new_unconfirmed
 FROM matched m`
 
-func upsertAndLink(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool) (catalogue.Counts, error) {
+// insertNewSQL writes the staged listings the importer vouched for as new:
+// nothing to look up among the channel's listings, nothing to update, so a
+// plain insert. Were one stored after all, the unique key refuses the batch
+// and ImportListings runs it again through upsertKnownSQL.
+var insertNewSQL = `
+WITH written AS (
+	INSERT INTO channel_items (channel_id, external_id, listing_key, fingerprint, product_id, sku, name, price,
+		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at)
+	SELECT $1, k.external_id, k.listing_key, k.fingerprint, k.product_id, k.sku, k.name, k.price,
+		k.quantity, k.inventory_ref, k.updated_at, link.item_id, link.source,
+		CASE WHEN link.item_id IS NOT NULL THEN now() END
+	FROM (SELECT s.*, true AS may_link FROM staging_listings s WHERE s.is_new) k` + fmt.Sprintf(autoLinkJoin, "k") + `
+	RETURNING item_id
+)
+SELECT count(*) AS new, count(item_id) AS synced FROM written`
 
-	var r struct {
-		New            int `db:"new"`
-		Updated        int `db:"updated"`
-		Unchanged      int `db:"unchanged"`
-		Synced         int `db:"synced"`
-		NewUnconfirmed int `db:"new_unconfirmed"`
+type writeCounts struct {
+	New            int `db:"new"`
+	Updated        int `db:"updated"`
+	Unchanged      int `db:"unchanged"`
+	Synced         int `db:"synced"`
+	NewUnconfirmed int `db:"new_unconfirmed"`
+}
+
+// writeListings writes the staged listings (duplicates already removed) by
+// whichever of the two statements their hints call for.
+func writeListings(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, error) {
+	anyNew, anyKnown := false, false
+	for _, r := range rows {
+		anyNew, anyKnown = anyNew || r.New, anyKnown || !r.New
 	}
-	if err := tx.GetContext(ctx, &r, upsertAndLinkSQL, channelID, rematch); err != nil {
-		return catalogue.Counts{}, fmt.Errorf("upsert: %w", err)
+	var c catalogue.Counts
+	if anyKnown {
+		var r writeCounts
+		if err := tx.GetContext(ctx, &r, upsertKnownSQL, channelID, rematch); err != nil {
+			return c, fmt.Errorf("upsert: %w", err)
+		}
+		c = catalogue.Counts{New: r.New, Updated: r.Updated, Unchanged: r.Unchanged, Synced: r.Synced, NewUnconfirmed: r.NewUnconfirmed}
 	}
-	return catalogue.Counts{New: r.New, Updated: r.Updated, Unchanged: r.Unchanged, Synced: r.Synced, NewUnconfirmed: r.NewUnconfirmed}, nil
+	if anyNew {
+		var r writeCounts
+		if err := tx.GetContext(ctx, &r, insertNewSQL, channelID); err != nil {
+			return c, fmt.Errorf("insert: %w", err)
+		}
+		c = c.Add(catalogue.Counts{New: r.New, Synced: r.Synced, NewUnconfirmed: r.New - r.Synced})
+	}
+	return c, nil
 }
 
 func insertFailures(ctx context.Context, tx *sqlx.Tx, runID int64, failures []catalogue.Failure) error {
