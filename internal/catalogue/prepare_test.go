@@ -26,6 +26,19 @@ func TestPrepareSortsOutWhatCannotBeImported(t *testing.T) {
 		{"no id", channel.Listing{SKU: "A-9"}, "without an id", ""},
 		{"long name", channel.Listing{ExternalID: "10", Name: strings.Repeat("x", MaxNameLength+1)}, "longer than 500 characters", ""},
 		{"bad text", channel.Listing{ExternalID: "11", Name: "bad \xff"}, "not valid text", ""},
+		{"bad SKU text", channel.Listing{ExternalID: "12", SKU: "\xfe", Name: "Mug"}, "not valid text", ""},
+		{"long multibyte name within the limit", channel.Listing{ExternalID: "13", Name: strings.Repeat("é", MaxNameLength)}, "", ""},
+		{"long multibyte name", channel.Listing{ExternalID: "14", Name: strings.Repeat("é", MaxNameLength+1)}, "longer than 500 characters", ""},
+		{"long SKU", channel.Listing{ExternalID: "15", SKU: strings.Repeat("s", MaxSKULength+1)}, "SKU is longer", ""},
+		{"whole price", channel.Listing{ExternalID: "16", SKU: "A-16", Price: "12"}, "", "A-16"},
+		{"four decimals", channel.Listing{ExternalID: "17", SKU: "A-17", Price: "0.1234"}, "", "A-17"},
+		{"five decimals", channel.Listing{ExternalID: "18", SKU: "A-18", Price: "0.12345"}, "is not a number", ""},
+		{"eleven digits", channel.Listing{ExternalID: "19", SKU: "A-19", Price: "12345678901"}, "is not a number", ""},
+		{"trailing point", channel.Listing{ExternalID: "20", SKU: "A-20", Price: "12."}, "is not a number", ""},
+		{"leading point", channel.Listing{ExternalID: "21", SKU: "A-21", Price: ".5"}, "is not a number", ""},
+		{"two points", channel.Listing{ExternalID: "22", SKU: "A-22", Price: "1.2.3"}, "is not a number", ""},
+		{"exponent", channel.Listing{ExternalID: "23", SKU: "A-23", Price: "1e3"}, "is not a number", ""},
+		{"plus sign", channel.Listing{ExternalID: "24", SKU: "A-24", Price: "+3"}, "is not a number", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,9 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lib/pq"
 
 	"stocksync/internal/catalogue"
 	"stocksync/internal/channel"
@@ -15,6 +19,9 @@ import (
 type importer struct {
 	t  *testing.T
 	st *store.Store
+	// vouch marks every listing new, with a SKU new to the channel, as the
+	// sync's importer does on a first import: the store's insert-only path.
+	vouch bool
 }
 
 func newImporter(t *testing.T) *importer {
@@ -47,6 +54,9 @@ func (im *importer) run(channelID int64, listings ...channel.Listing) (int64, ca
 		im.t.Fatal(err)
 	}
 	rows, failures := catalogue.Prepare(listings)
+	for i := range rows {
+		rows[i].New, rows[i].SKUNew = im.vouch, im.vouch
+	}
 	c, err := im.st.ImportListings(ctx, store.ImportBatch{ChannelID: channelID, RunID: runID, Pages: 1, Rows: rows, Failures: failures, Rematch: true})
 	if err != nil {
 		im.t.Fatal(err)
@@ -75,7 +85,19 @@ func listing(id, sku, name string) channel.Listing {
 }
 
 func TestAutoLinkRules(t *testing.T) {
-	im := newImporter(t)
+	for _, path := range []struct {
+		name  string
+		vouch bool
+	}{{"looked up", false}, {"vouched new", true}} {
+		t.Run(path.name, func(t *testing.T) {
+			im := newImporter(t)
+			im.vouch = path.vouch
+			autoLinkRules(t, im)
+		})
+	}
+}
+
+func autoLinkRules(t *testing.T, im *importer) {
 	red := im.item("Red mug", "SKU-1", true)
 	blue := im.item("Blue mug", "", true)
 	im.item("Green mug", "G-1", true)
@@ -103,7 +125,7 @@ func TestAutoLinkRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			im := &importer{t: t, st: im.st}
+			im := &importer{t: t, st: im.st, vouch: im.vouch}
 			ch := im.channel(tc.name)
 			_, c := im.run(ch, tc.listing)
 			item, source := im.link(ch, tc.listing.ExternalID)
@@ -121,7 +143,7 @@ func TestAutoLinkRules(t *testing.T) {
 	}
 
 	t.Run("many listings, one item", func(t *testing.T) {
-		im := &importer{t: t, st: im.st}
+		im := &importer{t: t, st: im.st, vouch: im.vouch}
 		ch1, ch2 := im.channel("one"), im.channel("two")
 		im.run(ch1, listing("a", "SKU-1", "x"), listing("b", "", "Red mug"))
 		im.run(ch2, listing("c", "SKU-1", "y"))
@@ -261,5 +283,82 @@ func TestUnchangedUnconfirmedListingsAreMatchedAgainOnlyWhenAsked(t *testing.T) 
 	im.run(ch, listing("1", "", "Oak Shelf"))
 	if item, _ := im.link(ch, "1"); item != late {
 		t.Fatalf("not matched when asked: %d", item)
+	}
+}
+
+func TestAWrongNewHintIsCaughtAndTheBatchImportedAnyway(t *testing.T) {
+	im := newImporter(t)
+	red := im.item("Red mug", "SKU-1", true)
+	ch := im.channel("shop")
+	im.run(ch, listing("1", "SKU-1", "Red"), listing("2", "N-2", "Plate"))
+	// An importer whose view went stale vouches for a stored listing.
+	im.vouch = true
+	changed := listing("2", "N-2", "Plate, renamed")
+	_, c := im.run(ch, listing("1", "SKU-1", "Red"), changed, listing("3", "N-3", "Bowl"))
+	if c.New != 1 || c.Updated != 1 || c.Unchanged != 1 || c.Synced != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	var n int
+	im.st.DB.Get(&n, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, ch)
+	if item, _ := im.link(ch, "1"); n != 3 || item != red {
+		t.Fatalf("%d listings, listing 1 linked to %d", n, item)
+	}
+}
+
+func TestListingKeysAgreeWithTheDatabase(t *testing.T) {
+	st := testdb.New(t)
+	for _, id := range []string{"1", "gid://shopify/ProductVariant/44", "wc-17-3", "ünïcødé ✓", strings.Repeat("x", 300)} {
+		var sqlKey int64
+		if err := st.DB.Get(&sqlKey, `SELECT ('x' || left(md5($1), 16))::bit(64)::bigint`, id); err != nil {
+			t.Fatal(err)
+		}
+		if got := catalogue.ListingKey(id); got != sqlKey {
+			t.Errorf("key of %q: Go %d, SQL %d", id, got, sqlKey)
+		}
+	}
+}
+
+func TestListingStatesTellLinkedAndUnlinkedListings(t *testing.T) {
+	im := newImporter(t)
+	im.item("Red mug", "SKU-1", true)
+	ch := im.channel("shop")
+	im.run(ch, listing("1", "SKU-1", "Red"), listing("2", "N-2", "Plate"), listing("3", "N-3", "Bowl"))
+	im.st.DB.MustExec(`UPDATE channel_items SET auto_link_blocked = true WHERE external_id = '3'`)
+	states, err := im.st.ListingStates(context.Background(), ch)
+	if err != nil || states.Len() != 3 {
+		t.Fatalf("%d states, %v", states.Len(), err)
+	}
+	rows, _ := catalogue.Prepare([]channel.Listing{listing("1", "SKU-1", "Red"), listing("2", "N-2", "Plate"), listing("3", "N-3", "Bowl")})
+	want := map[int64]int64{
+		rows[0].Key: rows[0].Fingerprint | store.ListingLinked,
+		rows[1].Key: rows[1].Fingerprint,
+		rows[2].Key: rows[2].Fingerprint | store.ListingBlocked,
+	}
+	for i := range states.Len() {
+		key, state := states.At(i)
+		if want[key] != state {
+			t.Errorf("listing key %d: state %b, want %b", key, state, want[key])
+		}
+	}
+}
+
+func TestLinksStayValidWithoutForeignKeys(t *testing.T) {
+	im := newImporter(t)
+	red := im.item("Red mug", "SKU-1", true)
+	ch := im.channel("shop")
+	im.run(ch, listing("1", "SKU-1", "Red"), listing("2", "N-2", "Plate"))
+	for _, tc := range []struct{ what, sql string }{
+		{"deleting a linked item", `DELETE FROM items WHERE id = ` + fmt.Sprint(red)},
+		{"deleting a channel with listings", `DELETE FROM channels WHERE id = ` + fmt.Sprint(ch)},
+		{"linking to an item that does not exist", `UPDATE channel_items SET item_id = 999999 WHERE external_id = '2'`},
+	} {
+		var pqErr *pq.Error
+		if _, err := im.st.DB.Exec(tc.sql); !errors.As(err, &pqErr) || pqErr.Code != "23503" || !strings.Contains(pqErr.Message, "channel item") {
+			t.Errorf("%s: got %v, want the channel items' foreign key violation", tc.what, err)
+		}
+	}
+	other := im.item("Blue mug", "SKU-2", true)
+	if _, err := im.st.DB.Exec(`UPDATE channel_items SET item_id = $1 WHERE external_id = '2'`, other); err != nil {
+		t.Fatalf("linking to an existing item: %v", err)
 	}
 }
