@@ -65,8 +65,10 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 			return nil, err
 		}
 	}
+	// in has room for the pages fetched while the router reads the stored
+	// listings, so fetching goes on meanwhile.
 	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery,
-		in: make(chan prepared, 4), routed: make(chan struct{})}
+		in: make(chan prepared, 16), routed: make(chan struct{})}
 	for range max(1, s.ImportWorkers) {
 		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1), sent: time.Now()}
 		im.parts = append(im.parts, p)
