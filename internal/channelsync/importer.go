@@ -2,6 +2,7 @@ package channelsync
 
 import (
 	"context"
+	"hash/maphash"
 	"sync"
 	"time"
 
@@ -19,9 +20,11 @@ import (
 //     the unchanged ones and gathers the rest into batches;
 //   - parallel workers, one database connection each, import the batches.
 //
-// Listings are partitioned by SKU: two listings with one SKU always reach
-// the same worker, in order, so the duplicate-SKU check (which sees only
-// committed rows) stays exact.
+// Batches are filled in turn, so each worker writes a stretch of the
+// channel's listings and the workers seldom touch the same index pages. A
+// listing whose SKU the run has met before goes to the worker that met it,
+// in order, so the duplicate-SKU check (which sees only committed rows)
+// stays exact.
 type Importer struct {
 	ctx     context.Context
 	store   *store.Store
@@ -29,6 +32,9 @@ type Importer struct {
 	every   time.Duration // send a smaller batch once this long passed, so progress moves
 	rematch bool
 	parts   []*importPart
+	filling int              // the part that takes listings with SKUs new to the run
+	pins    map[uint64]uint8 // hash of a SKU met in this run → the part that took it
+	seed    maphash.Seed
 	in      chan prepared
 	routed  chan struct{} // closed when the router has sent its last batch
 	wg      sync.WaitGroup
@@ -68,8 +74,8 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 	// in has room for the pages fetched while the router reads the stored
 	// listings, so fetching goes on meanwhile.
 	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery,
-		in: make(chan prepared, 16), routed: make(chan struct{})}
-	for range max(1, s.ImportWorkers) {
+		in: make(chan prepared, 16), routed: make(chan struct{}), pins: make(map[uint64]uint8), seed: maphash.MakeSeed()}
+	for range min(max(1, s.ImportWorkers), 255) {
 		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1), sent: time.Now()}
 		im.parts = append(im.parts, p)
 		im.wg.Add(1)
@@ -133,37 +139,53 @@ func (im *Importer) sort(stored *storedListings, in prepared) {
 	first.batch.Failures = append(first.batch.Failures, in.failures...)
 	for i := range in.rows {
 		r := &in.rows[i] // a Row is large: copy it once, into its batch
-		p := im.parts[im.partOf(r)]
 		if unchanged, linked := stored.sort(r, im.rematch); unchanged {
-			p.batch.Unchanged++
+			b := &im.parts[im.filling].batch
+			b.Unchanged++
 			if linked {
-				p.batch.UnchangedSynced++
+				b.UnchangedSynced++
 			}
 			continue
 		}
+		p := im.parts[im.partOf(r, stored.empty)]
 		if p.batch.Rows == nil {
 			p.batch.Rows = make([]catalogue.Row, 0, im.size)
 		}
 		p.batch.Rows = append(p.batch.Rows, *r)
+		if len(p.batch.Rows) >= im.size {
+			im.send(p)
+			if p == im.parts[im.filling] {
+				im.filling = (im.filling + 1) % len(im.parts)
+			}
+		}
 	}
-	for _, p := range im.parts {
+	for i, p := range im.parts {
 		if n := len(p.batch.Rows) + len(p.batch.Failures) + p.batch.Unchanged; n >= im.size || (n > 0 && im.every > 0 && time.Since(p.sent) >= im.every) {
 			im.send(p)
+			if i == im.filling {
+				im.filling = (im.filling + 1) % len(im.parts)
+			}
 		}
 	}
 }
 
-// partOf routes by SKU; a listing without one has nothing to clash on.
-func (im *Importer) partOf(r *catalogue.Row) int {
-	key := r.SKU
-	if key == "" {
-		key = r.ExternalID
+// partOf picks a listing's part and tells the store whether its SKU is new
+// to the channel: only if the channel had no listings when the run began
+// and the run has not met the SKU (a listing without one has nothing to
+// clash on).
+func (im *Importer) partOf(r *catalogue.Row, emptyChannel bool) int {
+	if r.SKU == "" {
+		r.SKUNew = true
+		return im.filling
 	}
-	h := uint32(2166136261) // FNV-1a, written out to spare hash/fnv's copy of the key
-	for i := 0; i < len(key); i++ {
-		h = (h ^ uint32(key[i])) * 16777619
+	h := maphash.String(im.seed, r.SKU)
+	if p, met := im.pins[h]; met {
+		r.SKUNew = false
+		return int(p)
 	}
-	return int(h % uint32(len(im.parts)))
+	im.pins[h] = uint8(im.filling)
+	r.SKUNew = emptyChannel
+	return im.filling
 }
 
 func (im *Importer) send(p *importPart) {

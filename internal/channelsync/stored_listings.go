@@ -2,7 +2,6 @@ package channelsync
 
 import (
 	"context"
-	"hash/maphash"
 
 	"stocksync/internal/catalogue"
 	"stocksync/internal/store"
@@ -16,11 +15,7 @@ import (
 // for it first.
 type storedListings struct {
 	states map[int64]int64 // listing key → store.ListingStates state, or seenThisRun
-	// Only while the channel had no listings when the run began can a SKU
-	// be known new: it is then new unless the run has sent it already.
-	skusKnown bool
-	skus      map[uint64]struct{}
-	seed      maphash.Seed
+	empty  bool            // the channel had no listings when the run began
 }
 
 // seenThisRun marks a listing sent to the store during this run: known, and
@@ -32,19 +27,16 @@ func loadStoredListings(ctx context.Context, st *store.Store, channelID int64) (
 	if err != nil {
 		return nil, err
 	}
-	s := &storedListings{states: make(map[int64]int64, packed.Len()), skusKnown: packed.Len() == 0, seed: maphash.MakeSeed()}
+	s := &storedListings{states: make(map[int64]int64, packed.Len()), empty: packed.Len() == 0}
 	for i := range packed.Len() {
 		key, state := packed.At(i)
 		s.states[key] = state
-	}
-	if s.skusKnown {
-		s.skus = make(map[uint64]struct{})
 	}
 	return s, nil
 }
 
 // sort tells whether a prepared listing is unchanged since it was stored
-// (and whether it is linked), or else sets its hints for the store and
+// (and whether it is linked), or else tells the store whether it is new and
 // remembers it. An unchanged unconfirmed listing still goes to the store
 // when rematch asks it to look for a match again.
 func (s *storedListings) sort(r *catalogue.Row, rematch bool) (unchanged, linked bool) {
@@ -58,13 +50,6 @@ func (s *storedListings) sort(r *catalogue.Row, rematch bool) (unchanged, linked
 	r.New = !known
 	if !known {
 		s.states[r.Key] = seenThisRun
-	}
-	r.SKUNew = r.SKU == ""
-	if s.skusKnown && r.SKU != "" {
-		h := maphash.String(s.seed, r.SKU)
-		_, seen := s.skus[h]
-		r.SKUNew = !seen
-		s.skus[h] = struct{}{}
 	}
 	return false, false
 }
