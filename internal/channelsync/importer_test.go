@@ -84,3 +84,45 @@ func TestASlowChannelsRunShowsProgressBeforeABatchFills(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestWorkersNeverStoreOneSKUTwice(t *testing.T) {
+	svc, st := newService(t)
+	svc.BatchSize, svc.ImportWorkers = 2, 3
+	shop := newShop()
+	defer shop.Close()
+	ch := connectShop(t, svc, shop)
+	ctx := context.Background()
+	runID, err := st.StartRun(ctx, ch, "catalogue", "manual", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := svc.NewImporter(ctx, ch, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every SKU twice in a row, offset by one from the batches, so each pair
+	// straddles two batches that different workers would import at once.
+	for p := 0; p < 60; p++ {
+		var page []channel.Listing
+		for i := 0; i < 10; i++ {
+			n := p*10 + i
+			page = append(page, channel.Listing{ExternalID: fmt.Sprint(n), SKU: fmt.Sprintf("S-%03d", (n+1)/2), Name: "L", Price: "1.00"})
+		}
+		if err := im.Add(1, nil, page); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var twice []string
+	if err := st.DB.Select(&twice, `SELECT sku FROM channel_items WHERE channel_id = $1 GROUP BY sku HAVING count(*) > 1`, ch); err != nil {
+		t.Fatal(err)
+	}
+	run, _ := st.Run(ctx, runID)
+	var stored int
+	st.DB.Get(&stored, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, ch)
+	if len(twice) > 0 || run.Records != 600 || run.New+run.Failed != 600 || run.New != stored || run.Failed < 299 {
+		t.Fatalf("SKUs stored twice: %v; run %+v with %d stored", twice, run, stored)
+	}
+}
