@@ -44,8 +44,11 @@ func TestBrowserSandboxSync(t *testing.T) {
 		{"choose Sandbox Shopify", chromedp.Click(chromedp.CSS(`[data-testid=sandbox-presets] a[href*="sandbox-shopify"]`))},
 		{"the filled-in form", chromedp.WaitVisible(chromedp.CSS(`[data-testid=connect-form] input[name=cred_shop_url]`))},
 		{"press Connect", chromedp.Click(chromedp.CSS(`[data-testid=connect]`))},
-		{"the channel page", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-now]`))},
-		{"press Sync now", chromedp.Click(chromedp.CSS(`[data-testid=sync-now]`))},
+		// htmx marks a form it has taken over; a click before that, while
+		// the connect response is still being swapped in, can be lost.
+		{"the channel page", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
+		{"press Sync now", chromedp.Click(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
+		{"the sync is queued", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-queued], #run-progress`))},
 		// htmx polls the progress fragment until the run ends.
 		{"the run succeeds", chromedp.WaitVisible(chromedp.CSS(`#run-progress[data-status=succeeded]`))},
 	}
