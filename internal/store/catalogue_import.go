@@ -68,11 +68,13 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch) (catalogue.Co
 			if err := stageListings(ctx, tx, rows); err != nil {
 				return err
 			}
-			dups, err := duplicateSKUFailures(ctx, tx, b.ChannelID, rows)
-			if err != nil {
-				return err
+			if !allSKUsNew(rows) {
+				dups, err := duplicateSKUFailures(ctx, tx, b.ChannelID, rows)
+				if err != nil {
+					return err
+				}
+				failures = append(append([]catalogue.Failure(nil), failures...), dups...)
 			}
-			failures = append(append([]catalogue.Failure(nil), failures...), dups...)
 			written, err := writeListings(ctx, tx, b.ChannelID, b.Rematch, rows)
 			if err != nil {
 				return err
@@ -94,6 +96,17 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch) (catalogue.Co
 		return nil
 	})
 	return counts, err
+}
+
+// allSKUsNew tells whether the importer vouched for every row's SKU as new
+// to the channel, which also means no two rows share one: nothing to check.
+func allSKUsNew(rows []catalogue.Row) bool {
+	for _, r := range rows {
+		if !r.SKUNew {
+			return false
+		}
+	}
+	return true
 }
 
 // clearHints forgets what an importer told of rows, and tells whether it had
