@@ -362,3 +362,43 @@ func TestLinksStayValidWithoutForeignKeys(t *testing.T) {
 		t.Fatalf("linking to an existing item: %v", err)
 	}
 }
+
+func TestChannelsKeepTheirListingCountsExact(t *testing.T) {
+	im := newImporter(t)
+	ch, other := im.channel("shop"), im.channel("other")
+	check := func(when string) {
+		t.Helper()
+		for _, id := range []int64{ch, other} {
+			c, err := im.st.Channel(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var listings, unconfirmed int
+			im.st.DB.Get(&listings, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, id)
+			im.st.DB.Get(&unconfirmed, `SELECT count(*) FROM channel_items WHERE channel_id = $1 AND item_id IS NULL`, id)
+			if c.Listings != listings || c.Unconfirmed != unconfirmed {
+				t.Fatalf("%s: channel %d shows %d listings, %d unconfirmed; has %d, %d", when, id, c.Listings, c.Unconfirmed, listings, unconfirmed)
+			}
+		}
+	}
+	im.item("Red mug", "SKU-1", true)
+	ls := []channel.Listing{listing("1", "SKU-1", "Red"), listing("2", "N-2", "Plate"), listing("3", "N-3", "Bowl")}
+	im.vouch = true
+	im.run(ch, ls...)
+	im.run(other, listing("9", "SKU-1", "Red"))
+	check("first imports")
+	im.vouch = false
+	ls[1].Price = "11.00"
+	im.run(ch, ls...)
+	check("an update")
+	im.item("Bowl", "", true)
+	im.run(ch, ls...)
+	check("a rematch links one")
+	im.st.DB.MustExec(`UPDATE channel_items SET item_id = NULL, auto_link_blocked = true WHERE external_id IN ('1', '9')`)
+	check("a person unlinks")
+	im.st.DB.MustExec(`DELETE FROM channel_items WHERE external_id = '2'`)
+	check("a delete")
+	if c, _ := im.st.Channel(context.Background(), ch); c.Listings != 2 || c.Unconfirmed != 1 {
+		t.Fatalf("ends with %d listings, %d unconfirmed; want 2, 1", c.Listings, c.Unconfirmed)
+	}
+}

@@ -92,8 +92,7 @@ func (s *Store) ChannelCounts(ctx context.Context) (ChannelCounts, error) {
 	var c ChannelCounts
 	err := s.DB.GetContext(ctx, &c, `SELECT
 		(SELECT count(*) FROM channels WHERE disconnected_at IS NULL) AS connected,
-		(SELECT count(*) FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id
-			WHERE ci.item_id IS NULL AND ch.disconnected_at IS NULL) AS unconfirmed,
+		(SELECT COALESCE(sum(unconfirmed), 0) FROM channels WHERE disconnected_at IS NULL) AS unconfirmed,
 		(SELECT count(*) FROM sync_runs WHERE status = 'failed' AND started_at > now() - interval '1 day') AS failed_runs`)
 	if err != nil {
 		return c, fmt.Errorf("store: channel counts: %w", err)

@@ -36,8 +36,7 @@ const channelColumns = `c.id, c.kind, c.name, c.credentials, c.credentials_hint,
 	extract(epoch FROM c.sync_interval)::bigint AS sync_interval,
 	extract(epoch FROM c.first_sync_delay)::bigint AS first_sync_delay,
 	c.needs_attention, c.listings_since, c.last_sync_at, c.next_sync_at, c.created_at, c.disconnected_at,
-	(SELECT count(*) FROM channel_items ci WHERE ci.channel_id = c.id) AS listings,
-	(SELECT count(*) FROM channel_items ci WHERE ci.channel_id = c.id AND ci.item_id IS NULL) AS unconfirmed`
+	c.listings, c.unconfirmed`
 
 // Interval is a duration stored as whole seconds.
 type Interval int64
