@@ -44,9 +44,12 @@ func TestBrowserSandboxSync(t *testing.T) {
 		{"choose Sandbox Shopify", chromedp.Click(chromedp.CSS(`[data-testid=sandbox-presets] a[href*="sandbox-shopify"]`))},
 		{"the filled-in form", chromedp.WaitVisible(chromedp.CSS(`[data-testid=connect-form] input[name=cred_shop_url]`))},
 		{"press Connect", chromedp.Click(chromedp.CSS(`[data-testid=connect]`))},
-		// htmx marks a form it has taken over; a click before that, while
-		// the connect response is still being swapped in, can be lost.
+		// A click lands where the button was when it was measured: wait until
+		// htmx has swapped the page in, taken over its forms and scrolled
+		// back to the top, or the click can hit the page beside the button.
 		{"the channel page", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
+		{"the page at rest", chromedp.Poll[chromedp.Void](`window.scrollY === 0 &&
+			!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`)},
 		{"press Sync now", chromedp.Click(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
 		{"the sync is queued", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-queued], #run-progress`))},
 		// htmx polls the progress fragment until the run ends.
@@ -59,7 +62,9 @@ func TestBrowserSandboxSync(t *testing.T) {
 		if err != nil {
 			loc, _ := chromedp.Run(ctx, chromedp.Location())
 			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(`main`)))
-			t.Fatalf("%s (at %s): %v\n%.3000s", st.name, loc, err, html)
+			var syncJobs int
+			s.Store.DB.Get(&syncJobs, `SELECT count(*) FROM river_job WHERE kind = 'catalogue_sync'`)
+			t.Fatalf("%s (at %s): %v\n%d sync jobs enqueued\n%.3000s", st.name, loc, err, syncJobs, html)
 		}
 	}
 	bar, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=progress-bar]`)))
