@@ -44,9 +44,19 @@ func newBenchEnv(ctx context.Context) (*benchEnv, error) {
 }
 
 func (e *benchEnv) Close() {
+	e.dropDatabases()
+	os.RemoveAll(e.dir)
+}
+
+// dropDatabases drops the databases made so far, unless BENCH_KEEP_DB asks
+// to keep them.
+func (e *benchEnv) dropDatabases() {
+	if len(e.dbs) == 0 {
+		return
+	}
 	if os.Getenv("BENCH_KEEP_DB") != "" {
 		log.Printf("keeping databases %v (BENCH_KEEP_DB)", e.dbs)
-		os.RemoveAll(e.dir)
+		e.dbs = nil
 		return
 	}
 	if db, err := sql.Open("postgres", e.adminURL); err == nil {
@@ -55,7 +65,7 @@ func (e *benchEnv) Close() {
 		}
 		db.Close()
 	}
-	os.RemoveAll(e.dir)
+	e.dbs = nil
 }
 
 // newDatabase creates an empty database and migrates it with the binary.

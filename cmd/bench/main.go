@@ -66,6 +66,9 @@ func main() {
 			log.Fatalf("%s: %v", s.name, err)
 		}
 		log.Printf("%s done in %s", s.name, time.Since(start).Round(time.Millisecond))
+		// A scenario's big tables would be vacuumed while the next one is
+		// measured.
+		env.dropDatabases()
 	}
 	if ran == 0 {
 		log.Fatalf("no scenario matches %q", *only)
