@@ -65,21 +65,11 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch) (catalogue.Co
 			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off`); err != nil {
 				return err
 			}
-			if err := stageListings(ctx, tx, rows); err != nil {
-				return err
-			}
-			if !allSKUsNew(rows) {
-				dups, err := duplicateSKUFailures(ctx, tx, b.ChannelID, rows)
-				if err != nil {
-					return err
-				}
-				failures = append(append([]catalogue.Failure(nil), failures...), dups...)
-			}
-			written, err := writeListings(ctx, tx, b.ChannelID, b.Rematch, rows)
+			written, dups, err := writeBatch(ctx, tx, b.ChannelID, b.Rematch, rows)
 			if err != nil {
 				return err
 			}
-
+			failures = append(append([]catalogue.Failure(nil), failures...), dups...)
 			c = c.Add(written)
 		}
 		if err := insertFailures(ctx, tx, b.RunID, failures); err != nil {
@@ -96,6 +86,17 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch) (catalogue.Co
 		return nil
 	})
 	return counts, err
+}
+
+// allNew tells whether the importer vouched for every row as new, with a SKU
+// new to the channel: nothing to look up before inserting.
+func allNew(rows []catalogue.Row) bool {
+	for _, r := range rows {
+		if !r.New || !r.SKUNew {
+			return false
+		}
+	}
+	return true
 }
 
 // allSKUsNew tells whether the importer vouched for every row's SKU as new

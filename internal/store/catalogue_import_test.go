@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -400,5 +401,54 @@ func TestChannelsKeepTheirListingCountsExact(t *testing.T) {
 	check("a delete")
 	if c, _ := im.st.Channel(context.Background(), ch); c.Listings != 2 || c.Unconfirmed != 1 {
 		t.Fatalf("ends with %d listings, %d unconfirmed; want 2, 1", c.Listings, c.Unconfirmed)
+	}
+}
+
+func TestVouchedListingsAreStoredExactlyAsLookedUpOnes(t *testing.T) {
+	im := newImporter(t)
+	q0, qNeg := 0, -5
+	updated := time.Date(2026, 3, 4, 5, 6, 7, 891234567, time.UTC)
+	ls := []channel.Listing{
+		{ExternalID: `q"uote`, SKU: `S"1`, Name: `say "hi"`, Price: "0.1234", Quantity: &q0, UpdatedAt: updated},
+		{ExternalID: `back\slash`, SKU: `S\2`, Name: `C:\path\`, ProductID: `p\"`, InventoryRef: `\\`},
+		{ExternalID: "{braces},commas", SKU: "{a,b}", Name: "a, b {c}", Price: "12", Quantity: &qNeg},
+		{ExternalID: "NULL", SKU: "NULL", Name: "NULL", ProductID: "NULL", InventoryRef: "NULL"},
+		{ExternalID: "ünï ✓ 🧪", Name: "line one\nline two\ttab", ProductID: " padded "},
+	}
+	slow, fast := im.channel("looked up"), im.channel("vouched")
+	im.run(slow, ls...)
+	im.vouch = true
+	_, c := im.run(fast, ls...)
+	if c.New != len(ls) || c.Failed != 0 {
+		t.Fatalf("vouched import: %+v", c)
+	}
+	type stored struct {
+		ExternalID   string     `db:"external_id"`
+		ProductID    string     `db:"product_id"`
+		SKU          string     `db:"sku"`
+		Name         string     `db:"name"`
+		Price        *string    `db:"price"`
+		Quantity     *int       `db:"quantity"`
+		InventoryRef string     `db:"inventory_ref"`
+		Updated      *time.Time `db:"channel_updated_at"`
+		Key          int64      `db:"listing_key"`
+		Fingerprint  *int64     `db:"fingerprint"`
+	}
+	read := func(ch int64) []stored {
+		var out []stored
+		if err := im.st.DB.Select(&out, `SELECT external_id, product_id, sku, name, price::text AS price, quantity, inventory_ref,
+			channel_updated_at, listing_key, fingerprint FROM channel_items WHERE channel_id = $1 ORDER BY external_id`, ch); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want, got := read(slow), read(fast)
+	if len(got) != len(ls) || !reflect.DeepEqual(got, want) {
+		t.Fatalf("vouched listings stored as\n%+v\nlooked-up ones as\n%+v", got, want)
+	}
+	for _, r := range got {
+		if r.Key != catalogue.ListingKey(r.ExternalID) || r.Fingerprint == nil {
+			t.Errorf("listing %q: key %d, fingerprint %v", r.ExternalID, r.Key, r.Fingerprint)
+		}
 	}
 }

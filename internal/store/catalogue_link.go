@@ -91,17 +91,30 @@ FROM matched m`
 // nothing to look up among the channel's listings, nothing to update, so a
 // plain insert. Were one stored after all, the unique key refuses the batch
 // and ImportListings runs it again through upsertKnownSQL.
-var insertNewSQL = `
+var insertNewSQL = insertNewFrom(`SELECT s.*, true AS may_link FROM staging_listings s WHERE s.is_new`)
+
+// insertNewFromArraysSQL is insertNewSQL reading the batch from array
+// parameters ($2 to $11, see listingArrays) instead of the staging table.
+var insertNewFromArraysSQL = insertNewFrom(`SELECT s.*, true AS may_link
+	FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::numeric(14,4)[],
+		$9::integer[], $10::text[], $11::timestamptz[])
+		AS s (external_id, listing_key, fingerprint, product_id, sku, name, price, quantity, inventory_ref, updated_at)`)
+
+// insertNewFrom is the insert of new listings read from source, a query
+// with the staging table's columns and may_link.
+func insertNewFrom(source string) string {
+	return `
 WITH written AS (
 	INSERT INTO channel_items (channel_id, external_id, listing_key, fingerprint, product_id, sku, name, price,
 		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at)
 	SELECT $1, k.external_id, k.listing_key, k.fingerprint, k.product_id, k.sku, k.name, k.price,
 		k.quantity, k.inventory_ref, k.updated_at, link.item_id, link.source,
 		CASE WHEN link.item_id IS NOT NULL THEN now() END
-	FROM (SELECT s.*, true AS may_link FROM staging_listings s WHERE s.is_new) k` + fmt.Sprintf(autoLinkJoin, "k") + `
+	FROM (` + source + `) k` + fmt.Sprintf(autoLinkJoin, "k") + `
 	RETURNING item_id
 )
 SELECT count(*) AS new, count(item_id) AS synced FROM written`
+}
 
 type writeCounts struct {
 	New            int `db:"new"`
@@ -109,6 +122,32 @@ type writeCounts struct {
 	Unchanged      int `db:"unchanged"`
 	Synced         int `db:"synced"`
 	NewUnconfirmed int `db:"new_unconfirmed"`
+}
+
+// writeBatch writes a batch the cheapest way its hints allow: listings all
+// vouched new, with SKUs new to the channel, by one insert from arrays;
+// others through the staging table, checked for duplicate SKUs first. It
+// returns the listings refused as duplicates.
+func writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
+	if allNew(rows) {
+		var r writeCounts
+		if err := tx.GetContext(ctx, &r, insertNewFromArraysSQL, append([]any{channelID}, newListingArrays(rows).args()...)...); err != nil {
+			return catalogue.Counts{}, nil, fmt.Errorf("insert: %w", err)
+		}
+		return catalogue.Counts{New: r.New, Synced: r.Synced, NewUnconfirmed: r.New - r.Synced}, nil, nil
+	}
+	if err := stageListings(ctx, tx, rows); err != nil {
+		return catalogue.Counts{}, nil, err
+	}
+	var dups []catalogue.Failure
+	if !allSKUsNew(rows) {
+		var err error
+		if dups, err = duplicateSKUFailures(ctx, tx, channelID, rows); err != nil {
+			return catalogue.Counts{}, nil, err
+		}
+	}
+	c, err := writeListings(ctx, tx, channelID, rematch, rows)
+	return c, dups, err
 }
 
 // writeListings writes the staged listings (duplicates already removed) by
