@@ -239,7 +239,9 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 
 // duplicateSKUFailures marks and removes staged listings whose SKU another
 // listing of the channel also has (in this batch, or stored and not being
-// replaced by this batch), and returns them as failures naming both.
+// replaced by this batch), and returns them as failures naming both. Stored
+// listings are looked up only for rows whose SKU the importer could not
+// vouch for as new to the channel.
 //
 // Lookups into channel_items are written as LATERAL subqueries with LIMIT so
 // that each is an index lookup per staged listing: during a first import the
