@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stocksync/internal/catalogue"
+)
+
+// stageListings copies a batch into a temporary staging table, for the
+// statements that must look listings up: the duplicate-SKU check and the
+// upsert of known listings.
+func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error {
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staging_listings (
+		external_id text NOT NULL, listing_key bigint NOT NULL, fingerprint bigint NOT NULL,
+		product_id text NOT NULL, sku text COLLATE "C" NOT NULL, name text NOT NULL,
+		price numeric(14,4), quantity integer, inventory_ref text NOT NULL, updated_at timestamptz,
+		is_new boolean NOT NULL, sku_new boolean NOT NULL,
+		dup boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("create staging: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("staging_listings",
+		"external_id", "listing_key", "fingerprint", "product_id", "sku", "name", "price", "quantity",
+		"inventory_ref", "updated_at", "is_new", "sku_new"))
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	lookups, known := false, false
+	for _, r := range rows {
+		var price, updated any
+		if r.Price != "" {
+			price = r.Price
+		}
+		if !r.UpdatedAt.IsZero() {
+			updated = r.UpdatedAt
+		}
+		var qty any
+		if r.Quantity != nil {
+			qty = *r.Quantity
+		}
+		lookups = lookups || !r.New || !r.SKUNew
+		known = known || !r.New
+		if _, err := stmt.ExecContext(ctx, r.ExternalID, r.Key, r.Fingerprint, r.ProductID, r.SKU, r.Name, price, qty,
+			r.InventoryRef, updated, r.New, r.SKUNew); err != nil {
+			stmt.Close()
+			return fmt.Errorf("copy: %w", err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		stmt.Close()
+		return fmt.Errorf("copy: %w", err)
+	}
+	if err := stmt.Close(); err != nil {
+		return err
+	}
+	// Listings the importer vouched for as new, with SKUs new to the channel,
+	// need neither the index nor the statistics: nothing looks them up.
+	if lookups {
+		if _, err := tx.ExecContext(ctx, `CREATE INDEX ON staging_listings (external_id)`); err != nil {
+			return err
+		}
+	}
+	if known {
+		// The planner needs the batch's size and shape, which a fresh
+		// temporary table does not have.
+		if _, err := tx.ExecContext(ctx, `ANALYZE staging_listings`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// duplicateSKUFailures marks and removes staged listings whose SKU another
+// listing of the channel also has (in this batch, or stored and not being
+// replaced by this batch), and returns them as failures naming both. Stored
+// listings are looked up only for rows whose SKU the importer could not
+// vouch for as new to the channel.
+//
+// Lookups into channel_items are written as LATERAL subqueries with LIMIT so
+// that each is an index lookup per staged listing: during a first import the
+// table grows faster than its statistics, and a planner that believes it
+// small would otherwise scan all of it for every listing.
+func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, rows []catalogue.Row) ([]catalogue.Failure, error) {
+	var marked int
+	if err := tx.GetContext(ctx, &marked, `WITH in_batch AS (
+			UPDATE staging_listings s SET dup = true
+			FROM (SELECT sku FROM staging_listings WHERE sku <> '' GROUP BY sku HAVING count(*) > 1) d
+			WHERE s.sku = d.sku RETURNING 1
+		), stored AS (
+			UPDATE staging_listings s SET dup = true
+			FROM (SELECT s1.external_id FROM staging_listings s1
+				CROSS JOIN LATERAL (SELECT 1 FROM channel_items c
+					WHERE c.channel_id = $1 AND c.sku = s1.sku AND c.sku <> '' AND c.external_id <> s1.external_id
+					  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id)
+					LIMIT 1) clash
+				WHERE s1.sku <> '' AND NOT s1.sku_new) x
+			WHERE s.external_id = x.external_id RETURNING 1
+		) SELECT (SELECT count(*) FROM in_batch) + (SELECT count(*) FROM stored)`, channelID); err != nil {
+		return nil, err
+	}
+	if marked == 0 {
+		return nil, nil
+	}
+	var groups []struct {
+		SKU string         `db:"sku"`
+		IDs pq.StringArray `db:"ids"`
+	}
+	if err := tx.SelectContext(ctx, &groups, `SELECT d.sku, array_agg(DISTINCT x.external_id ORDER BY x.external_id) AS ids
+		FROM (SELECT DISTINCT sku FROM staging_listings WHERE dup) d
+		CROSS JOIN LATERAL (
+			SELECT external_id FROM staging_listings WHERE dup AND sku = d.sku
+			UNION ALL
+			SELECT c.external_id FROM channel_items c
+			WHERE c.channel_id = $1 AND c.sku = d.sku AND c.sku <> ''
+			  AND NOT EXISTS (SELECT 1 FROM staging_listings s2 WHERE s2.external_id = c.external_id)
+		) x GROUP BY d.sku`, channelID); err != nil {
+		return nil, err
+	}
+	var dupIDs []string
+	if err := tx.SelectContext(ctx, &dupIDs, `DELETE FROM staging_listings WHERE dup RETURNING external_id`); err != nil {
+		return nil, err
+	}
+	idsBySKU := make(map[string][]string, len(groups))
+	for _, g := range groups {
+		idsBySKU[g.SKU] = g.IDs
+	}
+	byID := make(map[string]catalogue.Row, len(dupIDs))
+	for _, r := range rows {
+		byID[r.ExternalID] = r
+	}
+	sort.Strings(dupIDs)
+	failures := make([]catalogue.Failure, 0, len(dupIDs))
+	for _, id := range dupIDs {
+		r := byID[id]
+		failures = append(failures, catalogue.Failure{
+			ExternalID: id,
+			Label:      catalogue.Label(r.SKU, r.Name, id),
+			Cause:      catalogue.DuplicateSKUCause(r.SKU, idsBySKU[r.SKU]),
+			Raw:        catalogue.CapRaw(r.Raw),
+		})
+	}
+	return failures, nil
+}
