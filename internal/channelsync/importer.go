@@ -153,19 +153,22 @@ func (im *Importer) sort(stored *storedListings, in prepared) {
 		}
 		p.batch.Rows = append(p.batch.Rows, *r)
 		if len(p.batch.Rows) >= im.size {
-			im.send(p)
-			if p == im.parts[im.filling] {
-				im.filling = (im.filling + 1) % len(im.parts)
-			}
+			im.sendFull(p)
 		}
 	}
-	for i, p := range im.parts {
+	for _, p := range im.parts {
 		if n := len(p.batch.Rows) + len(p.batch.Failures) + p.batch.Unchanged; n >= im.size || (n > 0 && im.every > 0 && time.Since(p.sent) >= im.every) {
-			im.send(p)
-			if i == im.filling {
-				im.filling = (im.filling + 1) % len(im.parts)
-			}
+			im.sendFull(p)
 		}
+	}
+}
+
+// sendFull sends a part's batch; if it was the part taking new SKUs, the
+// next part takes them from now on, so each worker writes a stretch.
+func (im *Importer) sendFull(p *importPart) {
+	im.send(p)
+	if p == im.parts[im.filling] {
+		im.filling = (im.filling + 1) % len(im.parts)
 	}
 }
 
