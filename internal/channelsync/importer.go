@@ -25,9 +25,19 @@ import (
 // listing whose SKU the run has met before goes to the worker that met it,
 // in order, so the duplicate-SKU check (which sees only committed rows)
 // stays exact.
+//
+// A channel's first import is a bulk load (store.BulkLoad): the workers
+// write into a table without indexes, which becomes the channel's listings
+// when Close has built them. Listings the load cannot take (a SKU or an id
+// the run met before, which need the checks only indexes make cheap) wait
+// until then, and are imported the usual way after.
 type Importer struct {
 	ctx     context.Context
 	store   *store.Store
+	channel int64
+	run     int64
+	bulk    *store.BulkLoad // nil unless this is the channel's first import
+	waiting []catalogue.Row // listings the bulk load could not take
 	size    int
 	every   time.Duration // send a smaller batch once this long passed, so progress moves
 	rematch bool
@@ -73,8 +83,17 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 	}
 	// in has room for the pages fetched while the router reads the stored
 	// listings, so fetching goes on meanwhile.
-	im := &Importer{ctx: ctx, store: s.store, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery,
+	im := &Importer{ctx: ctx, store: s.store, channel: channelID, run: runID, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery,
 		in: make(chan prepared, 16), routed: make(chan struct{}), pins: make(map[uint64]uint8), seed: maphash.MakeSeed()}
+	partitioned, err := s.store.HasListingsPartition(ctx, channelID)
+	if err != nil {
+		return nil, err
+	}
+	if !partitioned {
+		if im.bulk, err = s.store.BeginBulkLoad(ctx, channelID); err != nil {
+			return nil, err
+		}
+	}
 	for range min(max(1, s.ImportWorkers), 255) {
 		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1), sent: time.Now()}
 		im.parts = append(im.parts, p)
@@ -148,6 +167,10 @@ func (im *Importer) sort(stored *storedListings, in prepared) {
 			continue
 		}
 		p := im.parts[im.partOf(r, stored.empty)]
+		if im.bulk != nil && !(r.New && r.SKUNew) {
+			im.waiting = append(im.waiting, *r)
+			continue
+		}
 		if p.batch.Rows == nil {
 			p.batch.Rows = make([]catalogue.Row, 0, im.size)
 		}
@@ -207,10 +230,19 @@ func (im *Importer) work(queue <-chan store.ImportBatch) {
 		if im.failed() != nil {
 			continue // drain, so the router never blocks
 		}
-		if _, err := im.store.ImportListings(im.ctx, b); err != nil {
+		if err := im.importBatch(b); err != nil {
 			im.fail(err)
 		}
 	}
+}
+
+func (im *Importer) importBatch(b store.ImportBatch) error {
+	if im.bulk != nil {
+		_, err := im.bulk.Import(im.ctx, b)
+		return err
+	}
+	_, err := im.store.ImportListings(im.ctx, b)
+	return err
 }
 
 func (im *Importer) fail(err error) {
@@ -228,10 +260,26 @@ func (im *Importer) failed() error {
 }
 
 // Close imports what is left, waits for the router and workers and returns
-// the first error any of them met.
+// the first error any of them met. A bulk load is finished (the listings
+// it wrote become the channel's), then the listings it could not take are
+// imported, in the order they came.
 func (im *Importer) Close() error {
 	close(im.in)
 	<-im.routed
 	im.wg.Wait()
-	return im.failed()
+	if err := im.failed(); err != nil || im.bulk == nil {
+		return err
+	}
+	if err := im.bulk.Finish(im.ctx); err != nil {
+		return err
+	}
+	for len(im.waiting) > 0 {
+		n := min(len(im.waiting), im.size)
+		b := im.newBatch(im.channel, im.run)
+		b.Rows, im.waiting = im.waiting[:n], im.waiting[n:]
+		if _, err := im.store.ImportListings(im.ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }

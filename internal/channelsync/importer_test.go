@@ -8,14 +8,38 @@ import (
 	"time"
 
 	"stocksync/internal/channel"
+	shopifyfake "stocksync/internal/channel/shopify/fake"
+	"stocksync/internal/channelsync"
+	"stocksync/internal/store"
 )
 
+// bothImportModes runs test on a channel's first import (a bulk load) and
+// on a later one, which writes through channel_items' indexes.
+func bothImportModes(t *testing.T, test func(t *testing.T, first bool)) {
+	t.Run("first import", func(t *testing.T) { test(t, true) })
+	t.Run("later import", func(t *testing.T) { test(t, false) })
+}
+
+// connectShopFor connects a shop whose next import is its first, or not.
+func connectShopFor(t *testing.T, svc *channelsync.Service, st *store.Store, shop *shopifyfake.Server, first bool) int64 {
+	t.Helper()
+	ch := connectShop(t, svc, shop)
+	if !first {
+		importRun(t, svc, st, ch) // an empty catalogue: the channel still has no listings
+	}
+	return ch
+}
+
 func TestParallelImportStillCatchesADuplicateSKUAcrossBatches(t *testing.T) {
+	bothImportModes(t, parallelImportStillCatchesADuplicateSKUAcrossBatches)
+}
+
+func parallelImportStillCatchesADuplicateSKUAcrossBatches(t *testing.T, first bool) {
 	svc, st := newService(t)
 	svc.BatchSize, svc.ImportWorkers = 3, 2
 	shop := newShop()
 	defer shop.Close()
-	ch := connectShop(t, svc, shop)
+	ch := connectShopFor(t, svc, st, shop, first)
 	ctx := context.Background()
 	runID, err := st.StartRun(ctx, ch, "catalogue", "manual", 1)
 	if err != nil {
@@ -86,11 +110,15 @@ func TestASlowChannelsRunShowsProgressBeforeABatchFills(t *testing.T) {
 }
 
 func TestWorkersNeverStoreOneSKUTwice(t *testing.T) {
+	bothImportModes(t, workersNeverStoreOneSKUTwice)
+}
+
+func workersNeverStoreOneSKUTwice(t *testing.T, first bool) {
 	svc, st := newService(t)
 	svc.BatchSize, svc.ImportWorkers = 2, 3
 	shop := newShop()
 	defer shop.Close()
-	ch := connectShop(t, svc, shop)
+	ch := connectShopFor(t, svc, st, shop, first)
 	ctx := context.Background()
 	runID, err := st.StartRun(ctx, ch, "catalogue", "manual", 1)
 	if err != nil {

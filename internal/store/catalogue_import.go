@@ -36,13 +36,19 @@ type ImportBatch struct {
 // statement, and the run's progress moves on in the same transaction. A
 // crash leaves either the whole batch or none of it.
 func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Counts, error) {
-	counts, err := s.importListings(ctx, b)
+	if err := s.ensureListingsPartition(ctx, b.ChannelID); err != nil {
+		return catalogue.Counts{}, err
+	}
+	write := func(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
+		return writeBatch(ctx, tx, b.ChannelID, b.Rematch, rows)
+	}
+	counts, err := s.importListings(ctx, b, write)
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "23505" && clearHints(b.Rows) {
 		// A listing the importer believed new was stored after all (its view
 		// of the channel went stale): the batch rolled back, so import it
 		// again the slow way, which checks every listing.
-		counts, err = s.importListings(ctx, b)
+		counts, err = s.importListings(ctx, b, write)
 	}
 	if err != nil {
 		return counts, fmt.Errorf("store: import listings: %w", err)
@@ -50,7 +56,13 @@ func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Co
 	return counts, nil
 }
 
-func (s *Store) importListings(ctx context.Context, b ImportBatch) (catalogue.Counts, error) {
+// batchWriter writes a batch's rows (each listing once) and returns what it
+// counted and the rows it refused as failures.
+type batchWriter func(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error)
+
+// importListings applies a batch in one transaction: its rows through write,
+// its failures, and the run's progress.
+func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWriter) (catalogue.Counts, error) {
 	var counts catalogue.Counts
 	rows := lastPerExternalID(b.Rows)
 	err := s.withDeadlockRetry(ctx, func(tx *sqlx.Tx) error {
@@ -64,7 +76,7 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch) (catalogue.Co
 			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off`); err != nil {
 				return err
 			}
-			written, dups, err := writeBatch(ctx, tx, b.ChannelID, b.Rematch, rows)
+			written, dups, err := write(ctx, tx, rows)
 			if err != nil {
 				return err
 			}

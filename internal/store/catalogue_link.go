@@ -91,21 +91,25 @@ FROM matched m`
 // nothing to look up among the channel's listings, nothing to update, so a
 // plain insert. Were one stored after all, the unique key refuses the batch
 // and ImportListings runs it again through upsertKnownSQL.
-var insertNewSQL = insertNewFrom(`SELECT s.*, true AS may_link FROM staging_listings s WHERE s.is_new`)
+var insertNewSQL = insertNewInto("channel_items", `SELECT s.*, true AS may_link FROM staging_listings s WHERE s.is_new`)
 
 // insertNewFromArraysSQL is insertNewSQL reading the batch from array
 // parameters ($2 to $11, see listingArrays) instead of the staging table.
-var insertNewFromArraysSQL = insertNewFrom(`SELECT s.*, true AS may_link
-	FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::numeric(14,4)[],
-		$9::integer[], $10::text[], $11::timestamptz[])
-		AS s (external_id, listing_key, fingerprint, product_id, sku, name, price, quantity, inventory_ref, updated_at)`)
+var insertNewFromArraysSQL = insertNewInto("channel_items", listingsFromArrays)
 
-// insertNewFrom is the insert of new listings read from source, a query
-// with the staging table's columns and may_link.
-func insertNewFrom(source string) string {
+// The arrays are unnested in the select list, where they advance in step
+// without being copied into a tuplestore first, as unnest in FROM would.
+const listingsFromArrays = `SELECT unnest($2::text[]) AS external_id, unnest($3::bigint[]) AS listing_key,
+		unnest($4::bigint[]) AS fingerprint, unnest($5::text[]) AS product_id, unnest($6::text[]) AS sku,
+		unnest($7::text[]) AS name, unnest($8::numeric(14,4)[]) AS price, unnest($9::integer[]) AS quantity,
+		unnest($10::text[]) AS inventory_ref, unnest($11::timestamptz[]) AS updated_at, true AS may_link`
+
+// insertNewInto is the insert into table of new listings read from source,
+// a query with the staging table's columns and may_link.
+func insertNewInto(table, source string) string {
 	return `
 WITH written AS (
-	INSERT INTO channel_items (channel_id, external_id, listing_key, fingerprint, product_id, sku, name, price,
+	INSERT INTO ` + table + ` (channel_id, external_id, listing_key, fingerprint, product_id, sku, name, price,
 		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at)
 	SELECT $1, k.external_id, k.listing_key, k.fingerprint, k.product_id, k.sku, k.name, k.price,
 		k.quantity, k.inventory_ref, k.updated_at, link.item_id, link.source,
@@ -130,11 +134,8 @@ type writeCounts struct {
 // returns the listings refused as duplicates.
 func writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
 	if allNew(rows) {
-		var r writeCounts
-		if err := tx.GetContext(ctx, &r, insertNewFromArraysSQL, append([]any{channelID}, newListingArrays(rows).args()...)...); err != nil {
-			return catalogue.Counts{}, nil, fmt.Errorf("insert: %w", err)
-		}
-		return catalogue.Counts{New: r.New, Synced: r.Synced, NewUnconfirmed: r.New - r.Synced}, nil, nil
+		c, err := insertNewFromArrays(ctx, tx, insertNewFromArraysSQL, channelID, rows)
+		return c, nil, err
 	}
 	if err := stageListings(ctx, tx, rows); err != nil {
 		return catalogue.Counts{}, nil, err
@@ -148,6 +149,16 @@ func writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool,
 	}
 	c, err := writeListings(ctx, tx, channelID, rematch, rows)
 	return c, dups, err
+}
+
+// insertNewFromArrays runs query, an insertNewInto reading listingsFromArrays,
+// for rows.
+func insertNewFromArrays(ctx context.Context, tx *sqlx.Tx, query string, channelID int64, rows []catalogue.Row) (catalogue.Counts, error) {
+	var r writeCounts
+	if err := tx.GetContext(ctx, &r, query, append([]any{channelID}, newListingArrays(rows).args()...)...); err != nil {
+		return catalogue.Counts{}, fmt.Errorf("insert: %w", err)
+	}
+	return catalogue.Counts{New: r.New, Synced: r.Synced, NewUnconfirmed: r.New - r.Synced}, nil
 }
 
 // writeListings writes the staged listings (duplicates already removed) by

@@ -22,6 +22,9 @@ type Store struct {
 	currency currencyCache
 	// stmts holds prepared statements of hot reads (see prepared.go).
 	stmts sync.Map
+	// partitions holds the channels known to have a listings partition
+	// (see listings_partition.go).
+	partitions sync.Map
 }
 
 // Open connects and pings; the error says what to start when PostgreSQL does

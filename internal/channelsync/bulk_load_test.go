@@ -1,0 +1,160 @@
+package channelsync_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"stocksync/internal/catalogue"
+	"stocksync/internal/channel"
+	"stocksync/internal/store"
+)
+
+// listingsTables is what the database holds of a channel's listings: the
+// partition attached to channel_items (empty if none), its indexes, and any
+// other table named for the channel (a load never attached).
+func listingsTables(t *testing.T, st *store.Store, ch int64) (partition string, indexes []string, others []string) {
+	t.Helper()
+	st.DB.Get(&partition, `SELECT COALESCE(max(c.relname), '') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = 'channel_items'::regclass AND c.relname = 'channel_items_' || $1`, ch)
+	if partition != "" {
+		if err := st.DB.Select(&indexes, `SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY 1`, partition); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.DB.Select(&others, `SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'channel_items\_' || $1 || '\_%'`, ch); err != nil {
+		t.Fatal(err)
+	}
+	return partition, indexes, others
+}
+
+func TestFirstImportLoadsInBulkAndBecomesTheChannelsListings(t *testing.T) {
+	svc, st := newService(t)
+	svc.BatchSize, svc.ImportWorkers = 2, 2
+	shop := newShop()
+	defer shop.Close()
+	ch := connectShop(t, svc, shop)
+	seedItems(t, st, "MUG-1")
+	st.DB.MustExec(`INSERT INTO items (name) VALUES ('Blue plate')`)
+
+	if partition, _, _ := listingsTables(t, st, ch); partition != "" {
+		t.Fatalf("a channel never imported has a listings partition: %s", partition)
+	}
+	run := importRun(t, svc, st, ch,
+		shopListing("1", "MUG-1", "Mug"),          // linked by SKU
+		shopListing("2", "", "Blue plate"),        // linked by name
+		shopListing("3", "NEW-3", "Bowl"),         // unconfirmed
+		shopListing("4", "NEW-3", "Bowl again"),   // the SKU of 3 again: fails, 3 stays
+		shopListing("5", "NEW-5", "Jug"),          // unconfirmed
+		shopListing("5", "NEW-5", "Jug, renamed"), // paged over twice: the later copy wins
+		channel.Listing{ExternalID: "6"},          // no SKU and no name: fails
+	)
+	if run.Records != 7 || run.New != 4 || run.Updated != 1 || run.Failed != 2 || run.Synced != 2 || run.NewUnconfirmed != 2 {
+		t.Fatalf("run: %+v", run)
+	}
+	fs, _ := st.RunFailures(context.Background(), run.ID, 0, 0)
+	causes := ""
+	for _, f := range fs {
+		causes += f.ExternalID + ": " + f.Cause + "\n"
+	}
+	if len(fs) != 2 || !strings.Contains(causes, "4: SKU NEW-3 appears twice in this channel: listings 3 and 4") {
+		t.Fatalf("failures:\n%s", causes)
+	}
+
+	partition, indexes, others := listingsTables(t, st, ch)
+	if partition == "" || len(others) != 0 {
+		t.Fatalf("after the first import: partition %q, other tables %v", partition, others)
+	}
+	// Each of channel_items' five indexes once: built on the load, not
+	// built again by the attach.
+	if len(indexes) != 5 {
+		t.Fatalf("the partition's indexes:\n%s", strings.Join(indexes, "\n"))
+	}
+	var stored []struct {
+		ExternalID string `db:"external_id"`
+		Name       string `db:"name"`
+		Source     string `db:"source"`
+	}
+	st.DB.Select(&stored, `SELECT external_id, name, COALESCE(link_source, '') AS source FROM channel_items WHERE channel_id = $1 ORDER BY external_id`, ch)
+	got := ""
+	for _, s := range stored {
+		got += s.ExternalID + " " + s.Name + " " + s.Source + "\n"
+	}
+	if want := "1 Mug sku\n2 Blue plate name\n3 Bowl \n5 Jug, renamed \n"; got != want {
+		t.Fatalf("stored:\n%swant:\n%s", got, want)
+	}
+	var listings, unconfirmed int
+	st.DB.QueryRow(`SELECT listings, unconfirmed FROM channels WHERE id = $1`, ch).Scan(&listings, &unconfirmed)
+	if listings != 4 || unconfirmed != 2 {
+		t.Fatalf("channel counts %d listings, %d unconfirmed; want 4, 2", listings, unconfirmed)
+	}
+
+	// The next import writes through channel_items and its indexes.
+	again := importRun(t, svc, st, ch, shopListing("1", "MUG-1", "Mug"), shopListing("7", "NEW-5", "Clash"), shopListing("8", "NEW-8", "Cup"))
+	if again.New != 1 || again.Unchanged != 1 || again.Failed != 1 {
+		t.Fatalf("second import: %+v", again)
+	}
+	st.DB.QueryRow(`SELECT listings, unconfirmed FROM channels WHERE id = $1`, ch).Scan(&listings, &unconfirmed)
+	if listings != 5 || unconfirmed != 3 {
+		t.Fatalf("after the second import the channel counts %d listings, %d unconfirmed; want 5, 3", listings, unconfirmed)
+	}
+}
+
+func TestABulkLoadLeftByACrashIsStartedAfresh(t *testing.T) {
+	svc, st := newService(t)
+	shop := newShop()
+	defer shop.Close()
+	ch := connectShop(t, svc, shop)
+	ctx := context.Background()
+	ls := []channel.Listing{shopListing("1", "A", "One"), shopListing("2", "B", "Two"), shopListing("3", "C", "Three")}
+
+	// A first import that wrote a batch and never finished.
+	crashed, _ := st.StartRun(ctx, ch, "full_catalogue", "manual", 0)
+	load, err := st.BeginBulkLoad(ctx, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := catalogue.Prepare(ls[:2])
+	for i := range rows {
+		rows[i].New, rows[i].SKUNew = true, true
+	}
+	if _, err := load.Import(ctx, store.ImportBatch{ChannelID: ch, RunID: crashed, Pages: 1, Rows: rows}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, others := listingsTables(t, st, ch); len(others) != 1 {
+		t.Fatalf("the crashed load's table: %v", others)
+	}
+	var visible int
+	st.DB.Get(&visible, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, ch)
+	if visible != 0 {
+		t.Fatalf("%d listings of an unfinished load are visible", visible)
+	}
+
+	run := importRun(t, svc, st, ch, ls...)
+	if run.Records != 3 || run.New != 3 {
+		t.Fatalf("the import after the crash: %+v", run)
+	}
+	st.DB.Get(&visible, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, ch)
+	partition, _, others := listingsTables(t, st, ch)
+	if visible != 3 || partition == "" || len(others) != 0 {
+		t.Fatalf("%d listings stored, partition %q, tables left %v", visible, partition, others)
+	}
+}
+
+func TestABulkLoadTakesOnlyListingsVouchedForAsNew(t *testing.T) {
+	_, st := newService(t)
+	ctx := context.Background()
+	ch, err := st.CreateChannel(ctx, store.NewChannel{Kind: "shopify", Name: "Shop", Credentials: []byte{0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _ := st.StartRun(ctx, ch, "catalogue", "manual", 0)
+	load, err := st.BeginBulkLoad(ctx, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := catalogue.Prepare([]channel.Listing{shopListing("1", "A", "One")})
+	if _, err := load.Import(ctx, store.ImportBatch{ChannelID: ch, RunID: run, Rows: rows}); err == nil {
+		t.Fatal("a bulk load took a listing nobody vouched for as new")
+	}
+}
