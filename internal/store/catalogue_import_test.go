@@ -410,7 +410,8 @@ func TestVouchedListingsAreStoredExactlyAsLookedUpOnes(t *testing.T) {
 	updated := time.Date(2026, 3, 4, 5, 6, 7, 891234567, time.UTC)
 	ls := []channel.Listing{
 		{ExternalID: `q"uote`, SKU: `S"1`, Name: `say "hi"`, Price: "0.1234", Quantity: &q0, UpdatedAt: updated},
-		{ExternalID: `back\slash`, SKU: `S\2`, Name: `C:\path\`, ProductID: `p\"`, InventoryRef: `\\`},
+		{ExternalID: `back\slash`, SKU: `S\2`, Name: `C:\path\`, ProductID: `p\"`, InventoryRef: `\\`,
+			UpdatedAt: time.Date(1999, 12, 31, 23, 59, 58, 250_000_000, time.FixedZone("", 5*3600))}, // before the binary epoch
 		{ExternalID: "{braces},commas", SKU: "{a,b}", Name: "a, b {c}", Price: "12", Quantity: &qNeg},
 		{ExternalID: "NULL", SKU: "NULL", Name: "NULL", ProductID: "NULL", InventoryRef: "NULL"},
 		{ExternalID: "ünï ✓ 🧪", Name: "line one\nline two\ttab", ProductID: " padded "},

@@ -101,7 +101,7 @@ var insertNewFromArraysSQL = insertNewInto("channel_items", listingsFromArrays)
 // without being copied into a tuplestore first, as unnest in FROM would.
 const listingsFromArrays = `SELECT unnest($2::text[]) AS external_id, unnest($3::bigint[]) AS listing_key,
 		unnest($4::bigint[]) AS fingerprint, unnest($5::text[]) AS product_id, unnest($6::text[]) AS sku,
-		unnest($7::text[]) AS name, unnest($8::numeric(14,4)[]) AS price, unnest($9::integer[]) AS quantity,
+		unnest($7::text[]) AS name, unnest($8::text[])::numeric(14,4) AS price, unnest($9::integer[]) AS quantity,
 		unnest($10::text[]) AS inventory_ref, unnest($11::timestamptz[]) AS updated_at, true AS may_link`
 
 // insertNewInto is the insert into table of new listings read from source,

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 
 type Store struct {
 	DB *sqlx.DB
+	// imports are the connections catalogue imports write on: the same
+	// database, with []byte parameters sent in binary (see listingArrays).
+	imports *sqlx.DB
 	// hook hears of every change to available stock (see stock.go).
 	hook AvailabilityHook
 	// currency caches the base currency briefly (see settings.go).
@@ -29,8 +33,8 @@ type Store struct {
 
 // Open connects and pings; the error says what to start when PostgreSQL does
 // not answer.
-func Open(ctx context.Context, url string) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+func Open(ctx context.Context, dbURL string) (*Store, error) {
+	db, err := sqlx.Open("postgres", dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -41,18 +45,42 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: PostgreSQL at %s does not answer (%v): start PostgreSQL or set DATABASE_URL", RedactURL(url), err)
+		return nil, fmt.Errorf("store: PostgreSQL at %s does not answer (%v): start PostgreSQL or set DATABASE_URL", RedactURL(dbURL), err)
 	}
-	return &Store{DB: db}, nil
+	imports, err := sqlx.Open("postgres", withBinaryParameters(dbURL))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	imports.SetMaxOpenConns(10)
+	imports.SetMaxIdleConns(4)
+	imports.SetConnMaxIdleTime(time.Minute)
+	return &Store{DB: db, imports: imports}, nil
 }
 
-func (s *Store) Close() error { return s.DB.Close() }
+// withBinaryParameters adds lib/pq's binary_parameters option to a URL or
+// key=value connection string.
+func withBinaryParameters(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("binary_parameters", "yes")
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " binary_parameters=yes"
+}
+
+func (s *Store) Close() error { return errors.Join(s.imports.Close(), s.DB.Close()) }
 
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 
 // InTx runs fn in one transaction, committing only when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.DB.BeginTxx(ctx, nil)
+	return inTx(ctx, s.DB, fn)
+}
+
+func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
