@@ -114,6 +114,7 @@ func TestABulkLoadLeftByACrashIsStartedAfresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer load.Close()
 	rows, _ := catalogue.Prepare(ls[:2])
 	for i := range rows {
 		rows[i].New, rows[i].SKUNew = true, true
@@ -153,6 +154,7 @@ func TestABulkLoadTakesOnlyListingsVouchedForAsNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer load.Close()
 	rows, _ := catalogue.Prepare([]channel.Listing{shopListing("1", "A", "One")})
 	if _, err := load.Import(ctx, store.ImportBatch{ChannelID: ch, RunID: run, Rows: rows}); err == nil {
 		t.Fatal("a bulk load took a listing nobody vouched for as new")

@@ -267,7 +267,11 @@ func (im *Importer) Close() error {
 	close(im.in)
 	<-im.routed
 	im.wg.Wait()
-	if err := im.failed(); err != nil || im.bulk == nil {
+	if im.bulk == nil {
+		return im.failed()
+	}
+	if err := im.failed(); err != nil {
+		im.bulk.Close() // the load stays behind, for the next import to drop
 		return err
 	}
 	if err := im.bulk.Finish(im.ctx); err != nil {

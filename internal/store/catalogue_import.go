@@ -40,7 +40,7 @@ func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Co
 		return catalogue.Counts{}, err
 	}
 	write := func(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
-		return writeBatch(ctx, tx, b.ChannelID, b.Rematch, rows)
+		return s.writeBatch(ctx, tx, b.ChannelID, b.Rematch, rows)
 	}
 	counts, err := s.importListings(ctx, b, write)
 	var pqErr *pq.Error
@@ -72,8 +72,11 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWr
 			// An import can be re-run from the channel, so a crash that loses
 			// the last few milliseconds of commits loses nothing that matters.
 			// The estimates of a big batch trip JIT compilation, which costs
-			// more than the statements save.
-			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off`); err != nil {
+			// more than the statements save. A prepared insert's plan does
+			// not depend on its arrays: planning it once per connection is
+			// enough.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off;
+				SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
 				return err
 			}
 			written, dups, err := write(ctx, tx, rows)

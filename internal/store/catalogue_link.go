@@ -132,9 +132,13 @@ type writeCounts struct {
 // vouched new, with SKUs new to the channel, by one insert from arrays;
 // others through the staging table, checked for duplicate SKUs first. It
 // returns the listings refused as duplicates.
-func writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
+func (s *Store) writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
 	if allNew(rows) {
-		c, err := insertNewFromArrays(ctx, tx, insertNewFromArraysSQL, channelID, rows)
+		stmt, err := s.preparedImport(ctx, insertNewFromArraysSQL)
+		if err != nil {
+			return catalogue.Counts{}, nil, err
+		}
+		c, err := insertNewFromArrays(ctx, tx, stmt, channelID, rows)
 		return c, nil, err
 	}
 	if err := stageListings(ctx, tx, rows); err != nil {
@@ -151,11 +155,13 @@ func writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool,
 	return c, dups, err
 }
 
-// insertNewFromArrays runs query, an insertNewInto reading listingsFromArrays,
-// for rows.
-func insertNewFromArrays(ctx context.Context, tx *sqlx.Tx, query string, channelID int64, rows []catalogue.Row) (catalogue.Counts, error) {
+// insertNewFromArrays runs stmt, an insertNewInto reading listingsFromArrays
+// prepared on the import connections, for rows. Prepared, the statement is
+// planned once for the connection (see importListings' plan_cache_mode),
+// not once per batch with its arrays inlined.
+func insertNewFromArrays(ctx context.Context, tx *sqlx.Tx, stmt *sqlx.Stmt, channelID int64, rows []catalogue.Row) (catalogue.Counts, error) {
 	var r writeCounts
-	if err := tx.GetContext(ctx, &r, query, append([]any{channelID}, newListingArrays(rows).args()...)...); err != nil {
+	if err := tx.StmtxContext(ctx, stmt).GetContext(ctx, &r, append([]any{channelID}, newListingArrays(rows).args()...)...); err != nil {
 		return catalogue.Counts{}, fmt.Errorf("insert: %w", err)
 	}
 	return catalogue.Counts{New: r.New, Synced: r.Synced, NewUnconfirmed: r.New - r.Synced}, nil

@@ -34,7 +34,7 @@ type BulkLoad struct {
 	channelID int64
 	table     string // the load, renamed to partition once attached
 	partition string
-	insertSQL string
+	insert    *sqlx.Stmt
 	// listings and unconfirmed are what the committed batches added, for
 	// the channel's counts (kept by triggers on channel_items, which a load
 	// does not fire).
@@ -46,7 +46,6 @@ type BulkLoad struct {
 func (s *Store) BeginBulkLoad(ctx context.Context, channelID int64) (*BulkLoad, error) {
 	partition := listingsPartition(channelID)
 	b := &BulkLoad{store: s, channelID: channelID, table: partition + "_load", partition: partition}
-	b.insertSQL = insertNewInto(b.table, listingsFromArrays)
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+b.table); err != nil {
 			return err
@@ -54,6 +53,9 @@ func (s *Store) BeginBulkLoad(ctx context.Context, channelID int64) (*BulkLoad, 
 		_, err := tx.ExecContext(ctx, newListingsTableSQL(b.table, channelID))
 		return err
 	})
+	if err == nil {
+		b.insert, err = s.imports.PreparexContext(ctx, insertNewInto(b.table, listingsFromArrays))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: begin bulk load: %w", err)
 	}
@@ -67,7 +69,7 @@ func (b *BulkLoad) Import(ctx context.Context, batch ImportBatch) (catalogue.Cou
 		if !allNew(rows) {
 			return catalogue.Counts{}, nil, errors.New("a bulk load takes only listings vouched for as new, with SKUs new to the channel")
 		}
-		c, err := insertNewFromArrays(ctx, tx, b.insertSQL, b.channelID, rows)
+		c, err := insertNewFromArrays(ctx, tx, b.insert, b.channelID, rows)
 		return c, nil, err
 	}
 	c, err := b.store.importListings(ctx, batch, write)
@@ -78,6 +80,9 @@ func (b *BulkLoad) Import(ctx context.Context, batch ImportBatch) (catalogue.Cou
 	b.unconfirmed.Add(int64(c.NewUnconfirmed))
 	return c, nil
 }
+
+// Close lets go of the load's prepared insert; Finish closes it too.
+func (b *BulkLoad) Close() error { return b.insert.Close() }
 
 // loadIndexes are channel_items' indexes as built on a load, in two groups
 // of about equal cost, built side by side. Each must match its index on
@@ -99,6 +104,7 @@ func (b *BulkLoad) loadIndexes() [2][]string {
 // partition, with the channel's counts, in one transaction: the channel's
 // listings appear all at once.
 func (b *BulkLoad) Finish(ctx context.Context) error {
+	b.Close()
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, group := range b.loadIndexes() {
