@@ -2,8 +2,10 @@ package channelsync_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"stocksync/internal/catalogue"
 	"stocksync/internal/channel"
@@ -158,5 +160,63 @@ func TestABulkLoadTakesOnlyListingsVouchedForAsNew(t *testing.T) {
 	rows, _ := catalogue.Prepare([]channel.Listing{shopListing("1", "A", "One")})
 	if _, err := load.Import(ctx, store.ImportBatch{ChannelID: ch, RunID: run, Rows: rows}); err == nil {
 		t.Fatal("a bulk load took a listing nobody vouched for as new")
+	}
+}
+
+func TestABulkLoadHoldingBackTooManyListingsEndsEarly(t *testing.T) {
+	svc, st := newService(t)
+	svc.BatchSize, svc.ImportWorkers, svc.BulkWaitLimit = 2, 2, 3
+	shop := newShop()
+	defer shop.Close()
+	ch := connectShop(t, svc, shop)
+	ctx := context.Background()
+	runID, _ := st.StartRun(ctx, ch, "catalogue", "manual", 0)
+	im, err := svc.NewImporter(ctx, ch, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Listings 0-19 use five SKUs four times each: 5 are loaded, 15 wait,
+	// more than the load may hold back. Listings 20-29 have SKUs of their own.
+	page := func(from, to int) []channel.Listing {
+		var ls []channel.Listing
+		for n := from; n < to; n++ {
+			sku := fmt.Sprintf("S-%d", n%5)
+			if n >= 20 {
+				sku = fmt.Sprintf("U-%d", n)
+			}
+			ls = append(ls, shopListing(fmt.Sprint(n), sku, "L"))
+		}
+		return ls
+	}
+	if err := im.Add(1, nil, page(0, 20)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if partitioned, _ := st.HasListingsPartition(ctx, ch); partitioned {
+			break
+		}
+		if time.Now().After(deadline) {
+			im.Close()
+			t.Fatal("the load never ended, with 15 listings held back and room for 3")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := im.Add(1, nil, page(20, 30)); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Close(); err != nil {
+		t.Fatal(err)
+	}
+	run, _ := st.Run(ctx, runID)
+	var twice []string
+	st.DB.Select(&twice, `SELECT sku FROM channel_items WHERE channel_id = $1 GROUP BY sku HAVING count(*) > 1`, ch)
+	var stored []string
+	st.DB.Select(&stored, `SELECT external_id FROM channel_items WHERE channel_id = $1 ORDER BY id`, ch)
+	if run.Records != 30 || run.New != 15 || run.Failed != 15 || run.PagesDone != 2 || len(twice) > 0 || len(stored) != 15 {
+		t.Fatalf("run %+v; SKUs stored twice %v; stored %v", run, twice, stored)
+	}
+	if c, _ := st.Channel(ctx, ch); c.Listings != 15 || c.Unconfirmed != 15 {
+		t.Fatalf("the channel counts %d listings, %d unconfirmed; want 15, 15", c.Listings, c.Unconfirmed)
 	}
 }

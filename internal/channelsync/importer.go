@@ -30,14 +30,17 @@ import (
 // write into a table without indexes, which becomes the channel's listings
 // when Close has built them. Listings the load cannot take (a SKU or an id
 // the run met before, which need the checks only indexes make cheap) wait
-// until then, and are imported the usual way after.
+// until then, and are imported the usual way after. Should more than
+// Service.BulkWaitLimit of them wait, the load ends there and the rest of
+// the run is imported the usual way.
 type Importer struct {
 	ctx     context.Context
 	store   *store.Store
 	channel int64
 	run     int64
-	bulk    *store.BulkLoad // nil unless this is the channel's first import
+	bulk    *store.BulkLoad // nil unless this is the channel's first import, until it ends
 	waiting []catalogue.Row // listings the bulk load could not take
+	waitMax int
 	size    int
 	every   time.Duration // send a smaller batch once this long passed, so progress moves
 	rematch bool
@@ -48,6 +51,7 @@ type Importer struct {
 	in      chan prepared
 	routed  chan struct{} // closed when the router has sent its last batch
 	wg      sync.WaitGroup
+	sending sync.WaitGroup // batches sent and not yet imported
 
 	mu  sync.Mutex
 	err error
@@ -83,7 +87,7 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 	}
 	// in has room for the pages fetched while the router reads the stored
 	// listings, so fetching goes on meanwhile.
-	im := &Importer{ctx: ctx, store: s.store, channel: channelID, run: runID, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery,
+	im := &Importer{ctx: ctx, store: s.store, channel: channelID, run: runID, waitMax: s.BulkWaitLimit, size: s.BatchSize, rematch: rematch, every: s.ProgressEvery,
 		in: make(chan prepared, 16), routed: make(chan struct{}), pins: make(map[uint64]uint8), seed: maphash.MakeSeed()}
 	partitioned, err := s.store.HasListingsPartition(ctx, channelID)
 	if err != nil {
@@ -169,6 +173,9 @@ func (im *Importer) sort(stored *storedListings, in prepared) {
 		p := im.parts[im.partOf(r, stored.empty)]
 		if im.bulk != nil && !(r.New && r.SKUNew) {
 			im.waiting = append(im.waiting, *r)
+			if len(im.waiting) > im.waitMax {
+				im.endBulkEarly()
+			}
 			continue
 		}
 		if p.batch.Rows == nil {
@@ -221,18 +228,56 @@ func (im *Importer) send(p *importPart) {
 	if len(b.Rows) == 0 && len(b.Failures) == 0 && b.Pages == 0 && b.Unchanged == 0 {
 		return
 	}
+	im.sending.Add(1)
 	p.queue <- b
+}
+
+// endBulkEarly ends the bulk load in the middle of the run: it sends what
+// the parts hold, waits until the workers have imported it all, and ends
+// the load. The workers read im.bulk anew with the next batch sent to them.
+func (im *Importer) endBulkEarly() {
+	for _, p := range im.parts {
+		im.send(p)
+	}
+	im.sending.Wait()
+	if im.failed() != nil {
+		return
+	}
+	if err := im.endBulk(); err != nil {
+		im.fail(err)
+	}
+}
+
+// endBulk finishes the bulk load, which makes its listings the channel's,
+// then imports the listings that waited, in the order they came. No batch
+// may be importing meanwhile.
+func (im *Importer) endBulk() error {
+	bulk := im.bulk
+	im.bulk = nil
+	if err := bulk.Finish(im.ctx); err != nil {
+		return err
+	}
+	for len(im.waiting) > 0 {
+		n := min(len(im.waiting), im.size)
+		b := im.newBatch(im.channel, im.run)
+		b.Rows, im.waiting = im.waiting[:n], im.waiting[n:]
+		if _, err := im.store.ImportListings(im.ctx, b); err != nil {
+			return err
+		}
+	}
+	im.waiting = nil
+	return nil
 }
 
 func (im *Importer) work(queue <-chan store.ImportBatch) {
 	defer im.wg.Done()
 	for b := range queue {
-		if im.failed() != nil {
-			continue // drain, so the router never blocks
+		if im.failed() == nil { // else drain, so the router never blocks
+			if err := im.importBatch(b); err != nil {
+				im.fail(err)
+			}
 		}
-		if err := im.importBatch(b); err != nil {
-			im.fail(err)
-		}
+		im.sending.Done()
 	}
 }
 
@@ -274,16 +319,5 @@ func (im *Importer) Close() error {
 		im.bulk.Close() // the load stays behind, for the next import to drop
 		return err
 	}
-	if err := im.bulk.Finish(im.ctx); err != nil {
-		return err
-	}
-	for len(im.waiting) > 0 {
-		n := min(len(im.waiting), im.size)
-		b := im.newBatch(im.channel, im.run)
-		b.Rows, im.waiting = im.waiting[:n], im.waiting[n:]
-		if _, err := im.store.ImportListings(im.ctx, b); err != nil {
-			return err
-		}
-	}
-	return nil
+	return im.endBulk()
 }

@@ -32,6 +32,10 @@ type Service struct {
 	// ProgressEvery sends a batch smaller than BatchSize once this long has
 	// passed, so a slow channel's run still shows progress.
 	ProgressEvery time.Duration
+	// BulkWaitLimit is how many listings a first import's bulk load may hold
+	// back (see Importer) before it ends the load early and imports the rest
+	// of the run the usual way, so memory stays bounded.
+	BulkWaitLimit int
 }
 
 func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *slog.Logger) (*Service, error) {
@@ -42,7 +46,7 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second}, nil
+	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second, BulkWaitLimit: 50_000}, nil
 }
 
 func sealContext(kind string) string { return "channel-credentials:" + kind }
