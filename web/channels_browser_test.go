@@ -110,4 +110,11 @@ func TestBrowserSandboxSync(t *testing.T) {
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('nav').length`)); n != 0 {
 		t.Error("the printable report has navigation")
 	}
+	// The first sync loaded the listings in bulk; they are the channel's now.
+	err = chromedp.Do(ctx, chromedp.Navigate(s.URL+"/channel-items?q=Enamel+Pin"),
+		chromedp.WaitVisible(chromedp.CSS(`main`)))
+	listings, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil || !strings.Contains(listings, "SHOP-DUP") || strings.Contains(listings, "Enamel Pin (copy)") {
+		t.Fatalf("channel items after the first sync (%v): %.1500s", err, listings)
+	}
 }
