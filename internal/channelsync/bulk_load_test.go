@@ -91,14 +91,25 @@ func TestFirstImportLoadsInBulkAndBecomesTheChannelsListings(t *testing.T) {
 		t.Fatalf("channel counts %d listings, %d unconfirmed; want 4, 2", listings, unconfirmed)
 	}
 
-	// The next import writes through channel_items and its indexes.
-	again := importRun(t, svc, st, ch, shopListing("1", "MUG-1", "Mug"), shopListing("7", "NEW-5", "Clash"), shopListing("8", "NEW-8", "Cup"))
-	if again.New != 1 || again.Unchanged != 1 || again.Failed != 1 {
+	// The next import writes through channel_items and its indexes, by the
+	// same rule: the first listing met with a SKU keeps it.
+	again := importRun(t, svc, st, ch, shopListing("1", "MUG-1", "Mug"), shopListing("7", "NEW-5", "Clash"),
+		shopListing("8", "NEW-8", "Cup"), shopListing("9", "NEW-9", "Saucer"), shopListing("10", "NEW-9", "Saucer too"))
+	if again.New != 2 || again.Unchanged != 1 || again.Failed != 2 {
 		t.Fatalf("second import: %+v", again)
 	}
+	fs, _ = st.RunFailures(context.Background(), again.ID, 0, 0)
+	causes = ""
+	for _, f := range fs {
+		causes += f.ExternalID + ": " + f.Cause + "\n"
+	}
+	if !strings.Contains(causes, "7: SKU NEW-5 appears twice in this channel: listings 5 and 7") ||
+		!strings.Contains(causes, "10: SKU NEW-9 appears twice in this channel: listings 10 and 9") {
+		t.Fatalf("second import's failures:\n%s", causes)
+	}
 	st.DB.QueryRow(`SELECT listings, unconfirmed FROM channels WHERE id = $1`, ch).Scan(&listings, &unconfirmed)
-	if listings != 5 || unconfirmed != 3 {
-		t.Fatalf("after the second import the channel counts %d listings, %d unconfirmed; want 5, 3", listings, unconfirmed)
+	if listings != 6 || unconfirmed != 4 {
+		t.Fatalf("after the second import the channel counts %d listings, %d unconfirmed; want 6, 4", listings, unconfirmed)
 	}
 }
 

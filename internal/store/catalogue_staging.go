@@ -19,18 +19,18 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 		external_id text NOT NULL, listing_key bigint NOT NULL, fingerprint bigint NOT NULL,
 		product_id text NOT NULL, sku text COLLATE "C" NOT NULL, name text NOT NULL,
 		price numeric(14,4), quantity integer, inventory_ref text NOT NULL, updated_at timestamptz,
-		is_new boolean NOT NULL, sku_new boolean NOT NULL,
+		is_new boolean NOT NULL, sku_new boolean NOT NULL, ord integer NOT NULL,
 		dup boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("create staging: %w", err)
 	}
 	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("staging_listings",
 		"external_id", "listing_key", "fingerprint", "product_id", "sku", "name", "price", "quantity",
-		"inventory_ref", "updated_at", "is_new", "sku_new"))
+		"inventory_ref", "updated_at", "is_new", "sku_new", "ord"))
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
 	lookups, known := false, false
-	for _, r := range rows {
+	for i, r := range rows {
 		var price, updated any
 		if r.Price != "" {
 			price = r.Price
@@ -45,7 +45,7 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 		lookups = lookups || !r.New || !r.SKUNew
 		known = known || !r.New
 		if _, err := stmt.ExecContext(ctx, r.ExternalID, r.Key, r.Fingerprint, r.ProductID, r.SKU, r.Name, price, qty,
-			r.InventoryRef, updated, r.New, r.SKUNew); err != nil {
+			r.InventoryRef, updated, r.New, r.SKUNew, i); err != nil {
 			stmt.Close()
 			return fmt.Errorf("copy: %w", err)
 		}
@@ -75,10 +75,13 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 }
 
 // duplicateSKUFailures marks and removes staged listings whose SKU another
-// listing of the channel also has (in this batch, or stored and not being
-// replaced by this batch), and returns them as failures naming both. Stored
-// listings are looked up only for rows whose SKU the importer could not
-// vouch for as new to the channel.
+// listing of the channel already has, and returns them as failures naming
+// all of them. The first listing met with a SKU keeps it: a stored one not
+// being replaced by this batch, else the batch's first. Should a listing
+// already stored share a SKU with others in the batch, all of them fail:
+// which of them held the SKU before is not worth a lookup. Stored listings
+// are looked up only for rows whose SKU the importer could not vouch for as
+// new to the channel.
 //
 // Lookups into channel_items are written as LATERAL subqueries with LIMIT so
 // that each is an index lookup per staged listing: during a first import the
@@ -88,8 +91,9 @@ func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, row
 	var marked int
 	if err := tx.GetContext(ctx, &marked, `WITH in_batch AS (
 			UPDATE staging_listings s SET dup = true
-			FROM (SELECT sku FROM staging_listings WHERE sku <> '' GROUP BY sku HAVING count(*) > 1) d
-			WHERE s.sku = d.sku RETURNING 1
+			FROM (SELECT sku, min(ord) AS first, bool_and(is_new) AS all_new
+				FROM staging_listings WHERE sku <> '' GROUP BY sku HAVING count(*) > 1) d
+			WHERE s.sku = d.sku AND (s.ord > d.first OR NOT d.all_new) RETURNING 1
 		), stored AS (
 			UPDATE staging_listings s SET dup = true
 			FROM (SELECT s1.external_id FROM staging_listings s1
@@ -112,7 +116,7 @@ func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, row
 	if err := tx.SelectContext(ctx, &groups, `SELECT d.sku, array_agg(DISTINCT x.external_id ORDER BY x.external_id) AS ids
 		FROM (SELECT DISTINCT sku FROM staging_listings WHERE dup) d
 		CROSS JOIN LATERAL (
-			SELECT external_id FROM staging_listings WHERE dup AND sku = d.sku
+			SELECT external_id FROM staging_listings WHERE sku = d.sku
 			UNION ALL
 			SELECT c.external_id FROM channel_items c
 			WHERE c.channel_id = $1 AND c.sku = d.sku AND c.sku <> ''
