@@ -35,6 +35,12 @@ func TestBrowserSandboxSync(t *testing.T) {
 	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
 		t.Fatal(err)
 	}
+	// A click lands on the node and place measured a moment before: after
+	// an htmx swap, wait until htmx has taken over the new forms, scrolled
+	// back to the top and finished settling, or the click can hit a node
+	// the swap replaced, or the page beside the button.
+	atRest := chromedp.Poll[chromedp.Void](`window.scrollY === 0 &&
+		!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`)
 	steps := []struct {
 		name string
 		do   chromedp.Action[chromedp.Void]
@@ -42,14 +48,11 @@ func TestBrowserSandboxSync(t *testing.T) {
 		{"dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=greeting]`))},
 		{"open Connect", chromedp.Navigate(s.URL + "/channels/new")},
 		{"choose Sandbox Shopify", chromedp.Click(chromedp.CSS(`[data-testid=sandbox-presets] a[href*="sandbox-shopify"]`))},
-		{"the filled-in form", chromedp.WaitVisible(chromedp.CSS(`[data-testid=connect-form] input[name=cred_shop_url]`))},
+		{"the filled-in form", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered][data-testid=connect-form] input[name=cred_shop_url]`))},
+		{"the form at rest", atRest},
 		{"press Connect", chromedp.Click(chromedp.CSS(`[data-testid=connect]`))},
-		// A click lands where the button was when it was measured: wait until
-		// htmx has swapped the page in, taken over its forms and scrolled
-		// back to the top, or the click can hit the page beside the button.
 		{"the channel page", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
-		{"the page at rest", chromedp.Poll[chromedp.Void](`window.scrollY === 0 &&
-			!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`)},
+		{"the page at rest", atRest},
 		{"press Sync now", chromedp.Click(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
 		{"the sync is queued", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-queued], #run-progress`))},
 		// htmx polls the progress fragment until the run ends.
