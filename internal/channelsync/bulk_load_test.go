@@ -181,11 +181,7 @@ func TestABulkLoadHoldingBackTooManyListingsEndsEarly(t *testing.T) {
 	defer shop.Close()
 	ch := connectShop(t, svc, shop)
 	ctx := context.Background()
-	runID, _ := st.StartRun(ctx, ch, "catalogue", "manual", 0)
-	im, err := svc.NewImporter(ctx, ch, runID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	im, runID := startImport(t, svc, st, ch)
 	// Listings 0-19 use five SKUs four times each: 5 are loaded, 15 wait,
 	// more than the load may hold back. Listings 20-29 have SKUs of their own.
 	page := func(from, to int) []channel.Listing {

@@ -30,6 +30,20 @@ func connectShopFor(t *testing.T, svc *channelsync.Service, st *store.Store, sho
 	return ch
 }
 
+// startImport starts a run of the channel and its importer.
+func startImport(t *testing.T, svc *channelsync.Service, st *store.Store, ch int64) (*channelsync.Importer, int64) {
+	t.Helper()
+	runID, err := st.StartRun(context.Background(), ch, "catalogue", "manual", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := svc.NewImporter(context.Background(), ch, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return im, runID
+}
+
 func TestParallelImportStillCatchesADuplicateSKUAcrossBatches(t *testing.T) {
 	bothImportModes(t, parallelImportStillCatchesADuplicateSKUAcrossBatches)
 }
@@ -41,14 +55,7 @@ func parallelImportStillCatchesADuplicateSKUAcrossBatches(t *testing.T, first bo
 	defer shop.Close()
 	ch := connectShopFor(t, svc, st, shop, first)
 	ctx := context.Background()
-	runID, err := st.StartRun(ctx, ch, "catalogue", "manual", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	im, err := svc.NewImporter(ctx, ch, runID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	im, runID := startImport(t, svc, st, ch)
 	// 40 pages of 5 listings; the first and the last listing share a SKU,
 	// so they land in batches far apart, possibly on different workers'
 	// turns, but always on the same worker.
@@ -120,14 +127,7 @@ func workersNeverStoreOneSKUTwice(t *testing.T, first bool) {
 	defer shop.Close()
 	ch := connectShopFor(t, svc, st, shop, first)
 	ctx := context.Background()
-	runID, err := st.StartRun(ctx, ch, "catalogue", "manual", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	im, err := svc.NewImporter(ctx, ch, runID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	im, runID := startImport(t, svc, st, ch)
 	// Every SKU twice in a row, offset by one from the batches, so each pair
 	// straddles two batches that different workers would import at once.
 	for p := 0; p < 60; p++ {

@@ -65,7 +65,7 @@ type batchWriter func(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) (c
 func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWriter) (catalogue.Counts, error) {
 	var counts catalogue.Counts
 	rows := lastPerExternalID(b.Rows)
-	err := s.withDeadlockRetry(ctx, s.imports, func(tx *sqlx.Tx) error {
+	err := s.importTx(ctx, func(tx *sqlx.Tx) error {
 		c := catalogue.Counts{Unchanged: b.Unchanged, Synced: b.UnchangedSynced}
 		failures := b.Failures
 		if len(rows) > 0 {
@@ -135,11 +135,12 @@ func clearHints(rows []catalogue.Row) bool {
 	return had
 }
 
-// withDeadlockRetry runs fn in a transaction, again when PostgreSQL chose it
-// as a deadlock victim (two channels linking the same items at once).
-func (s *Store) withDeadlockRetry(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+// importTx runs fn in a transaction on the import connections, again when
+// PostgreSQL chose it as a deadlock victim (two channels linking the same
+// items at once).
+func (s *Store) importTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	for attempt := 1; ; attempt++ {
-		err := inTx(ctx, db, fn)
+		err := inTx(ctx, s.imports, fn)
 		var pqErr *pq.Error
 		if attempt < 5 && errors.As(err, &pqErr) && (pqErr.Code == "40P01" || pqErr.Code == "40001") {
 			time.Sleep(time.Duration(attempt*attempt) * 10 * time.Millisecond)
