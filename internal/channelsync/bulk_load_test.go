@@ -176,7 +176,7 @@ func TestABulkLoadTakesOnlyListingsVouchedForAsNew(t *testing.T) {
 
 func TestABulkLoadHoldingBackTooManyListingsEndsEarly(t *testing.T) {
 	svc, st := newService(t)
-	svc.BatchSize, svc.ImportWorkers, svc.BulkWaitLimit = 2, 2, 3
+	svc.BatchSize, svc.ImportWorkers, svc.BulkWaitLimit, svc.ProgressEvery = 2, 2, 3, time.Nanosecond
 	shop := newShop()
 	defer shop.Close()
 	ch := connectShop(t, svc, shop)
@@ -195,20 +195,27 @@ func TestABulkLoadHoldingBackTooManyListingsEndsEarly(t *testing.T) {
 		}
 		return ls
 	}
-	if err := im.Add(1, nil, page(0, 20)); err != nil {
+	// The first five are loaded, out of sight until the load ends.
+	if err := im.Add(1, nil, page(0, 5)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if partitioned, _ := st.HasListingsPartition(ctx, ch); partitioned {
-			break
-		}
-		if time.Now().After(deadline) {
-			im.Close()
-			t.Fatal("the load never ended, with 15 listings held back and room for 3")
-		}
-		time.Sleep(5 * time.Millisecond)
+	waitFor(t, "the first page to be imported", func() bool {
+		run, _ := st.Run(ctx, runID)
+		return run.Records == 5
+	})
+	var visible int
+	st.DB.Get(&visible, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, ch)
+	if partitioned, _ := st.HasListingsPartition(ctx, ch); partitioned || visible != 0 {
+		im.Close()
+		t.Fatalf("a first import wrote through channel_items (partition %v, %d listings visible) instead of loading in bulk", partitioned, visible)
 	}
+	if err := im.Add(1, nil, page(5, 20)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the load to end, with 15 listings held back and room for 3", func() bool {
+		partitioned, _ := st.HasListingsPartition(ctx, ch)
+		return partitioned
+	})
 	if err := im.Add(1, nil, page(20, 30)); err != nil {
 		t.Fatal(err)
 	}
@@ -220,10 +227,20 @@ func TestABulkLoadHoldingBackTooManyListingsEndsEarly(t *testing.T) {
 	st.DB.Select(&twice, `SELECT sku FROM channel_items WHERE channel_id = $1 GROUP BY sku HAVING count(*) > 1`, ch)
 	var stored []string
 	st.DB.Select(&stored, `SELECT external_id FROM channel_items WHERE channel_id = $1 ORDER BY id`, ch)
-	if run.Records != 30 || run.New != 15 || run.Failed != 15 || run.PagesDone != 2 || len(twice) > 0 || len(stored) != 15 {
+	if run.Records != 30 || run.New != 15 || run.Failed != 15 || run.PagesDone != 3 || len(twice) > 0 || len(stored) != 15 {
 		t.Fatalf("run %+v; SKUs stored twice %v; stored %v", run, twice, stored)
 	}
 	if c, _ := st.Channel(ctx, ch); c.Listings != 15 || c.Unconfirmed != 15 {
 		t.Fatalf("the channel counts %d listings, %d unconfirmed; want 15, 15", c.Listings, c.Unconfirmed)
+	}
+}
+
+// waitFor polls cond for up to ten seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", what)
+		}
 	}
 }

@@ -38,6 +38,8 @@ func (s *Store) HasListingsPartition(ctx context.Context, channelID int64) (bool
 // none. The table is made apart and attached, which locks channel_items
 // only against other changes of its partitions, where CREATE TABLE ...
 // PARTITION OF would stop every reader and writer of listings meanwhile.
+// Two imports of the channel may get here at once: an advisory lock lets
+// one make the partition and the other find it made.
 func (s *Store) ensureListingsPartition(ctx context.Context, channelID int64) error {
 	has, err := s.HasListingsPartition(ctx, channelID)
 	if err != nil || has {
@@ -45,6 +47,14 @@ func (s *Store) ensureListingsPartition(ctx context.Context, channelID int64) er
 	}
 	name := listingsPartition(channelID)
 	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
+		var exists bool
+		if err := tx.GetContext(ctx, &exists, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) IS NULL
+			OR to_regclass($1) IS NOT NULL`, name); err != nil {
+			return err
+		}
+		if exists {
+			return nil
+		}
 		if _, err := tx.ExecContext(ctx, newListingsTableSQL(name, channelID)); err != nil {
 			return err
 		}

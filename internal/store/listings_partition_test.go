@@ -2,10 +2,14 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/pressly/goose/v3"
 
+	"stocksync/internal/catalogue"
+	"stocksync/internal/channel"
+	"stocksync/internal/store"
 	"stocksync/internal/testkit/testdb"
 	"stocksync/migrations"
 )
@@ -62,5 +66,35 @@ func TestListingsMovedIntoPartitionsKeepEverything(t *testing.T) {
 	st.DB.Get(&back, `SELECT count(*) FROM channel_items`)
 	if back != 3 {
 		t.Fatalf("%d listings after migrating back", back)
+	}
+}
+
+// Two imports of a channel that has no partition yet, at once: one makes
+// it, the other finds it made.
+func TestConcurrentImportsMakeOnePartition(t *testing.T) {
+	st := testdb.New(t)
+	ctx := context.Background()
+	ch, err := st.CreateChannel(ctx, store.NewChannel{Kind: "shopify", Name: "Shop", Credentials: []byte{0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _ := st.StartRun(ctx, ch, "catalogue", "manual", 0)
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			rows, _ := catalogue.Prepare([]channel.Listing{{ExternalID: fmt.Sprint(i), SKU: fmt.Sprint("S", i), Name: "L"}})
+			_, err := st.ImportListings(ctx, store.ImportBatch{ChannelID: ch, RunID: run, Rows: rows})
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stored int
+	st.DB.Get(&stored, `SELECT count(*) FROM channel_items WHERE channel_id = $1`, ch)
+	if stored != 4 {
+		t.Fatalf("%d listings stored, want 4", stored)
 	}
 }
