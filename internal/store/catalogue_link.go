@@ -26,7 +26,7 @@ const autoLinkJoin = `
 		WHERE %[1]s.may_link AND %[1]s.sku <> '' AND i.sku = %[1]s.sku AND i.sku <> '' AND i.active LIMIT 1) by_sku ON true
 	LEFT JOIN LATERAL (SELECT CASE WHEN count(*) = 1 THEN min(x.id) END AS id
 		FROM (SELECT i.id FROM items i
-			WHERE %[1]s.may_link AND by_sku.id IS NULL AND %[1]s.name <> '' AND i.name = %[1]s.name AND i.active LIMIT 2) x
+			WHERE %[1]s.may_link AND by_sku.id IS NULL AND %[1]s.name <> '' AND i.name = %[1]s.name COLLATE "C" AND i.active LIMIT 2) x
 	) by_name ON true
 	CROSS JOIN LATERAL (SELECT COALESCE(by_sku.id, by_name.id) AS item_id,
 		CASE WHEN by_sku.id IS NOT NULL THEN 'sku' WHEN by_name.id IS NOT NULL THEN 'name' END AS source) link`
