@@ -99,17 +99,17 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 		}
 	}
 	for range min(max(1, s.ImportWorkers), 255) {
-		p := &importPart{batch: im.newBatch(channelID, runID), queue: make(chan store.ImportBatch, 1), sent: time.Now()}
+		p := &importPart{batch: im.newBatch(), queue: make(chan store.ImportBatch, 1), sent: time.Now()}
 		im.parts = append(im.parts, p)
 		im.wg.Add(1)
 		go im.work(p.queue)
 	}
-	go im.route(channelID)
+	go im.route()
 	return im, nil
 }
 
-func (im *Importer) newBatch(channelID, runID int64) store.ImportBatch {
-	return store.ImportBatch{ChannelID: channelID, RunID: runID, Rematch: im.rematch}
+func (im *Importer) newBatch() store.ImportBatch {
+	return store.ImportBatch{ChannelID: im.channel, RunID: im.run, Rematch: im.rematch}
 }
 
 // Add takes the listings of pages (a page or a chunk of an export) and
@@ -131,7 +131,7 @@ func (im *Importer) Add(pages int, total *int, listings []channel.Listing) error
 // route runs until Add's input closes, then sends what is left and closes
 // the workers' queues. After a failure it keeps reading, so Add never
 // blocks, and sends nothing more.
-func (im *Importer) route(channelID int64) {
+func (im *Importer) route() {
 	defer close(im.routed)
 	defer func() {
 		for _, p := range im.parts {
@@ -141,7 +141,7 @@ func (im *Importer) route(channelID int64) {
 			close(p.queue)
 		}
 	}()
-	stored, err := loadStoredListings(im.ctx, im.store, channelID)
+	stored, err := loadStoredListings(im.ctx, im.store, im.channel)
 	if err != nil {
 		im.fail(err)
 	}
@@ -224,7 +224,7 @@ func (im *Importer) partOf(r *catalogue.Row, emptyChannel bool) int {
 func (im *Importer) send(p *importPart) {
 	p.sent = time.Now()
 	b := p.batch
-	p.batch = im.newBatch(b.ChannelID, b.RunID)
+	p.batch = im.newBatch()
 	if len(b.Rows) == 0 && len(b.Failures) == 0 && b.Pages == 0 && b.Unchanged == 0 {
 		return
 	}
@@ -259,7 +259,7 @@ func (im *Importer) endBulk() error {
 	}
 	for len(im.waiting) > 0 {
 		n := min(len(im.waiting), im.size)
-		b := im.newBatch(im.channel, im.run)
+		b := im.newBatch()
 		b.Rows, im.waiting = im.waiting[:n], im.waiting[n:]
 		if _, err := im.store.ImportListings(im.ctx, b); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -125,14 +124,14 @@ func (b *BulkLoad) Finish(ctx context.Context) error {
 				ADD CONSTRAINT ` + p + `_external_key UNIQUE USING INDEX ` + p + `_external_key`,
 			attachListingsSQL(b.table, b.channelID),
 			`ALTER TABLE ` + b.table + ` RENAME TO ` + p,
-			`UPDATE channels SET listings = ` + strconv.FormatInt(b.listings.Load(), 10) +
-				`, unconfirmed = ` + strconv.FormatInt(b.unconfirmed.Load(), 10) + ` WHERE id = ` + strconv.FormatInt(b.channelID, 10),
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, `UPDATE channels SET listings = $1, unconfirmed = $2 WHERE id = $3`,
+			b.listings.Load(), b.unconfirmed.Load(), b.channelID)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: finish bulk load: %w", err)
