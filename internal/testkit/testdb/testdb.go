@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -153,8 +154,15 @@ func ensureTemplate() (string, error) {
 	if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+pq.QuoteIdentifier(building)+` RENAME TO `+pq.QuoteIdentifier(name)); err != nil {
 		return "", err
 	}
-	// Templates of older migration sets are of no further use.
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'stocksync\_tpl\_%' AND datname <> $1`, name)
+	if _, err := conn.ExecContext(ctx, `COMMENT ON DATABASE `+pq.QuoteIdentifier(name)+` IS `+pq.QuoteLiteral(strconv.FormatInt(time.Now().Unix(), 10))); err != nil {
+		return "", err
+	}
+	// Templates of older migration sets are of no further use once they are a
+	// day old; younger ones may belong to another checkout's tests running now.
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database
+		WHERE datname LIKE 'stocksync\_tpl\_%' AND datname <> $1
+		  AND coalesce(substring(shobj_description(oid, 'pg_database') from '^[0-9]+$')::bigint, 0) < $2`,
+		name, time.Now().Add(-24*time.Hour).Unix())
 	if err == nil {
 		var old []string
 		for rows.Next() {
