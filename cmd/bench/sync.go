@@ -32,7 +32,7 @@ func benchSync(ctx context.Context, env *benchEnv) error {
 	shop := shopifyfake.New(shopifyfake.Options{RestoreRate: 1000, MaximumAvailable: 20000})
 	defer shop.Close()
 	shop.Generate(syncListings, 42)
-	svc, err := channelsync.NewService(st, make([]byte, 32), channel.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := channelsync.NewService(st, make([]byte, 32), channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}
