@@ -107,15 +107,17 @@ func CheckSchedule(interval, delay time.Duration) error {
 // TestConnection builds the connector and makes one cheap call.
 func (s *Service) TestConnection(ctx context.Context, kind channel.Kind, creds map[string]string) error {
 	conn, err := kind.New(creds, s.opts)
-	if errors.Is(err, channel.ErrUnreachable) {
-		return &FieldError{"", DescribeError(err)}
-	}
-	if err != nil {
+	if err == nil {
+		verifyCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err = conn.Verify(verifyCtx)
+		cancel()
+	} else if !errors.Is(err, channel.ErrUnreachable) {
 		return &FieldError{"", fmt.Sprintf("The details are incomplete: %v.", err)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := conn.Verify(ctx); err != nil {
+	if err != nil {
+		// The person sees one sentence for every network failure; the
+		// operator finds the detail here.
+		s.log.Info("channelsync: connection test failed", "kind", kind.Name, "err", err)
 		return &FieldError{"", DescribeError(err)}
 	}
 	return nil
