@@ -55,7 +55,7 @@ func (a *App) syncHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := synchistory.ListPage{Runs: runs, Channels: channels, Filter: f, Now: a.now()}
+	page := synchistory.ListPage{Runs: runs, Channels: channelChoices(channels), Filter: f, Now: a.now()}
 	if len(runs) == rf.Limit {
 		older := url.Values{}
 		for k, v := range map[string]string{"channel": f.Channel, "kind": f.Kind, "status": f.Status, "from": f.From, "to": f.To} {

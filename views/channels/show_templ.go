@@ -20,7 +20,7 @@ import (
 )
 
 type ShowPage struct {
-	Channel store.Channel
+	Channel Channel
 	Kind    *channel.Kind // nil when this server does not know the kind
 	// Reconnect holds what was typed into the reconnect form and its errors.
 	Reconnect components.FieldErrors
