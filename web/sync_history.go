@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 	"stocksync/views/synchistory"
 )
 
@@ -69,10 +70,10 @@ func (a *App) syncHistory(c echo.Context) error {
 	return a.render(c, http.StatusOK, synchistory.List(a.page(c, "Sync history", "sync-history"), page), "")
 }
 
-func (a *App) loadRun(c echo.Context) (store.SyncRun, error) {
+func (a *App) loadRun(c echo.Context) (syncrun.Run, error) {
 	id, err := paramID(c, "run")
 	if err != nil {
-		return store.SyncRun{}, err
+		return syncrun.Run{}, err
 	}
 	r, err := a.store.Run(c.Request().Context(), id)
 	if errors.Is(err, store.ErrRunNotFound) {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"stocksync/internal/channel"
-	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 	"stocksync/views/components"
 	"stocksync/views/layout"
 	"stocksync/views/synchistory"
@@ -25,9 +25,9 @@ type ShowPage struct {
 	// Reconnect holds what was typed into the reconnect form and its errors.
 	Reconnect components.FieldErrors
 	KindName  string
-	Latest    *store.SyncRun
+	Latest    *syncrun.Run
 	Queued    bool // a sync waits in the queue
-	Runs      []store.SyncRun
+	Runs      []syncrun.Run
 	Now       time.Time
 	Settings  SettingsForm
 }
