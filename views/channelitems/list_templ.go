@@ -14,7 +14,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"strconv"
 
-	"stocksync/internal/store"
+	"stocksync/internal/catalogue"
 	"stocksync/views/components"
 	"stocksync/views/layout"
 )
@@ -24,7 +24,7 @@ type Filter struct {
 }
 
 type ListPage struct {
-	Items    []store.ChannelItem
+	Items    []catalogue.ChannelItem
 	Channels []components.ChannelChoice
 	Filter   Filter
 	NextURL  string
