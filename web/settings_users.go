@@ -145,4 +145,3 @@ func (a *App) signOutUser(c echo.Context) error {
 	addFlash(c, "success", fmt.Sprintf("%s is signed out everywhere (%s ended).", u.Email, ended))
 	return a.redirectAfterPost(c, "/settings/users")
 }
-

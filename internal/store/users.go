@@ -144,4 +144,3 @@ func guardLastAdmin(ctx context.Context, tx *sqlx.Tx, id int64) error {
 	}
 	return nil
 }
-
