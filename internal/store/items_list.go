@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
@@ -79,7 +80,7 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		esc := likeEscape(q)
-		words := searchWords(q)
+		words := searchTerms(q)
 		switch {
 		case utf8.RuneCountInString(q) < 3:
 			// Too short to be selective: prefix of name or SKU, through
@@ -87,10 +88,11 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 			// type in lower case, so the upper-cased prefix matches too.
 			p := arg(esc + "%")
 			where = append(where, `(lower(i.name) COLLATE "C" LIKE lower(`+p+`) OR (i.sku <> '' AND (i.sku LIKE `+p+` OR i.sku LIKE upper(`+p+`))))`)
-		case words != "":
-			// Every typed word starts a word of the name, or the SKU
+		case len(words) > 0:
+			// Every typed word starts a word of the name (an exact lookup
+			// of stored word prefixes, see migration 00011), or the SKU
 			// contains the text.
-			where = append(where, `(to_tsvector('simple', i.name) @@ to_tsquery('simple', `+arg(words)+`) OR i.sku ILIKE `+arg("%"+esc+"%")+`)`)
+			where = append(where, `(i.search_terms @> `+arg(pq.Array(words))+`::text[] OR i.sku ILIKE `+arg("%"+esc+"%")+`)`)
 		default:
 			where = append(where, "i.sku ILIKE "+arg("%"+esc+"%"))
 		}
@@ -133,7 +135,8 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 		// Neither filter nor sort needs stock: pick the page from items
 		// alone and join stock for its rows only, not for every match of a
 		// broad search.
-		q = columns + ` FROM (SELECT * FROM items i` + filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
+		q = columns + ` FROM (SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, i.updated_at FROM items i` +
+			filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
 			" ORDER BY " + order
 	} else {
 		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
@@ -178,18 +181,22 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	return rows, next, nil
 }
 
-// searchWords turns typed text into a word-prefix query ("oak ch" →
-// "oak:* & ch:*"). Only letters and digits pass, so nothing typed can
-// become tsquery syntax.
-func searchWords(q string) string {
+// searchTerms are the typed words a name's search_terms must all hold
+// ("Oak ch" → oak, ch): lower-cased, split at what is not a letter or
+// digit, at most eight, each cut at 24 characters as the stored prefixes
+// are (item_search_terms).
+func searchTerms(q string) []string {
 	var terms []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		terms = append(terms, w+":*")
+		if r := []rune(w); len(r) > 24 {
+			w = string(r[:24])
+		}
+		terms = append(terms, w)
 		if len(terms) == 8 {
 			break
 		}
 	}
-	return strings.Join(terms, " & ")
+	return terms
 }
 
 func likeEscape(s string) string {
