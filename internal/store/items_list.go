@@ -51,6 +51,50 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	q, args := listItemsQuery(f)
+	// Scanned by hand: this is the hottest read of the application, and
+	// reflection over 50 rows costed more than the query.
+	// Without a search the statement text is one of a few dozen shapes:
+	// prepared, it is neither parsed nor planned again. A search is
+	// planned for its own text, as its selectivity varies.
+	var rs *sql.Rows
+	var err error
+	if strings.TrimSpace(f.Q) == "" {
+		var st *sqlx.Stmt
+		if st, err = s.prepared(ctx, q); err != nil {
+			return nil, 0, err
+		}
+		rs, err = st.QueryContext(ctx, args...)
+	} else {
+		rs, err = s.DB.QueryContext(ctx, q, args...)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list items: %w", err)
+	}
+	defer rs.Close()
+	rows := make([]ListItem, 0, f.Limit+1)
+	for rs.Next() {
+		var it ListItem
+		if err := rs.Scan(&it.ID, &it.Name, &it.SKU, &it.Unit, &it.SellingPrice, &it.OnHand, &it.Committed, &it.Available,
+			&it.ReorderLevel, &it.Active, &it.LinkedChannels); err != nil {
+			return nil, 0, fmt.Errorf("store: list items: %w", err)
+		}
+		rows = append(rows, it)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list items: %w", err)
+	}
+	var next int64
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next = rows[len(rows)-1].ID
+	}
+	return rows, next, nil
+}
+
+// listItemsQuery is the statement of one page of the list and its
+// arguments.
+func listItemsQuery(f ItemFilter) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -141,44 +185,7 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 	} else {
 		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
 	}
-	// Scanned by hand: this is the hottest read of the application, and
-	// reflection over 50 rows costed more than the query.
-	// Without a search the statement text is one of a few dozen shapes:
-	// prepared, it is neither parsed nor planned again. A search is
-	// planned for its own text, as its selectivity varies.
-	var rs *sql.Rows
-	var err error
-	if strings.TrimSpace(f.Q) == "" {
-		var st *sqlx.Stmt
-		if st, err = s.prepared(ctx, q); err != nil {
-			return nil, 0, err
-		}
-		rs, err = st.QueryContext(ctx, args...)
-	} else {
-		rs, err = s.DB.QueryContext(ctx, q, args...)
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
-	}
-	defer rs.Close()
-	rows := make([]ListItem, 0, f.Limit+1)
-	for rs.Next() {
-		var it ListItem
-		if err := rs.Scan(&it.ID, &it.Name, &it.SKU, &it.Unit, &it.SellingPrice, &it.OnHand, &it.Committed, &it.Available,
-			&it.ReorderLevel, &it.Active, &it.LinkedChannels); err != nil {
-			return nil, 0, fmt.Errorf("store: list items: %w", err)
-		}
-		rows = append(rows, it)
-	}
-	if err := rs.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
-	}
-	var next int64
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		next = rows[len(rows)-1].ID
-	}
-	return rows, next, nil
+	return q, args
 }
 
 // searchTerms are the typed words a name's search_terms must all hold
