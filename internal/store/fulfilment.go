@@ -52,6 +52,11 @@ func lineQuantities(lines []inventory.OrderLine, qty map[int64]int64) (ids, qs [
 	return ids, qs
 }
 
+const shipPackageQuery = `WITH p AS (
+		UPDATE packages SET status = 'shipped', shipped_at = now()
+		WHERE id = $1 AND order_id = $2 AND status = 'packed' RETURNING id)
+	SELECT order_line_id, quantity FROM package_lines WHERE package_id IN (SELECT id FROM p)`
+
 // ShipPackage ships a package packed earlier.
 func (s *Store) ShipPackage(ctx context.Context, orderID, pkg, by int64) error {
 	return s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
@@ -66,14 +71,11 @@ func (s *Store) ShipPackage(ctx context.Context, orderID, pkg, by int64) error {
 			Line int64 `db:"order_line_id"`
 			Qty  int64 `db:"quantity"`
 		}
-		st, err := s.prepared(ctx, `WITH p AS (
-				UPDATE packages SET status = 'shipped', shipped_at = now()
-				WHERE id = $1 AND order_id = $2 AND status = 'packed' RETURNING id)
-			SELECT order_line_id, quantity FROM package_lines WHERE package_id IN (SELECT id FROM p)`)
+		st, err := s.stockStatement(tx, shipPackageQuery)
 		if err != nil {
 			return err
 		}
-		if err := tx.StmtxContext(ctx, st).SelectContext(ctx, &rows, pkg, orderID); err != nil {
+		if err := st.SelectContext(ctx, &rows, pkg, orderID); err != nil {
 			return fmt.Errorf("store: ship package: %w", err)
 		}
 		if len(rows) == 0 {

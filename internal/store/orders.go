@@ -136,6 +136,11 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 	return c, nil
 }
 
+const lockOrderQuery = `SELECT o.status, o.frozen, ` + orderLineColumns + `
+	FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
+	JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
+	WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`
+
 // lockOrder takes the order's row lock and its lines' (before any stock
 // lock, in every path) in one statement: rows come sorted by line, and each
 // is locked as it is returned. Only the fields the stock paths use are read.
@@ -146,14 +151,11 @@ func (s *Store) lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory
 		Frozen bool   `db:"frozen"`
 		inventory.OrderLine
 	}
-	st, err := s.prepared(ctx, `SELECT o.status, o.frozen, `+orderLineColumns+`
-		FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
-		JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
-		WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`)
+	st, err := s.stockStatement(tx, lockOrderQuery)
 	if err != nil {
 		return inventory.SalesOrder{}, err
 	}
-	if err := tx.StmtxContext(ctx, st).SelectContext(ctx, &rows, id); err != nil {
+	if err := st.SelectContext(ctx, &rows, id); err != nil {
 		return inventory.SalesOrder{}, fmt.Errorf("store: lock sales order %d: %w", id, err)
 	}
 	if len(rows) == 0 {

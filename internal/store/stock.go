@@ -54,6 +54,9 @@ func (c *stockChange) add(item, warehouse, onHand, committed int64) {
 // the only path by which stock changes. The document's id is stored in
 // docID when given.
 func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange) error, docID ...*int64) error {
+	if err := s.prepareStockStatements(ctx); err != nil {
+		return err
+	}
 	return s.InTx(ctx, func(tx *sqlx.Tx) error {
 		c := &stockChange{}
 		if err := fn(tx, c); err != nil {
@@ -87,24 +90,65 @@ func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange) 
 		items, whs, onHand, committed = append(items, m.item), append(whs, m.warehouse), append(onHand, m.onHand), append(committed, m.committed)
 	}
 	args := append(c.args, pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed))
-	placeholders := make([]string, len(args))
-	for i := range args {
-		placeholders[i] = "$" + strconv.Itoa(i+1)
-	}
-	st, err := s.prepared(ctx, `SELECT doc_id, short_item, short_warehouse, short_on_hand, short_remove FROM `+
-		c.doc+`(`+strings.Join(placeholders, ", ")+`)`)
+	st, err := s.stockStatement(tx, documentCall(c.doc, len(args)))
 	if err != nil {
 		return 0, err
 	}
 	var id int64
 	var shortItem, shortWarehouse, shortOnHand, shortRemove sql.NullInt64
-	if err := tx.StmtxContext(ctx, st).QueryRowContext(ctx, args...).Scan(&id, &shortItem, &shortWarehouse, &shortOnHand, &shortRemove); err != nil {
+	if err := st.QueryRowContext(ctx, args...).Scan(&id, &shortItem, &shortWarehouse, &shortOnHand, &shortRemove); err != nil {
 		return 0, fmt.Errorf("store: write %s: %w", c.doc, mapFK(err))
 	}
 	if shortItem.Valid {
 		return 0, belowZero(ctx, tx, balanceKey{shortItem.Int64, shortWarehouse.Int64}, shortOnHand.Int64, shortRemove.Int64)
 	}
 	return id, nil
+}
+
+// documentArgs is how many arguments each document function of migration
+// 00011 takes.
+var documentArgs = map[string]int{
+	"stock_apply": 7, "stock_receive": 12, "stock_adjustment": 11, "stock_order": 12,
+	"stock_cancel": 6, "stock_pack": 10, "stock_ship": 9, "stock_invoice": 9,
+}
+
+func documentCall(fn string, n int) string {
+	placeholders := make([]string, n)
+	for i := range placeholders {
+		placeholders[i] = "$" + strconv.Itoa(i+1)
+	}
+	return `SELECT doc_id, short_item, short_warehouse, short_on_hand, short_remove FROM ` + fn + `(` + strings.Join(placeholders, ", ") + `)`
+}
+
+// prepareStockStatements prepares every statement a stock transaction
+// runs, before the first one begins. Preparing on the pool takes a
+// connection of its own: inside a transaction that holds one, 40 writers
+// would each wait for a 41st and none would finish.
+func (s *Store) prepareStockStatements(ctx context.Context) error {
+	if _, ok := s.stmts.Load(preparedKey{s.DB, lockOrderQuery}); ok {
+		return nil
+	}
+	queries := []string{shipPackageQuery}
+	for fn, n := range documentArgs {
+		queries = append(queries, documentCall(fn, n))
+	}
+	for _, q := range append(queries, lockOrderQuery) { // lockOrderQuery last: it marks them all done
+		if _, err := s.prepared(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stockStatement is a statement prepared by prepareStockStatements, bound
+// to tx's connection (prepared there once, then reused by later
+// transactions on it).
+func (s *Store) stockStatement(tx *sqlx.Tx, query string) (*sqlx.Stmt, error) {
+	st, ok := s.stmts.Load(preparedKey{s.DB, query})
+	if !ok {
+		return nil, fmt.Errorf("store: statement not prepared before the transaction: %.60s", query)
+	}
+	return tx.Stmtx(st.(*sqlx.Stmt)), nil
 }
 
 type balanceKey struct{ item, warehouse int64 }

@@ -440,3 +440,28 @@ func TestDocumentsAreWrittenWithRealParameters(t *testing.T) {
 	}
 	f.want(it.ID, 4, 0)
 }
+
+// More writers than pooled connections, all at once on a fresh store: the
+// statements are prepared before any transaction holds a connection, so
+// none waits for a connection that only a waiting writer could free.
+func TestFirstDocumentsOfMoreWritersThanConnectionsAllFinish(t *testing.T) {
+	f := newFixture(t)
+	it := f.item("Busy", "BZ")
+	var wg sync.WaitGroup
+	errs := make(chan error, 80)
+	for range 80 {
+		wg.Go(func() {
+			_, err := f.st.CreatePurchaseReceive(t.Context(), inventory.Receive{Vendor: "V", Date: time.Now(),
+				Lines: []inventory.Line{{ItemID: it.ID, WarehouseID: f.wh, Quantity: 1, Rate: 1}}}, f.user)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.want(it.ID, 80, 0)
+}
