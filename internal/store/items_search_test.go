@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"stocksync/internal/inventory"
 	"stocksync/internal/store"
 	"stocksync/internal/testkit/testdb"
 )
@@ -32,7 +33,7 @@ func TestSearchLooksWordPrefixesUpAsWholeIndexEntries(t *testing.T) {
 		"t-sh":       {"T-shirt Élan"},
 		"ch-1":       {"Rustic Oak Chair"}, // SKU contains
 	} {
-		rows, _, err := st.ListItems(ctx, store.ItemFilter{Q: q, Status: "all"})
+		rows, _, err := st.ListItems(ctx, inventory.ItemFilter{Q: q, Status: "all"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,7 @@ func TestSearchLooksWordPrefixesUpAsWholeIndexEntries(t *testing.T) {
 			t.Errorf("%q found %v, want %v", q, got, want)
 		}
 	}
-	q, args := store.ListItemsQuery(store.ItemFilter{Q: "oak ch", Status: "all", Limit: 50})
+	q, args := store.ListItemsQuery(inventory.ItemFilter{Q: "oak ch", Status: "all", Limit: 50})
 	// A table this small is read whole or walked in name order; forbid
 	// both to see how the index serves the words.
 	tx, err := st.DB.BeginTxx(ctx, nil)
