@@ -54,7 +54,8 @@ func seedReorder(i int) int64 { return int64(i % 4 * 5) }
 var seedKinds = [movementsPerItem]string{"opening", "receive", "adjustment", "order", "shipment"}
 
 // seedCatalogue fills a migrated database with 1,000,000 items, 5,000,000
-// movements and the balances that sum them, by COPY. Secondary indexes are
+// movements, the balances that sum them and the items' search terms, by
+// COPY. Secondary indexes are
 // dropped first and rebuilt after (two at a time, one per core), and foreign
 // key triggers are skipped for the seeding session (the rows are consistent
 // by construction): that is what makes it take about a minute, not ten.
@@ -66,7 +67,7 @@ func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64)
 	defer db.Close()
 	start := time.Now()
 	var defs []string
-	rows, err := db.QueryContext(ctx, `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('items', 'item_stock', 'stock_movements', 'stock_balances')
+	rows, err := db.QueryContext(ctx, `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('items', 'item_stock', 'stock_movements', 'stock_balances', 'item_search_terms')
 		AND indexname NOT IN ('items_pkey', 'item_stock_pkey', 'stock_movements_pkey', 'stock_balances_pkey')`)
 	if err != nil {
 		return err
@@ -105,11 +106,18 @@ func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64)
 			}); err != nil {
 			return err
 		}
-		return copyRows(gctx, db, "stock_balances", []string{"item_id", "warehouse_id", "on_hand", "committed"}, seedItems,
+		if err := copyRows(gctx, db, "stock_balances", []string{"item_id", "warehouse_id", "on_hand", "committed"}, seedItems,
 			func(i int, emit func(...any) error) error {
 				onHand, committed := seedTotals(i)
 				return emit(int64(i), warehouseID, onHand, committed)
-			})
+			}); err != nil {
+			return err
+		}
+		// The items' trigger is off with the other triggers, so their
+		// search terms are written here, from the terms PostgreSQL made.
+		_, err := db.ExecContext(gctx, `INSERT INTO item_search_terms (term, name_key, item_id)
+			SELECT t, lower(i.name), i.id FROM items i, unnest(i.search_terms) t WHERE length(t) >= 3`)
+		return err
 	})
 	g.Go(func() error {
 		return copyRows(gctx, db, "stock_movements", []string{"item_id", "warehouse_id", "on_hand_delta", "committed_delta", "doc_kind", "doc_id", "created_by"},
@@ -155,7 +163,7 @@ func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64)
 		return err
 	}
 	log.Printf("items: rebuilt %d indexes in %s", len(defs), time.Since(idx).Round(time.Millisecond))
-	for _, t := range []string{"items", "item_stock", "stock_balances", "stock_movements"} {
+	for _, t := range []string{"items", "item_stock", "stock_balances", "stock_movements", "item_search_terms"} {
 		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE `+t); err != nil {
 			return err
 		}

@@ -94,6 +94,11 @@ func listItemsQuery(f inventory.ItemFilter) (string, []any) {
 		where = append(where, "NOT EXISTS (SELECT 1 FROM channel_items c WHERE c.item_id = i.id)")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
+		if f.Sort != "sku" && f.Sort != "available" && f.Sort != "updated" {
+			if st := searchInNameOrder(f, q, where, arg); st != "" {
+				return st, args
+			}
+		}
 		esc := likeEscape(q)
 		words := searchTerms(q)
 		switch {
@@ -138,8 +143,6 @@ func listItemsQuery(f inventory.ItemFilter) (string, []any) {
 	case "updated":
 		order = "i.updated_at DESC, i.id DESC"
 	}
-	const columns = `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
-		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels`
 	filter := ""
 	if len(where) > 0 {
 		filter = " WHERE " + strings.Join(where, " AND ")
@@ -150,14 +153,19 @@ func listItemsQuery(f inventory.ItemFilter) (string, []any) {
 		// Neither filter nor sort needs stock: pick the page from items
 		// alone and join stock for its rows only, not for every match of a
 		// broad search.
-		q = columns + ` FROM (SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, i.updated_at FROM items i` +
+		q = listColumns + ` FROM (SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, i.updated_at FROM items i` +
 			filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
 			" ORDER BY " + order
 	} else {
-		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
+		q = listColumns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
 	}
 	return q, args
 }
+
+// listColumns are the list's columns, read from a page's rows i (items)
+// and s (item_stock).
+const listColumns = `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
+	i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels`
 
 // searchTerms are the typed words a name's search_terms must all hold
 // ("Oak ch" → oak, ch): lower-cased, split at what is not a letter or
