@@ -166,6 +166,7 @@ func nullTime(t time.Time) any {
 type RunFailure struct {
 	ID         int64   `db:"id"`
 	ExternalID string  `db:"external_id"`
+	SKU        string  `db:"sku"`
 	Label      string  `db:"label"`
 	Cause      string  `db:"cause"`
 	Raw        *string `db:"raw"`
@@ -177,7 +178,7 @@ func (s *Store) RunFailures(ctx context.Context, runID, afterID int64, limit int
 		limit = 1_000_000
 	}
 	var fs []RunFailure
-	err := s.DB.SelectContext(ctx, &fs, `SELECT id, external_id, label, cause, raw::text AS raw FROM sync_failures
+	err := s.DB.SelectContext(ctx, &fs, `SELECT id, external_id, sku, label, cause, raw::text AS raw FROM sync_failures
 		WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3`, runID, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: run failures: %w", err)
