@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"stocksync/internal/inventory"
 )
 
 // ItemCountCap bounds the items list's count: counting every match of a
@@ -13,7 +15,7 @@ import (
 const ItemCountCap = 1000
 
 // countItems counts a filter's matches, stopping at one past ItemCountCap.
-func (s *Store) countItems(ctx context.Context, f ItemFilter, where []string, args []any) (int, error) {
+func (s *Store) countItems(ctx context.Context, f inventory.ItemFilter, where []string, args []any) (int, error) {
 	from := "items i"
 	if f.Stock != "" {
 		from += " JOIN item_stock s ON s.item_id = i.id"

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,45 +14,6 @@ import (
 
 	"stocksync/internal/inventory"
 )
-
-// ItemFilter is the items list query; every field comes from the URL.
-type ItemFilter struct {
-	Q      string
-	Status string // active (default), inactive, all
-	Stock  string // in, low, out, or "" for any
-	Linked string // yes, no, or ""
-	Sort   string // name (default), sku, available, updated
-	After  int64  // id of the last row of the previous page
-	Before int64  // id of the first row of the next page (going back); wins over After
-	Limit  int
-}
-
-type ListItem struct {
-	ID             int64           `db:"id"`
-	Name           string          `db:"name"`
-	SKU            string          `db:"sku"`
-	Unit           string          `db:"unit"`
-	SellingPrice   inventory.Money `db:"selling_price"`
-	OnHand         int64           `db:"on_hand"`
-	Committed      int64           `db:"committed"`
-	Available      int64           `db:"available"`
-	ReorderLevel   int64           `db:"reorder_level"`
-	Active         bool            `db:"active"`
-	LinkedChannels int             `db:"linked_channels"`
-	UpdatedAt      time.Time       `db:"updated_at"`
-}
-
-func (it ListItem) StockState() string { return inventory.StockState(it.Available, it.ReorderLevel) }
-
-// ItemPage is one keyset page of the items list.
-type ItemPage struct {
-	Items []ListItem
-	Next  int64 // cursor for after=, 0 on the last page
-	Prev  int64 // cursor for before=, 0 on the first page
-	// Total is the number of matching items, or ItemCountCap+1 when there
-	// are more than ItemCountCap.
-	Total int
-}
 
 // itemOrder is one sort's keyset: its ORDER BY columns (ascending), the
 // row's key, and the same key read for a cursor id (%s).
@@ -78,7 +38,7 @@ var itemOrders = map[string]itemOrder{
 // and the (capped) number of matches. Each sort has its own (key, id) index,
 // and a cursor is the id of the row next to the page, so URLs stay short and
 // readable; going back reads the same index backwards.
-func (s *Store) ListItems(ctx context.Context, f ItemFilter) (ItemPage, error) {
+func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventory.ItemPage, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -132,27 +92,27 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) (ItemPage, error) {
 	}
 	rs, err := s.queryItems(ctx, f, q, args)
 	if err != nil {
-		return ItemPage{}, err
+		return inventory.ItemPage{}, err
 	}
 	defer rs.Close()
-	rows := make([]ListItem, 0, f.Limit+1)
+	rows := make([]inventory.ListItem, 0, f.Limit+1)
 	for rs.Next() {
-		var it ListItem
+		var it inventory.ListItem
 		if err := rs.Scan(&it.ID, &it.Name, &it.SKU, &it.Unit, &it.SellingPrice, &it.OnHand, &it.Committed, &it.Available,
 			&it.ReorderLevel, &it.Active, &it.LinkedChannels); err != nil {
-			return ItemPage{}, fmt.Errorf("store: list items: %w", err)
+			return inventory.ItemPage{}, fmt.Errorf("store: list items: %w", err)
 		}
 		rows = append(rows, it)
 	}
 	if err := rs.Err(); err != nil {
-		return ItemPage{}, fmt.Errorf("store: list items: %w", err)
+		return inventory.ItemPage{}, fmt.Errorf("store: list items: %w", err)
 	}
 	rs.Close()
 	more := len(rows) > f.Limit
 	if more {
 		rows = rows[:f.Limit]
 	}
-	p := ItemPage{Items: rows}
+	p := inventory.ItemPage{Items: rows}
 	if backward {
 		slices.Reverse(rows)
 	}
@@ -182,7 +142,7 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) (ItemPage, error) {
 }
 
 // itemConditions is the WHERE of a filter, without the cursor.
-func itemConditions(f ItemFilter, arg func(any) string) []string {
+func itemConditions(f inventory.ItemFilter, arg func(any) string) []string {
 	var where []string
 	switch f.Status {
 	case "inactive":
@@ -231,7 +191,7 @@ func itemConditions(f ItemFilter, arg func(any) string) []string {
 // again. A search is planned for its own text, as its selectivity varies.
 // Rows are scanned by hand: this is the hottest read of the application,
 // and reflection over 50 rows cost more than the query.
-func (s *Store) queryItems(ctx context.Context, f ItemFilter, q string, args []any) (*sql.Rows, error) {
+func (s *Store) queryItems(ctx context.Context, f inventory.ItemFilter, q string, args []any) (*sql.Rows, error) {
 	var rs *sql.Rows
 	var err error
 	if strings.TrimSpace(f.Q) == "" {

@@ -15,14 +15,14 @@ import (
 	"net/url"
 	"strconv"
 
-	"stocksync/internal/store"
+	"stocksync/internal/inventory"
 	"stocksync/views/components"
 	"stocksync/views/layout"
 )
 
 type ListView struct {
-	Filter   store.ItemFilter
-	Items    []store.ListItem
+	Filter   inventory.ItemFilter
+	Items    []inventory.ListItem
 	Next     int64 // cursor of the next page, 0 on the last
 	Prev     int64 // cursor of the previous page, 0 on the first
 	Currency string

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"stocksync/internal/store"
+	"stocksync/internal/inventory"
 )
 
 func TestTableShowsStatusTotalAndBothPageLinks(t *testing.T) {
 	v := ListView{
-		Filter:   store.ItemFilter{Sort: "sku", After: 7},
-		Items:    []store.ListItem{{ID: 8, Name: "Lamp", Active: true}, {ID: 9, Name: "Old lamp"}},
+		Filter:   inventory.ItemFilter{Sort: "sku", After: 7},
+		Items:    []inventory.ListItem{{ID: 8, Name: "Lamp", Active: true}, {ID: 9, Name: "Old lamp"}},
 		Next:     9,
 		Prev:     8,
 		Currency: "EUR",

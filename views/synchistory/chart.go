@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 // Bar is one run in the chart of a channel's recent runs.
@@ -20,7 +20,7 @@ const chartHeight = 120.0
 
 // Chart lays out the last runs (oldest first) as bars of records with the
 // failures drawn over them, scaled to the busiest run.
-func Chart(runs []store.SyncRun, width float64) []Bar {
+func Chart(runs []syncrun.Run, width float64) []Bar {
 	runs = slices.Clone(runs)
 	slices.Reverse(runs)
 	top := 1
@@ -39,7 +39,7 @@ func Chart(runs []store.SyncRun, width float64) []Bar {
 			X: float64(i)*slot + 1, Width: slot - 2,
 			RecordsY: chartHeight - rh, RecordsH: rh,
 			FailedY: chartHeight - fh, FailedH: fh,
-			Title: fmt.Sprintf("Run %d, %s: %d records, %d failures (%s)", r.ID, When(r.StartedAt), r.Records, r.Failed, r.Status),
+			Title: fmt.Sprintf("Run %d, %s: %d records, %d failures (%s)", r.ID, When(r.StartedAt), r.Records, r.Failed, StatusLabel(r.Status, r.Failed)),
 			Href:  runURL(r.ID),
 		})
 	}

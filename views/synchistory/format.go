@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 func runURL(id int64) string { return "/sync-history/" + strconv.FormatInt(id, 10) }
@@ -34,11 +34,23 @@ func TriggerLabel(trigger string) string {
 	return trigger
 }
 
-func StatusClass(status string) string {
-	switch status {
-	case "succeeded":
+// StatusLabel is how a run's outcome reads: a run that succeeded with
+// failures must not pass for a clean one.
+func StatusLabel(status string, failed int) string {
+	if status == "succeeded" && failed > 0 {
+		return "succeeded with " + plural(failed, "failure", "failures")
+	}
+	return status
+}
+
+// StatusClass colours a run's outcome: green only for a clean success.
+func StatusClass(status string, failed int) string {
+	switch {
+	case status == "succeeded" && failed > 0:
+		return "text-bg-warning"
+	case status == "succeeded":
 		return "text-bg-success"
-	case "failed":
+	case status == "failed":
 		return "text-bg-danger"
 	}
 	return "text-bg-primary"
@@ -68,7 +80,7 @@ func Duration(d time.Duration) string {
 func n(i int) string { return strconv.Itoa(i) }
 
 // percent is how far a run has got, when the channel told its total.
-func percent(r store.SyncRun) (int, bool) {
+func percent(r syncrun.Run) (int, bool) {
 	if r.Status != "running" {
 		return 100, true
 	}
@@ -85,7 +97,7 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func progressText(r store.SyncRun) string {
+func progressText(r syncrun.Run) string {
 	s := plural(r.Records, "record", "records") + ", " + plural(r.PagesDone, "page", "pages")
 	// A channel's total may count products where the sync counts their
 	// variants; a total already passed says nothing useful.
@@ -95,7 +107,7 @@ func progressText(r store.SyncRun) string {
 	return s
 }
 
-func errText(r store.SyncRun) string {
+func errText(r syncrun.Run) string {
 	if r.Error == nil {
 		return ""
 	}

@@ -10,11 +10,11 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"stocksync/internal/syncrun"
+	"stocksync/views/components"
+	"stocksync/views/layout"
 	"strconv"
 	"time"
-
-	"stocksync/internal/store"
-	"stocksync/views/layout"
 )
 
 type Filter struct {
@@ -22,8 +22,8 @@ type Filter struct {
 }
 
 type ListPage struct {
-	Runs     []store.SyncRun
-	Channels []store.Channel
+	Runs     []syncrun.Run
+	Channels []components.ChannelChoice
 	Filter   Filter
 	OlderURL string // "" when there are no older runs
 	Now      time.Time
@@ -239,7 +239,7 @@ func List(p layout.Page, l ListPage) templ.Component {
 	})
 }
 
-func RunsTable(runs []store.SyncRun, now time.Time, showChannel bool) templ.Component {
+func RunsTable(runs []syncrun.Run, now time.Time, showChannel bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -371,7 +371,7 @@ func RunsTable(runs []store.SyncRun, now time.Time, showChannel bool) templ.Comp
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var15 = []any{"badge", StatusClass(r.Status)}
+				var templ_7745c5c3_Var15 = []any{"badge", StatusClass(r.Status, r.Failed)}
 				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var15...)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -385,7 +385,7 @@ func RunsTable(runs []store.SyncRun, now time.Time, showChannel bool) templ.Comp
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "\" data-testid=\"run-status\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -404,9 +404,9 @@ func RunsTable(runs []store.SyncRun, now time.Time, showChannel bool) templ.Comp
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var17 string
-			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(r.Status)
+			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(StatusLabel(r.Status, r.Failed))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/list.templ`, Line: 112, Col: 67}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/list.templ`, Line: 112, Col: 125}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 			if templ_7745c5c3_Err != nil {

@@ -9,12 +9,12 @@ package synchistory
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "stocksync/internal/store"
+import "stocksync/internal/syncrun"
 
 // Progress is the live part of a run: while it runs, htmx fetches the
 // fragment again every second and swaps it in; once it ends the answer
 // carries no trigger and polling stops. With no pollURL the caller polls.
-func Progress(r store.SyncRun, pollURL string) templ.Component {
+func Progress(r syncrun.Run, pollURL string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -88,7 +88,7 @@ func Progress(r store.SyncRun, pollURL string) templ.Component {
 	})
 }
 
-func progressBody(r store.SyncRun) templ.Component {
+func progressBody(r syncrun.Run) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -117,7 +117,7 @@ func progressBody(r store.SyncRun) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var5 = []any{"badge", StatusClass(r.Status)}
+			var templ_7745c5c3_Var5 = []any{"badge", StatusClass(r.Status, r.Failed)}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var5...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -150,9 +150,9 @@ func progressBody(r store.SyncRun) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var7 string
-		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(r.Status)
+		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(StatusLabel(r.Status, r.Failed))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/progress.templ`, Line: 23, Col: 85}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/progress.templ`, Line: 23, Col: 118}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 		if templ_7745c5c3_Err != nil {
@@ -227,7 +227,7 @@ func progressBody(r store.SyncRun) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var12 = []any{"progress-bar", templ.KV("bg-danger", r.Status == "failed"), templ.KV("bg-success", r.Status == "succeeded"), templ.KV("progress-bar-striped progress-bar-animated", r.Status == "running")}
+				var templ_7745c5c3_Var12 = []any{"progress-bar", templ.KV("bg-danger", r.Status == "failed"), templ.KV("bg-success", r.Status == "succeeded" && r.Failed == 0), templ.KV("bg-warning", r.Status == "succeeded" && r.Failed > 0), templ.KV("progress-bar-striped progress-bar-animated", r.Status == "running")}
 				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var12...)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -248,7 +248,7 @@ func progressBody(r store.SyncRun) templ.Component {
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templruntime.SanitizeStyleAttributeValues("width: " + n(pct) + "%")
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/progress.templ`, Line: 30, Col: 238}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/progress.templ`, Line: 30, Col: 320}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
@@ -275,7 +275,7 @@ func progressBody(r store.SyncRun) templ.Component {
 			var templ_7745c5c3_Var15 string
 			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(n(pct))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/progress.templ`, Line: 30, Col: 276}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/progress.templ`, Line: 30, Col: 358}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {
