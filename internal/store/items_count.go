@@ -15,7 +15,12 @@ import (
 const ItemCountCap = 1000
 
 // countItems counts a filter's matches, stopping at one past ItemCountCap.
-func (s *Store) countItems(ctx context.Context, f inventory.ItemFilter, where []string, args []any) (int, error) {
+func (s *Store) countItems(ctx context.Context, f inventory.ItemFilter) (int, error) {
+	var args []any
+	where := itemConditions(f, func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	})
 	from := "items i"
 	if f.Stock != "" {
 		from += " JOIN item_stock s ON s.item_id = i.id"

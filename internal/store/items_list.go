@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
@@ -42,54 +43,8 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventor
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	conds := itemConditions(f, arg)
-	where, filterArgs := slices.Clip(conds), len(args)
-	ord, ok := itemOrders[f.Sort]
-	if !ok {
-		ord = itemOrders["name"]
-	}
+	q, args := listItemsQuery(f)
 	backward := f.Before > 0
-	descending := ord.desc != backward
-	if cur := f.After; backward || cur > 0 {
-		if backward {
-			cur = f.Before
-		}
-		// The cursor row's key is read by an InitPlan inside the same
-		// statement, so the page is one index range scan and one round
-		// trip. A cursor whose item is gone yields an empty page.
-		cmp := " > "
-		if descending {
-			cmp = " < "
-		}
-		where = append(where, ord.row+cmp+fmt.Sprintf(ord.cursor, arg(cur)))
-	}
-	dir := ""
-	if descending {
-		dir = " DESC"
-	}
-	order := strings.Join(ord.cols, dir+", ") + dir
-	const columns = `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
-		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels`
-	filter := ""
-	if len(where) > 0 {
-		filter = " WHERE " + strings.Join(where, " AND ")
-	}
-	limit := " ORDER BY " + order + " LIMIT " + strconv.Itoa(f.Limit+1)
-	var q string
-	if f.Stock == "" && f.Sort != "available" {
-		// Neither filter nor sort needs stock: pick the page from items
-		// alone and join stock for its rows only, not for every match of a
-		// broad search.
-		q = columns + ` FROM (SELECT * FROM items i` + filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
-			" ORDER BY " + order
-	} else {
-		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
-	}
 	rs, err := s.queryItems(ctx, f, q, args)
 	if err != nil {
 		return inventory.ItemPage{}, err
@@ -137,8 +92,63 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventor
 		p.Total = len(rows) // the whole list is on this page
 		return p, nil
 	}
-	p.Total, err = s.countItems(ctx, f, conds, args[:filterArgs])
+	p.Total, err = s.countItems(ctx, f)
 	return p, err
+}
+
+// listItemsQuery is the statement of one page of the list and its
+// arguments. Going back (Before) reads the sort's index backwards; the rows
+// then come in reverse.
+func listItemsQuery(f inventory.ItemFilter) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where := itemConditions(f, arg)
+	ord, ok := itemOrders[f.Sort]
+	if !ok {
+		ord = itemOrders["name"]
+	}
+	backward := f.Before > 0
+	descending := ord.desc != backward
+	if cur := f.After; backward || cur > 0 {
+		if backward {
+			cur = f.Before
+		}
+		// The cursor row's key is read by an InitPlan inside the same
+		// statement, so the page is one index range scan and one round
+		// trip. A cursor whose item is gone yields an empty page.
+		cmp := " > "
+		if descending {
+			cmp = " < "
+		}
+		where = append(where, ord.row+cmp+fmt.Sprintf(ord.cursor, arg(cur)))
+	}
+	dir := ""
+	if descending {
+		dir = " DESC"
+	}
+	order := strings.Join(ord.cols, dir+", ") + dir
+	const columns = `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
+		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels`
+	filter := ""
+	if len(where) > 0 {
+		filter = " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := " ORDER BY " + order + " LIMIT " + strconv.Itoa(f.Limit+1)
+	var q string
+	if f.Stock == "" && f.Sort != "available" {
+		// Neither filter nor sort needs stock: pick the page from items
+		// alone and join stock for its rows only, not for every match of a
+		// broad search.
+		q = columns + ` FROM (SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, i.updated_at FROM items i` +
+			filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
+			" ORDER BY " + order
+	} else {
+		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
+	}
+	return q, args
 }
 
 // itemConditions is the WHERE of a filter, without the cursor.
@@ -167,7 +177,7 @@ func itemConditions(f inventory.ItemFilter, arg func(any) string) []string {
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		esc := likeEscape(q)
-		words := searchWords(q)
+		words := searchTerms(q)
 		switch {
 		case utf8.RuneCountInString(q) < 3:
 			// Too short to be selective: prefix of name or SKU, through
@@ -175,10 +185,11 @@ func itemConditions(f inventory.ItemFilter, arg func(any) string) []string {
 			// type in lower case, so the upper-cased prefix matches too.
 			p := arg(esc + "%")
 			where = append(where, `(lower(i.name) COLLATE "C" LIKE lower(`+p+`) OR (i.sku <> '' AND (i.sku LIKE `+p+` OR i.sku LIKE upper(`+p+`))))`)
-		case words != "":
-			// Every typed word starts a word of the name, or the SKU
+		case len(words) > 0:
+			// Every typed word starts a word of the name (an exact lookup
+			// of stored word prefixes, see migration 00011), or the SKU
 			// contains the text.
-			where = append(where, `(to_tsvector('simple', i.name) @@ to_tsquery('simple', `+arg(words)+`) OR i.sku ILIKE `+arg("%"+esc+"%")+`)`)
+			where = append(where, `(i.search_terms @> `+arg(pq.Array(words))+`::text[] OR i.sku ILIKE `+arg("%"+esc+"%")+`)`)
 		default:
 			where = append(where, "i.sku ILIKE "+arg("%"+esc+"%"))
 		}
@@ -209,18 +220,22 @@ func (s *Store) queryItems(ctx context.Context, f inventory.ItemFilter, q string
 	return rs, nil
 }
 
-// searchWords turns typed text into a word-prefix query ("oak ch" →
-// "oak:* & ch:*"). Only letters and digits pass, so nothing typed can
-// become tsquery syntax.
-func searchWords(q string) string {
+// searchTerms are the typed words a name's search_terms must all hold
+// ("Oak ch" → oak, ch): lower-cased, split at what is not a letter or
+// digit, at most eight, each cut at 24 characters as the stored prefixes
+// are (item_search_terms).
+func searchTerms(q string) []string {
 	var terms []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		terms = append(terms, w+":*")
+		if r := []rune(w); len(r) > 24 {
+			w = string(r[:24])
+		}
+		terms = append(terms, w)
 		if len(terms) == 8 {
 			break
 		}
 	}
-	return strings.Join(terms, " & ")
+	return terms
 }
 
 func likeEscape(s string) string {
