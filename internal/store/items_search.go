@@ -22,7 +22,7 @@ import (
 // after its rows instead of fetching and sorting every match. Names whose
 // SKU contains the text are a second, small branch: the trigram index
 // finds them, and they are merged by the same key.
-func searchInNameOrder(f inventory.ItemFilter, q string, where []string, arg func(any) string) string {
+func searchInNameOrder(f inventory.ItemFilter, q string, where []string, arg func(any) string, descending bool, cursor int64) string {
 	words := searchTerms(q)
 	var long, short []string
 	for _, w := range words {
@@ -55,19 +55,24 @@ func searchInNameOrder(f inventory.ItemFilter, q string, where []string, arg fun
 		byWord = append(byWord, "i.search_terms @> "+arg(pq.Array(short))+"::text[]")
 	}
 	bySKU := append([]string{"i.sku ILIKE " + arg("%"+likeEscape(q)+"%"), "NOT (i.search_terms @> " + arg(pq.Array(words)) + "::text[])"}, where...)
-	if f.After > 0 {
+	rel, dir := " > ", ""
+	if descending {
+		rel, dir = " < ", " DESC"
+	}
+	if cursor > 0 {
 		// As in listItemsQuery, the cursor row's key is read by an
 		// InitPlan, and a cursor whose item is gone yields an empty page.
-		c := `(SELECT lower(name) COLLATE "C", id FROM items WHERE id = ` + arg(f.After) + `)`
-		byWord = append(byWord, "(t0.name_key, t0.item_id) > "+c)
-		bySKU = append(bySKU, `(lower(i.name) COLLATE "C", i.id) > `+c)
+		c := `(SELECT lower(name) COLLATE "C", id FROM items WHERE id = ` + arg(cursor) + `)`
+		byWord = append(byWord, "(t0.name_key, t0.item_id)"+rel+c)
+		bySKU = append(bySKU, `(lower(i.name) COLLATE "C", i.id)`+rel+c)
 	}
 	const picked = "SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, "
 	limit := " LIMIT " + strconv.Itoa(f.Limit+1)
+	order := func(key, id string) string { return " ORDER BY " + key + dir + ", " + id + dir }
 	return listColumns + ` FROM ((` +
 		picked + `t0.name_key AS sort_key FROM ` + from + ` JOIN items i ON i.id = t0.item_id` + stock +
-		` WHERE ` + strings.Join(byWord, " AND ") + ` ORDER BY t0.name_key, t0.item_id` + limit + `) UNION ALL (` +
+		` WHERE ` + strings.Join(byWord, " AND ") + order("t0.name_key", "t0.item_id") + limit + `) UNION ALL (` +
 		picked + `lower(i.name) COLLATE "C" FROM items i` + stock +
-		` WHERE ` + strings.Join(bySKU, " AND ") + ` ORDER BY lower(i.name) COLLATE "C", i.id` + limit + `)` +
-		` ORDER BY sort_key, id` + limit + `) i JOIN item_stock s ON s.item_id = i.id ORDER BY i.sort_key, i.id`
+		` WHERE ` + strings.Join(bySKU, " AND ") + order(`lower(i.name) COLLATE "C"`, "i.id") + limit + `)` +
+		order("sort_key", "id") + limit + `) i JOIN item_stock s ON s.item_id = i.id` + order("i.sort_key", "i.id")
 }

@@ -73,24 +73,41 @@ func TestSearchPagesInNameOrderAsBefore(t *testing.T) {
 			var got []int64
 			f := c.f
 			f.Q, f.Limit = c.q, 97
-			for pages := 0; ; pages++ {
-				if pages > len(want)/f.Limit+1 {
+			var pages []inventory.ItemPage
+			for {
+				if len(pages) > len(want)/f.Limit+1 {
 					t.Fatalf("%q: paging does not end", c.q)
 				}
-				rows, next, err := st.ListItems(ctx, f)
+				p, err := st.ListItems(ctx, f)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, r := range rows {
+				pages = append(pages, p)
+				for _, r := range p.Items {
 					got = append(got, r.ID)
 				}
-				if next == 0 {
+				if p.Next == 0 {
 					break
 				}
-				f.After = next
+				f.After = p.Next
 			}
 			if !slices.Equal(got, want) {
 				t.Fatalf("%q: %d rows, want %d\ngot  %v\nwant %v", c.q, len(got), len(want), head(got), head(want))
+			}
+			// Back from the last page, before= gives each page again.
+			f.After = 0
+			for k := len(pages) - 1; k > 0; k-- {
+				f.Before = pages[k].Prev
+				p, err := st.ListItems(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.EqualFunc(p.Items, pages[k-1].Items, func(a, b inventory.ListItem) bool { return a.ID == b.ID }) {
+					t.Fatalf("%q: page %d read backwards differs", c.q, k-1)
+				}
+			}
+			if len(pages) > 1 && pages[0].Total != min(len(want), store.ItemCountCap+1) {
+				t.Fatalf("%q: total %d, want %d", c.q, pages[0].Total, len(want))
 			}
 		})
 	}
@@ -119,6 +136,7 @@ func TestSearchReadsOneWordInPageOrder(t *testing.T) {
 	for _, f := range []inventory.ItemFilter{
 		{Q: "pine", Limit: 50},
 		{Q: "pine", Limit: 50, After: 4001},
+		{Q: "pine", Limit: 50, Before: 4001},
 		{Q: "Tablet", Limit: 50},
 	} {
 		q, args := store.ListItemsQuery(f)
