@@ -68,24 +68,7 @@ func (a *App) channelSync(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	back := "/channels/" + strconv.FormatInt(ch.ID, 10)
-	switch {
-	case ch.DisconnectedAt != nil:
-		addFlash(c, "warning", "This channel is disconnected; connect it again to sync.")
-	case ch.NeedsAttention != nil:
-		addFlash(c, "warning", "Reconnect the channel first: "+*ch.NeedsAttention)
-	default:
-		queued, err := channelsyncNow(c, a, ch.ID, c.FormValue("full") == "1")
-		if err != nil {
-			return err
-		}
-		if queued {
-			addFlash(c, "info", "Sync started. Progress shows below.")
-		} else {
-			addFlash(c, "info", "A sync of this channel is already queued or running; progress shows below.")
-		}
-	}
-	return a.redirectAfterPost(c, back)
+	return a.queueSync(c, ch, c.FormValue("full") == "1")
 }
 
 func (a *App) channelSettings(c echo.Context) error {
