@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -72,9 +73,8 @@ type scheduleWorker struct {
 
 func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleSyncsArgs]) error {
 	client := w.client()
-	if err := w.svc.retryDeadJobs(ctx, client); err != nil {
-		return err
-	}
+	// A failed rescue must not hold up the schedule: both come again.
+	rescueErr := w.svc.retryDeadJobs(ctx, client)
 	queued, skipped, err := w.svc.store.ClaimDueChannels(ctx, w.svc.now(), func(ctx context.Context, tx *sql.Tx, d store.DueChannel) (bool, error) {
 		trigger := "schedule"
 		if d.First {
@@ -87,7 +87,7 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleSyncsA
 		return !res.UniqueSkippedAsDuplicate, nil
 	})
 	if err != nil {
-		return err
+		return errors.Join(rescueErr, err)
 	}
 	for _, d := range skipped {
 		w.svc.log.Info("scheduled sync not enqueued: a sync of the channel is already queued or running; the channel stays due until it ends",
@@ -97,7 +97,7 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleSyncsA
 		w.svc.log.Debug("scheduled syncs enqueued", "channels", len(queued))
 	}
 	_, err = w.svc.store.CloseAbandonedRuns(ctx)
-	return err
+	return errors.Join(rescueErr, err)
 }
 
 // retryDeadJobs ends the channel jobs whose process stopped beating, closes

@@ -61,6 +61,11 @@ func (s *Store) RescueDeadJobs(ctx context.Context, kinds []string, silence time
 	var dead []DeadJob
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		dead = nil
+		// A run locked by a transaction its lost machine left open is
+		// skipped this time, not waited for: the sweep comes again.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '5s'`); err != nil {
+			return err
+		}
 		// A job's last beat stays until here, so that it never looks
 		// silent before River records its end.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM job_heartbeats h WHERE NOT EXISTS

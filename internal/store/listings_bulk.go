@@ -31,7 +31,7 @@ import (
 type BulkLoad struct {
 	store     *Store
 	channelID int64
-	runID     int64 // the run that loads: only while it runs may the load become the channel's
+	runID     int64  // the run that loads: only while it runs may the load become the channel's
 	table     string // the load, renamed to partition once attached
 	partition string
 	insert    *sqlx.Stmt
@@ -124,6 +124,9 @@ func (b *BulkLoad) Finish(ctx context.Context) error {
 	err := b.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		// Locking the run holds off the sweep that would close it until
 		// the load is the channel's, and its records with it.
+		if err := holdRunBriefly(ctx, tx); err != nil {
+			return err
+		}
 		var status string
 		if err := tx.GetContext(ctx, &status, `SELECT status FROM sync_runs WHERE id = $1 FOR UPDATE`, b.runID); err != nil {
 			return notFound(err, ErrRunClosed)

@@ -85,6 +85,9 @@ func (s *Store) StartRun(ctx context.Context, channelID int64, kind, trigger str
 // addRunProgress moves a run on in the transaction of the batch it counts;
 // a closed run refuses, which rolls the batch back.
 func addRunProgress(ctx context.Context, tx *sqlx.Tx, runID int64, pages int, total *int, c catalogue.Counts) error {
+	if err := holdRunBriefly(ctx, tx); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE sync_runs SET pages_done = pages_done + $2,
 		records_total = COALESCE($3, records_total), records = records + $4, new_records = new_records + $5,
 		updated = updated + $6, unchanged = unchanged + $7, failed = failed + $8, synced = synced + $9,
@@ -94,6 +97,15 @@ func addRunProgress(ctx context.Context, tx *sqlx.Tx, runID int64, pages int, to
 		return fmt.Errorf("run progress: %w", err)
 	}
 	return mustAffect(res, ErrRunClosed)
+}
+
+// holdRunBriefly bounds how long a transaction that locks a run may sit
+// idle: should its machine be lost before it commits, PostgreSQL ends it
+// (and its locks) soon, not when TCP gives up hours later, so the sweep
+// can close the run.
+func holdRunBriefly(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := tx.ExecContext(ctx, `SET LOCAL idle_in_transaction_session_timeout = '20s'`)
+	return err
 }
 
 // RecordRunFailure adds a failure that is not one listing's (a page that
