@@ -9,6 +9,7 @@ import (
 
 	"stocksync/internal/channelsync"
 	"stocksync/internal/store"
+	channelviews "stocksync/views/channels"
 )
 
 func channelsyncNow(c echo.Context, a *App, channelID int64, full bool) (bool, error) {
@@ -32,11 +33,13 @@ func (a *App) queueSync(c echo.Context, ch store.Channel, full bool) error {
 		if err != nil {
 			return err
 		}
+		// The channel page tells it while the sync is queued or running,
+		// and drops it when the run ends, which a flash could not.
+		notice := channelviews.NoticeAlready
 		if queued {
-			addFlash(c, "info", "Sync started. Progress shows below.")
-		} else {
-			addFlash(c, "info", "A sync of this channel is already queued or running; progress shows below.")
+			notice = channelviews.NoticeStarted
 		}
+		back += "?sync=" + notice
 	}
 	return a.redirectAfterPost(c, back)
 }

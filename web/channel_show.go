@@ -60,6 +60,14 @@ func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settin
 			return err
 		}
 	}
+	if n := c.QueryParam("sync"); n == channelviews.NoticeStarted || n == channelviews.NoticeAlready {
+		page.Notice = n
+	}
+	if page.FailingTotal = ch.Failing; ch.Failing > 0 {
+		if page.Failing, err = a.failingListings(c, ch.ID); err != nil {
+			return err
+		}
+	}
 	return a.render(c, status, channelviews.Show(a.page(c, ch.Name, "channels"), page), "live")
 }
 
@@ -69,6 +77,21 @@ func (a *App) channelSync(c echo.Context) error {
 		return err
 	}
 	return a.queueSync(c, ch, c.FormValue("full") == "1")
+}
+
+// failingShown is how many failing-now listings a channel's page lists.
+const failingShown = 50
+
+func (a *App) failingListings(c echo.Context, channelID int64) ([]channelviews.FailingListing, error) {
+	fs, err := a.store.FailingListings(c.Request().Context(), channelID, failingShown)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]channelviews.FailingListing, len(fs))
+	for i, f := range fs {
+		out[i] = channelviews.FailingListing{ExternalID: f.ExternalID, Label: f.Label, Cause: f.Cause, Since: f.Since, FirstRunID: f.FirstRunID}
+	}
+	return out, nil
 }
 
 func (a *App) channelSettings(c echo.Context) error {

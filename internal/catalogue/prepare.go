@@ -47,6 +47,10 @@ type Failure struct {
 	Label      string // how a person finds the listing: SKU, name or id
 	Cause      string
 	Raw        json.RawMessage
+	// Record is the listing as read (see RecordOf), kept while the listing
+	// is failing now so that a sync that does not fetch it again can check
+	// it anew; nil for a failure that is not one listing's.
+	Record json.RawMessage
 }
 
 // plainDecimal tells whether s is up to 10 digits, optionally followed by a
@@ -73,7 +77,7 @@ func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 	for _, l := range listings {
 		row, cause := prepareOne(l)
 		if cause != "" {
-			failures = append(failures, Failure{ExternalID: l.ExternalID, Label: Label(l.SKU, l.Name, l.ExternalID), Cause: cause, Raw: CapRaw(l.Raw)})
+			failures = append(failures, Failure{ExternalID: l.ExternalID, Label: Label(l.SKU, l.Name, l.ExternalID), Cause: cause, Raw: CapRaw(l.Raw), Record: RecordOf(l)})
 			continue
 		}
 		rows = append(rows, row)

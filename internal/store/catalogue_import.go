@@ -89,6 +89,9 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWr
 		if err := insertFailures(ctx, tx, b.RunID, failures); err != nil {
 			return err
 		}
+		if err := trackFailing(ctx, tx, b.ChannelID, b.RunID, rows, failures); err != nil {
+			return err
+		}
 		repeats := len(b.Rows) - len(rows) // a listing twice in the batch counts once as read, once unchanged
 		c.Failed = len(failures)
 		c.Unchanged += repeats
