@@ -54,7 +54,7 @@ func TestARunThatFellSilentAndOneInterruptedShowAsSuchWithARetry(t *testing.T) {
 		t.Error("the history's status filter does not find the interrupted run")
 	}
 	r := c.Post(runURL+"/retry", nil)
-	if r.Status != http.StatusSeeOther || r.Location != "/channels/"+itoa(ch) {
+	if r.Status != http.StatusSeeOther || r.Location != "/channels/"+itoa(ch)+"?sync=started" {
 		t.Fatalf("retry: %d → %q", r.Status, r.Location)
 	}
 	var queued int
