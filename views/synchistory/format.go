@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 func runURL(id int64) string { return "/sync-history/" + strconv.FormatInt(id, 10) }
@@ -64,7 +64,7 @@ const silentAfter = 20 * time.Second
 
 // silence is how long a running run's process has given no sign of life,
 // or 0 while it is fine (or no longer running).
-func silence(r store.SyncRun) time.Duration {
+func silence(r syncrun.Run) time.Duration {
 	if r.Status != "running" || r.HeartbeatAt == nil {
 		return 0
 	}
@@ -98,7 +98,7 @@ func Duration(d time.Duration) string {
 func n(i int) string { return strconv.Itoa(i) }
 
 // percent is how far a run has got, when the channel told its total.
-func percent(r store.SyncRun) (int, bool) {
+func percent(r syncrun.Run) (int, bool) {
 	if r.Status != "running" && r.Status != "interrupted" {
 		return 100, true
 	}
@@ -115,7 +115,7 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func progressText(r store.SyncRun) string {
+func progressText(r syncrun.Run) string {
 	s := plural(r.Records, "record", "records") + ", " + plural(r.PagesDone, "page", "pages")
 	// A channel's total may count products where the sync counts their
 	// variants; a total already passed says nothing useful.
@@ -125,7 +125,7 @@ func progressText(r store.SyncRun) string {
 	return s
 }
 
-func errText(r store.SyncRun) string {
+func errText(r syncrun.Run) string {
 	if r.Error == nil {
 		return ""
 	}
