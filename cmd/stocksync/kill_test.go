@@ -197,6 +197,7 @@ func TestAKilledServeHoldsItsChannelNoLongerThanItsSilence(t *testing.T) {
 	bin := buildStocksync(t)
 	vals := serveEnv(t, testdb.URL(t))
 	vals["STOCKSYNC_DEAD_WORKER_AFTER"] = "5s"
+	vals["STOCKSYNC_CHANNEL_ALLOW"] = "127.0.0.1" // the fake store listens on loopback
 	cfg, err := config.Load(env(vals))
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +208,8 @@ func TestAKilledServeHoldsItsChannelNoLongerThanItsSilence(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{}, quiet)
+	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{
+		Addresses: channel.AddressPolicy{Hosts: cfg.ChannelAllowHosts, Networks: cfg.ChannelAllowNetworks}}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,8 @@ func (b *syncBuffer) String() string {
 func loggedService(t *testing.T, st *store.Store) (*channelsync.Service, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
-	svc, err := channelsync.NewService(st, secretKey, channel.Options{Sleep: clock.Sleep, MaxRetries: 3},
+	svc, err := channelsync.NewService(st, secretKey, channel.Options{Sleep: clock.Sleep, MaxRetries: 3,
+		Addresses: channel.AddressPolicy{Sandbox: true}}, // the fakes listen on loopback
 		slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
