@@ -30,6 +30,7 @@ func h(f func(*App, echo.Context) error) func(*App) echo.HandlerFunc {
 var routeTable = []route{
 	{http.MethodGet, "/healthz", public, h((*App).healthz)},
 	{http.MethodGet, "/static/*", public, (*App).static},
+	{http.MethodGet, "/favicon.ico", public, (*App).favicon},
 	// Channel webhooks carry no session (the channel signs them); until a
 	// channel's webhooks are built, every address answers 404.
 	{http.MethodPost, "/webhooks/*", public, h((*App).noWebhook)},
@@ -68,6 +69,7 @@ var routeTable = []route{
 
 	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
+	{http.MethodPost, "/sync-history/:run/retry", signedIn, h((*App).syncRetry)},
 	{http.MethodGet, "/sync-history/:run/report", signedIn, h((*App).syncReport)},
 	{http.MethodGet, "/sync-history/:run/failures.csv", signedIn, h((*App).syncFailuresCSV)},
 

@@ -27,6 +27,8 @@ type Run struct {
 	Synced         int        `db:"synced"`
 	NewUnconfirmed int        `db:"new_unconfirmed"`
 	Error          *string    `db:"error"`
+	// HeartbeatAt is when the running run's process last said it was alive.
+	HeartbeatAt *time.Time `db:"heartbeat_at"`
 }
 
 // Duration is how long the run took, or has taken so far.
@@ -43,6 +45,7 @@ func (r Run) Duration(now time.Time) time.Duration {
 type Failure struct {
 	ID         int64   `db:"id"`
 	ExternalID string  `db:"external_id"`
+	SKU        string  `db:"sku"`
 	Label      string  `db:"label"`
 	Cause      string  `db:"cause"`
 	Raw        *string `db:"raw"`
