@@ -14,6 +14,7 @@ import (
 	"stocksync/internal/channel"
 	"stocksync/internal/secretbox"
 	"stocksync/internal/store"
+	"stocksync/internal/text"
 )
 
 // Service is what handlers and workers call; it owns the sealing of
@@ -171,8 +172,11 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 	return kind.New(creds, s.opts)
 }
 
-// DescribeError turns a connector error into a sentence for staff.
-func DescribeError(err error) string {
+// DescribeError turns a connector error into a sentence for staff, in text
+// that can be stored whatever the channel's answer quoted in it held.
+func DescribeError(err error) string { return text.Clean(describeError(err)) }
+
+func describeError(err error) string {
 	var malformed *channel.MalformedError
 	var transient *channel.TransientError
 	switch {
