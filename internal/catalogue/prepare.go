@@ -67,6 +67,31 @@ func allDigits(s string) bool {
 	return true
 }
 
+// ForSale splits off the listings the channel does not sell and returns the
+// rest, with the external ids of the others; the slice is shared when all
+// are for sale, the common case.
+func ForSale(listings []channel.Listing) (forSale []channel.Listing, withdrawn []string) {
+	for i, l := range listings {
+		if !l.NotForSale {
+			if forSale != nil {
+				forSale = append(forSale, l)
+			}
+			continue
+		}
+		if forSale == nil {
+			forSale = append(make([]channel.Listing, 0, len(listings)), listings[:i]...)
+		}
+		// An id that cannot be stored was never stored: nothing to withdraw.
+		if text.Fit(l.ExternalID) && l.ExternalID != "" {
+			withdrawn = append(withdrawn, l.ExternalID)
+		}
+	}
+	if forSale == nil {
+		return listings, nil
+	}
+	return forSale, withdrawn
+}
+
 // Prepare splits a page of listings into rows to import and failures.
 func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 	rows := make([]Row, 0, len(listings))

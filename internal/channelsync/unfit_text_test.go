@@ -2,7 +2,6 @@ package channelsync_test
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,9 +90,9 @@ func TestWooCommerceListingsWithUnfitTextAreNamedFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	badID := strings.Join([]string{strconv.Itoa(bad.ID), strconv.Itoa(bad.Variations[0].ID)}, "/")
+	badID := strings.Join([]string{itoaID(bad.ID), itoaID(bad.Variations[0].ID)}, "/")
 	assertNamedFailures(t, st, id, runID, 12+1, map[string]string{
-		strconv.Itoa(nul.ID): "the name contains a character that is not allowed (NUL)",
-		badID:                "the SKU contains bytes that are not valid text (UTF-8)",
+		itoaID(nul.ID): "the name contains a character that is not allowed (NUL)",
+		badID:          "the SKU contains bytes that are not valid text (UTF-8)",
 	})
 }

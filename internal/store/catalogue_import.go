@@ -20,6 +20,11 @@ type ImportBatch struct {
 	Pages     int
 	Rows      []catalogue.Row
 	Failures  []catalogue.Failure
+	// Withdrawn are the external ids of listings the channel no longer
+	// sells: a stored copy nobody linked is deleted, which takes it off the
+	// unconfirmed list. A linked one stays, with its link, for when the
+	// listing is sold again.
+	Withdrawn []string
 	// RecordsTotal is the channel's own count of the whole fetch, when known.
 	RecordsTotal *int
 	// Rematch asks unconfirmed listings that did not change to look for a
@@ -88,6 +93,12 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWr
 		}
 		if err := insertFailures(ctx, tx, b.RunID, failures); err != nil {
 			return err
+		}
+		if len(b.Withdrawn) > 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM channel_items WHERE channel_id = $1 AND external_id = ANY($2) AND item_id IS NULL`,
+				b.ChannelID, pq.Array(b.Withdrawn)); err != nil {
+				return err
+			}
 		}
 		repeats := len(b.Rows) - len(rows) // a listing twice in the batch counts once as read, once unchanged
 		c.Failed = len(failures)
