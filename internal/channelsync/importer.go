@@ -65,8 +65,8 @@ type importPart struct {
 
 // prepared is one Add's worth of listings.
 type prepared struct {
-	pages    int
-	total    *int
+	pages     int
+	total     *int
 	rows      []catalogue.Row
 	failures  []catalogue.Failure
 	withdrawn []string
