@@ -3,8 +3,8 @@ package catalogue
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 	"testing"
+	"unicode/utf8"
 
 	"stocksync/internal/channel"
 )
