@@ -60,6 +60,14 @@ func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settin
 			return err
 		}
 	}
+	if n := c.QueryParam("sync"); n == channelviews.NoticeStarted || n == channelviews.NoticeAlready {
+		page.Notice = n
+	}
+	if page.FailingTotal = ch.Failing; ch.Failing > 0 {
+		if page.Failing, err = a.failingListings(c, ch.ID); err != nil {
+			return err
+		}
+	}
 	return a.render(c, status, channelviews.Show(a.page(c, ch.Name, "channels"), page), "live")
 }
 
@@ -79,13 +87,30 @@ func (a *App) channelSync(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		// The channel page tells it while the sync is queued or running,
+		// and drops it when the run ends, which a flash could not.
+		notice := channelviews.NoticeAlready
 		if queued {
-			addFlash(c, "info", "Sync started. Progress shows below.")
-		} else {
-			addFlash(c, "info", "A sync of this channel is already queued or running; progress shows below.")
+			notice = channelviews.NoticeStarted
 		}
+		back += "?sync=" + notice
 	}
 	return a.redirectAfterPost(c, back)
+}
+
+// failingShown is how many failing-now listings a channel's page lists.
+const failingShown = 50
+
+func (a *App) failingListings(c echo.Context, channelID int64) ([]channelviews.FailingListing, error) {
+	fs, err := a.store.FailingListings(c.Request().Context(), channelID, failingShown)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]channelviews.FailingListing, len(fs))
+	for i, f := range fs {
+		out[i] = channelviews.FailingListing{ExternalID: f.ExternalID, Label: f.Label, Cause: f.Cause, Since: f.Since, FirstRunID: f.FirstRunID}
+	}
+	return out, nil
 }
 
 func (a *App) channelSettings(c echo.Context) error {

@@ -57,6 +57,10 @@ func TestBrowserSandboxSync(t *testing.T) {
 		{"the sync is queued", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-queued], #run-progress`))},
 		// htmx polls the progress fragment until the run ends.
 		{"the run succeeds", chromedp.WaitVisible(chromedp.CSS(`#run-progress[data-status=succeeded]`))},
+		// The answer to the last poll enables the buttons again and drops
+		// what pressing Sync now said.
+		{"Sync now is enabled again", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]:not([disabled])`))},
+		{"the notice is gone", chromedp.Poll[chromedp.Void](`!document.querySelector('[data-testid=sync-notice], [data-testid=sync-busy]')`)},
 	}
 	for _, st := range steps {
 		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -69,6 +73,10 @@ func TestBrowserSandboxSync(t *testing.T) {
 			s.Store.DB.Get(&syncJobs, `SELECT count(*) FROM river_job WHERE kind = 'catalogue_sync'`)
 			t.Fatalf("%s (at %s): %v\n%d sync jobs enqueued\n%.3000s", st.name, loc, err, syncJobs, html)
 		}
+	}
+	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=run-status]`)))
+	if err != nil || status != "succeeded with 5 failures" {
+		t.Fatalf("run status %q (%v)", status, err)
 	}
 	bar, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=progress-bar]`)))
 	if err != nil || bar != "100%" {

@@ -66,13 +66,13 @@ func TestConnectAChannel(t *testing.T) {
 	}
 	// Sync now queues one job; a second press while it is queued queues none.
 	c.Post(r.Location+"/sync", nil)
-	c.Post(r.Location+"/sync", nil)
+	second := c.Post(r.Location+"/sync", nil)
 	var jobs int
 	s.Store.DB.Get(&jobs, `SELECT count(*) FROM river_job WHERE kind = 'catalogue_sync'`)
 	if jobs != 1 {
 		t.Fatalf("%d sync jobs queued by two presses, want 1", jobs)
 	}
-	if !strings.Contains(c.Get(r.Location).Body, "already queued or running") {
+	if !strings.Contains(c.Get(second.Location).Body, "already queued or running") {
 		t.Error("no message for the second press")
 	}
 	// Disconnect keeps the channel and its history.

@@ -30,6 +30,13 @@ func (a *App) dashboard(c echo.Context) error {
 		return err
 	}
 	d.Channels, d.Unconfirmed, d.FailedRuns = cc.Connected, cc.Unconfirmed, cc.FailedRuns
+	failing, err := a.store.FailingByChannel(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range failing {
+		d.Failing = append(d.Failing, dashboard.ChannelFailing{ChannelID: f.ChannelID, Name: f.Name, Failing: f.Failing})
+	}
 	return a.render(c, http.StatusOK, dashboard.Page(a.page(c, "Dashboard", "dashboard"), d), "")
 }
 

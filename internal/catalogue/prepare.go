@@ -48,6 +48,10 @@ type Failure struct {
 	Label      string // how a person finds the listing: SKU, name or id
 	Cause      string
 	Raw        json.RawMessage
+	// Record is the listing as read (see RecordOf), kept while the listing
+	// is failing now so that a sync that does not fetch it again can check
+	// it anew; nil for a failure that is not one listing's.
+	Record json.RawMessage
 }
 
 // plainDecimal tells whether s is up to 10 digits, optionally followed by a
@@ -101,8 +105,14 @@ func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 		if cause != "" {
 			// Everything a failure keeps is cleaned, so that the record that
 			// could not be stored can at least be reported.
+			kept := l
+			if !utf8.Valid(l.Raw) {
+				// The kept record holds only clean text: the cause goes
+				// with it, or a re-check would find the bad bytes gone.
+				kept.Problem = cause
+			}
 			failures = append(failures, Failure{ExternalID: text.Clean(l.ExternalID), Label: Label(l.SKU, l.Name, l.ExternalID),
-				Cause: text.Clean(cause), Raw: CapRaw(l.Raw)})
+				Cause: text.Clean(cause), Raw: CapRaw(l.Raw), Record: RecordOf(kept)})
 			continue
 		}
 		rows = append(rows, row)

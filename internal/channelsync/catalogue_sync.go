@@ -55,6 +55,9 @@ func (s *Service) SyncCatalogue(ctx context.Context, channelID int64, full bool,
 	if cause != "" {
 		return runID, s.store.FinishRun(ctx, runID, cause, nil)
 	}
+	if err := s.recheckFailing(ctx, channelID, runID, kind == "full_catalogue"); err != nil {
+		return runID, err
+	}
 	if ch.NeedsAttention != nil {
 		if err := s.store.SetNeedsAttention(ctx, channelID, ""); err != nil {
 			return runID, err

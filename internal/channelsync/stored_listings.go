@@ -27,10 +27,21 @@ func loadStoredListings(ctx context.Context, st *store.Store, channelID int64) (
 	if err != nil {
 		return nil, err
 	}
+	failing, err := st.FailingIDs(ctx, channelID)
+	if err != nil {
+		return nil, err
+	}
 	s := &storedListings{states: make(map[int64]int64, packed.Len()), empty: packed.Len() == 0}
 	for i := range packed.Len() {
 		key, state := packed.At(i)
 		s.states[key] = state
+	}
+	// A failing listing's stored copy, if any, is from before it failed:
+	// comparing with it could count the failing version as unchanged.
+	for _, id := range failing {
+		if _, stored := s.states[catalogue.ListingKey(id)]; stored {
+			s.states[catalogue.ListingKey(id)] = seenThisRun
+		}
 	}
 	return s, nil
 }

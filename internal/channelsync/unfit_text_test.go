@@ -72,11 +72,12 @@ func TestShopifyListingsWithUnfitTextAreNamedFailures(t *testing.T) {
 
 func TestWooCommerceListingsWithUnfitTextAreNamedFailures(t *testing.T) {
 	svc, st := newService(t)
-	store := woofake.New(woofake.Options{Now: clock.Now})
+	store := woofake.New(woofake.Options{Now: time.Now})
 	defer store.Close()
 	store.Generate(12, 3)
-	nul := store.AddListing(woofake.Product{Name: "Cup\x00", SKU: "CUP-1", Price: "3.00"})
-	bad := store.AddListing(woofake.Product{Name: "Jumper", Type: "variable", Variations: []woofake.Variation{
+	old := time.Now().Add(-24 * time.Hour)
+	nul := store.AddListing(woofake.Product{Name: "Cup\x00", SKU: "CUP-1", Price: "3.00", DateModified: old})
+	bad := store.AddListing(woofake.Product{Name: "Jumper", Type: "variable", DateModified: old, Variations: []woofake.Variation{
 		{SKU: "JMP-\xff", Price: "45.00", Attributes: []woofake.Attribute{{Name: "Size", Option: "S"}}},
 		{SKU: "JMP-M", Price: "45.00", Attributes: []woofake.Attribute{{Name: "Size", Option: "M"}}},
 	}})
@@ -91,8 +92,16 @@ func TestWooCommerceListingsWithUnfitTextAreNamedFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	badID := strings.Join([]string{itoaID(bad.ID), itoaID(bad.Variations[0].ID)}, "/")
-	assertNamedFailures(t, st, id, runID, 12+1, map[string]string{
+	want := map[string]string{
 		itoaID(nul.ID): "the name contains a character that is not allowed (NUL)",
 		badID:          "the SKU contains bytes that are not valid text (UTF-8)",
-	})
+	}
+	assertNamedFailures(t, st, id, runID, 12+1, want)
+	// The next sync reads nothing new and checks the failing listings again
+	// as last read: they fail the same way, and nothing is imported.
+	runID, err = svc.SyncCatalogue(context.Background(), id, false, "manual", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNamedFailures(t, st, id, runID, 12+1, want)
 }

@@ -23,19 +23,6 @@ func connectWoo(t *testing.T, svc *channelsync.Service, shop *woofake.Server) in
 	return id
 }
 
-func syncRun(t *testing.T, svc *channelsync.Service, st *store.Store, id int64) store.SyncRun {
-	t.Helper()
-	runID, err := svc.SyncCatalogue(context.Background(), id, false, "manual", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, _ := st.Run(context.Background(), runID)
-	if run.Status != "succeeded" {
-		t.Fatalf("run %+v %v", run, run.Error)
-	}
-	return run
-}
-
 func listingNames(t *testing.T, st *store.Store, id int64) string {
 	t.Helper()
 	var names []string
@@ -68,7 +55,7 @@ func TestWooCommerceImportsOnlyWhatIsForSale(t *testing.T) {
 	seedItems(t, st, "JMP-L")
 	id := connectWoo(t, svc, shop)
 
-	run := syncRun(t, svc, st, id)
+	run := syncRun(t, svc, st, id, false, 1)
 	if run.Records != 3 || run.New != 3 || run.Failed != 0 {
 		t.Fatalf("first run %+v", run)
 	}
@@ -83,7 +70,7 @@ func TestWooCommerceImportsOnlyWhatIsForSale(t *testing.T) {
 	shop.Edit(itoaID(mug.ID), func(p *woofake.Product, _ *woofake.Variation) { p.Status = "draft" })
 	shop.Edit(variation(0), func(_ *woofake.Product, v *woofake.Variation) { v.Status = "private" })
 	shop.Edit(variation(2), func(_ *woofake.Product, v *woofake.Variation) { v.Status = "private" })
-	syncRun(t, svc, st, id)
+	syncRun(t, svc, st, id, false, 1)
 	if got := listingNames(t, st, id); got != "Jumper - L (linked)" {
 		t.Fatalf("after withdrawal %q", got)
 	}
@@ -95,7 +82,7 @@ func TestWooCommerceImportsOnlyWhatIsForSale(t *testing.T) {
 
 	// Enabled again, a variation comes back as a new listing.
 	shop.Edit(variation(0), func(_ *woofake.Product, v *woofake.Variation) { v.Status = "publish" })
-	if run := syncRun(t, svc, st, id); run.New != 1 {
+	if run := syncRun(t, svc, st, id, false, 1); run.New != 1 {
 		t.Fatalf("re-enabled run %+v", run)
 	}
 }
@@ -113,10 +100,10 @@ func TestWooCommerceIncrementalSyncSeesAVariationOnlyChange(t *testing.T) {
 		{SKU: "JMP-S", Price: "45.00", Attributes: []woofake.Attribute{{Name: "Size", Option: "S"}}, DateModified: old},
 	}})
 	id := connectWoo(t, svc, shop)
-	syncRun(t, svc, st, id)
+	syncRun(t, svc, st, id, false, 1)
 
 	shop.Edit(itoaID(jumper.ID)+"/"+itoaID(jumper.Variations[0].ID), func(_ *woofake.Product, v *woofake.Variation) { v.Price = "49.00" })
-	run := syncRun(t, svc, st, id)
+	run := syncRun(t, svc, st, id, false, 1)
 	if run.Kind != "catalogue" || run.Records != 1 || run.Updated != 1 {
 		t.Fatalf("incremental run %+v", run)
 	}

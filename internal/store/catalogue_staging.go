@@ -145,6 +145,7 @@ func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, row
 			Label:      catalogue.Label(r.SKU, r.Name, id),
 			Cause:      catalogue.DuplicateSKUCause(r.SKU, idsBySKU[r.SKU]),
 			Raw:        catalogue.CapRaw(r.Raw),
+			Record:     r.Record(),
 		})
 	}
 	return failures, nil

@@ -30,13 +30,14 @@ type Channel struct {
 	DisconnectedAt  *time.Time `db:"disconnected_at"`
 	Listings        int        `db:"listings"`
 	Unconfirmed     int        `db:"unconfirmed"`
+	Failing         int        `db:"failing"` // listings failing now
 }
 
 const channelColumns = `c.id, c.kind, c.name, c.credentials, c.credentials_hint, c.enabled,
 	extract(epoch FROM c.sync_interval)::bigint AS sync_interval,
 	extract(epoch FROM c.first_sync_delay)::bigint AS first_sync_delay,
 	c.needs_attention, c.listings_since, c.last_sync_at, c.next_sync_at, c.created_at, c.disconnected_at,
-	c.listings, c.unconfirmed`
+	c.listings, c.unconfirmed, c.failing`
 
 // Interval is a duration stored as whole seconds.
 type Interval int64

@@ -62,3 +62,50 @@ func roughly(d time.Duration) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// active tells whether a sync of the channel is queued or running.
+func (s ShowPage) active() bool {
+	return s.Queued || (s.Latest != nil && s.Latest.Status == "running")
+}
+
+// busyReason says why the sync buttons are disabled.
+func (s ShowPage) busyReason() string {
+	if s.Latest != nil && s.Latest.Status == "running" {
+		return "A sync is running — started " + ago(s.Now.Sub(s.Latest.StartedAt)) + " ago"
+	}
+	return "A sync is queued"
+}
+
+// pollURL keeps the notice of the page being polled until the sync ends.
+func pollURL(s ShowPage) string {
+	if s.Notice == "" {
+		return channelURL(s.Channel.ID, "")
+	}
+	return channelURL(s.Channel.ID, "?sync="+s.Notice)
+}
+
+// What Sync now tells, keyed by the redirect's sync parameter.
+const (
+	NoticeStarted = "started"
+	NoticeAlready = "already"
+)
+
+func noticeText(key string) string {
+	switch key {
+	case NoticeStarted:
+		return "Sync started. Progress shows below."
+	case NoticeAlready:
+		return "A sync of this channel is already queued or running; progress shows below."
+	}
+	return ""
+}
+
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(max(0, int(d.Seconds()))) + " s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min"
+	}
+	return strconv.Itoa(int(d.Hours())) + " h " + strconv.Itoa(int(d.Minutes())%60) + " min"
+}

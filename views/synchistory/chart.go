@@ -39,7 +39,7 @@ func Chart(runs []store.SyncRun, width float64) []Bar {
 			X: float64(i)*slot + 1, Width: slot - 2,
 			RecordsY: chartHeight - rh, RecordsH: rh,
 			FailedY: chartHeight - fh, FailedH: fh,
-			Title: fmt.Sprintf("Run %d, %s: %d records, %d failures (%s)", r.ID, When(r.StartedAt), r.Records, r.Failed, r.Status),
+			Title: fmt.Sprintf("Run %d, %s: %d records, %d failures (%s)", r.ID, When(r.StartedAt), r.Records, r.Failed, StatusLabel(r.Status, r.Failed)),
 			Href:  runURL(r.ID),
 		})
 	}

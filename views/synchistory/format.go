@@ -34,11 +34,23 @@ func TriggerLabel(trigger string) string {
 	return trigger
 }
 
-func StatusClass(status string) string {
-	switch status {
-	case "succeeded":
+// StatusLabel is how a run's outcome reads: a run that succeeded with
+// failures must not pass for a clean one.
+func StatusLabel(status string, failed int) string {
+	if status == "succeeded" && failed > 0 {
+		return "succeeded with " + plural(failed, "failure", "failures")
+	}
+	return status
+}
+
+// StatusClass colours a run's outcome: green only for a clean success.
+func StatusClass(status string, failed int) string {
+	switch {
+	case status == "succeeded" && failed > 0:
+		return "text-bg-warning"
+	case status == "succeeded":
 		return "text-bg-success"
-	case "failed":
+	case status == "failed":
 		return "text-bg-danger"
 	}
 	return "text-bg-primary"

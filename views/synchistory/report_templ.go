@@ -131,9 +131,9 @@ func Report(r store.SyncRun, fs []store.RunFailure, printedAt time.Time) templ.C
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var9 string
-		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(r.Status)
+		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(StatusLabel(r.Status, r.Failed))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/report.templ`, Line: 24, Col: 156}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/synchistory/report.templ`, Line: 24, Col: 179}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 		if templ_7745c5c3_Err != nil {

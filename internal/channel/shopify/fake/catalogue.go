@@ -172,6 +172,17 @@ func (s *Server) SetBrokenField(id string) bool {
 	return v != nil
 }
 
+// SetSKU changes a variant's SKU as if the merchant had edited it.
+func (s *Server) SetSKU(id, sku string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.variantByGID(id)
+	if v != nil {
+		v.sku, v.updatedAt = sku, s.now()
+	}
+	return v != nil
+}
+
 func (s *Server) variantByGID(id string) *variant {
 	n, ok := parseGID("ProductVariant", id)
 	if !ok {
