@@ -48,7 +48,7 @@ func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settin
 	if err != nil {
 		return err
 	}
-	page := channelviews.ShowPage{Channel: ch, Runs: runs, Now: a.now(), Settings: settings, Reconnect: reconnect}
+	page := channelviews.ShowPage{Channel: channelView(ch), Runs: runs, Now: a.now(), Settings: settings, Reconnect: reconnect}
 	if k, ok := channel.Lookup(ch.Kind); ok {
 		page.KindName, page.Kind = k.DisplayName, &k
 	}

@@ -29,7 +29,7 @@ func (a *App) channelsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, channelviews.List(a.page(c, "Channels", "channels"), cs, kindNames(), a.now()), "")
+	return a.render(c, http.StatusOK, channelviews.List(a.page(c, "Channels", "channels"), channelViews(cs), kindNames(), a.now()), "")
 }
 
 // connectNew shows the Connect form, for a chosen kind or a sandbox preset.

@@ -13,6 +13,7 @@ import (
 	"stocksync/internal/channel"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 	"stocksync/internal/testkit/webtest"
 )
 
@@ -98,7 +99,7 @@ func TestSyncFromTheChannelPageAndItsReports(t *testing.T) {
 	chURL := r.Location
 	c.Post(chURL+"/sync", nil)
 
-	var run store.SyncRun
+	var run syncrun.Run
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		runs, _ := s.Store.ListRuns(context.Background(), store.RunFilter{Limit: 1})

@@ -5,13 +5,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stocksync/internal/store"
+	"stocksync/internal/inventory"
 	"stocksync/views/items"
 )
 
 const itemsPerPage = 50
 
-func itemFilter(c echo.Context) store.ItemFilter {
+func itemFilter(c echo.Context) inventory.ItemFilter {
 	pick := func(v string, allowed ...string) string {
 		for _, a := range allowed {
 			if v == a {
@@ -20,7 +20,7 @@ func itemFilter(c echo.Context) store.ItemFilter {
 		}
 		return ""
 	}
-	return store.ItemFilter{
+	return inventory.ItemFilter{
 		Q:      searchText(c),
 		Status: pick(c.QueryParam("status"), "active", "inactive", "all"),
 		Stock:  pick(c.QueryParam("stock"), "in", "low", "out"),

@@ -42,12 +42,14 @@ var routeTable = []route{
 	{http.MethodGet, "/settings", signedIn, h((*App).settingsHome)},
 	{http.MethodGet, "/settings/password", signedIn, h((*App).passwordPage)},
 	{http.MethodPost, "/settings/password", signedIn, h((*App).changePassword)},
+	{http.MethodPost, "/settings/sign-out-everywhere", signedIn, h((*App).signOutEverywhere)},
 
 	{http.MethodGet, "/settings/users", adminOnly, h((*App).usersPage)},
 	{http.MethodPost, "/settings/users", adminOnly, h((*App).createUser)},
 	{http.MethodPost, "/settings/users/:id/role", adminOnly, h((*App).changeRole)},
 	{http.MethodPost, "/settings/users/:id/disable", adminOnly, h((*App).disableUser)},
 	{http.MethodPost, "/settings/users/:id/enable", adminOnly, h((*App).enableUser)},
+	{http.MethodPost, "/settings/users/:id/sign-out", adminOnly, h((*App).signOutUser)},
 
 	{http.MethodGet, "/channels", signedIn, h((*App).channelsList)},
 	{http.MethodGet, "/channels/new", signedIn, h((*App).connectNew)},

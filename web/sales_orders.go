@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stocksync/internal/inventory"
-	"stocksync/internal/store"
 	"stocksync/views/components"
 	"stocksync/views/documents"
 )
@@ -17,7 +16,7 @@ func (a *App) salesOrders(c echo.Context) error {
 	ctx := c.Request().Context()
 	status := c.QueryParam("status")
 	switch status {
-	case inventory.OrderOpen, inventory.OrderFulfilled, inventory.OrderCancelled, store.OrdersToPack, store.OrdersToShip:
+	case inventory.OrderOpen, inventory.OrderFulfilled, inventory.OrderCancelled, inventory.OrdersToPack, inventory.OrdersToShip:
 	default:
 		status = ""
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 	"stocksync/views/synchistory"
 )
 
@@ -55,7 +56,7 @@ func (a *App) syncHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := synchistory.ListPage{Runs: runs, Channels: channels, Filter: f, Now: a.now()}
+	page := synchistory.ListPage{Runs: runs, Channels: channelChoices(channels), Filter: f, Now: a.now()}
 	if len(runs) == rf.Limit {
 		older := url.Values{}
 		for k, v := range map[string]string{"channel": f.Channel, "kind": f.Kind, "status": f.Status, "from": f.From, "to": f.To} {
@@ -69,10 +70,10 @@ func (a *App) syncHistory(c echo.Context) error {
 	return a.render(c, http.StatusOK, synchistory.List(a.page(c, "Sync history", "sync-history"), page), "")
 }
 
-func (a *App) loadRun(c echo.Context) (store.SyncRun, error) {
+func (a *App) loadRun(c echo.Context) (syncrun.Run, error) {
 	id, err := paramID(c, "run")
 	if err != nil {
-		return store.SyncRun{}, err
+		return syncrun.Run{}, err
 	}
 	r, err := a.store.Run(c.Request().Context(), id)
 	if errors.Is(err, store.ErrRunNotFound) {

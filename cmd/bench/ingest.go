@@ -16,6 +16,7 @@ import (
 	"stocksync/internal/channel"
 	"stocksync/internal/channelsync"
 	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 const (
@@ -138,28 +139,28 @@ func ingestChild(ctx context.Context, dbURL string) error {
 	if err != nil {
 		return err
 	}
-	importAll := func() (time.Duration, store.SyncRun, error) {
+	importAll := func() (time.Duration, syncrun.Run, error) {
 		runID, err := st.StartRun(ctx, channelID, "full_catalogue", "manual", 0)
 		if err != nil {
-			return 0, store.SyncRun{}, err
+			return 0, syncrun.Run{}, err
 		}
 		start := time.Now()
 		im, err := svc.NewImporter(ctx, channelID, runID)
 		if err != nil {
-			return 0, store.SyncRun{}, err
+			return 0, syncrun.Run{}, err
 		}
 		for from := 0; from < ingestListings; from += ingestChunk {
 			if err := im.Add(1, nil, generatedPage(from, min(from+ingestChunk, ingestListings))); err != nil {
 				im.Close()
-				return 0, store.SyncRun{}, err
+				return 0, syncrun.Run{}, err
 			}
 		}
 		if err := im.Close(); err != nil {
-			return 0, store.SyncRun{}, err
+			return 0, syncrun.Run{}, err
 		}
 		took := time.Since(start)
 		if err := st.FinishRun(ctx, runID, "", &start); err != nil {
-			return 0, store.SyncRun{}, err
+			return 0, syncrun.Run{}, err
 		}
 		run, err := st.Run(ctx, runID)
 		return took, run, err

@@ -88,6 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	reg := jobs.NewRegistry()
 	jobs.AddLoginFailurePurge(reg, st)
+	jobs.AddSessionPurge(reg, st, cfg.SessionIdle)
 	var jc *jobs.Client
 	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, 30*time.Second)
 	jc, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: log})

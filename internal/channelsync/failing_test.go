@@ -7,11 +7,12 @@ import (
 
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 func syncRun(t *testing.T, svc interface {
 	SyncCatalogue(context.Context, int64, bool, string, int64) (int64, error)
-}, st *store.Store, ch int64, full bool, job int64) store.SyncRun {
+}, st *store.Store, ch int64, full bool, job int64) syncrun.Run {
 	t.Helper()
 	runID, err := svc.SyncCatalogue(context.Background(), ch, full, "manual", job)
 	if err != nil {

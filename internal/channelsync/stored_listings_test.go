@@ -9,11 +9,12 @@ import (
 	"stocksync/internal/channel"
 	"stocksync/internal/channelsync"
 	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 // importRun imports listings as one run through the sync's importer and
 // closes the run as a sync would, moving the channel's cursor.
-func importRun(t *testing.T, svc *channelsync.Service, st *store.Store, ch int64, listings ...channel.Listing) store.SyncRun {
+func importRun(t *testing.T, svc *channelsync.Service, st *store.Store, ch int64, listings ...channel.Listing) syncrun.Run {
 	t.Helper()
 	ctx := context.Background()
 	runID, err := st.StartRun(ctx, ch, "catalogue", "manual", 0)

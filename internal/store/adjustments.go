@@ -3,23 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"stocksync/internal/inventory"
 )
-
-type Adjustment struct {
-	ID             int64     `db:"id"`
-	Reason         string    `db:"reason"`
-	AdjustedOn     time.Time `db:"adjusted_on"`
-	Notes          string    `db:"notes"`
-	CreatedByEmail *string   `db:"created_by_email"`
-	CreatedAt      time.Time `db:"created_at"`
-	Net            int64     `db:"net"`
-	Lines          []DocLine
-}
 
 // CreateAdjustment changes stock on hand by each line's signed quantity.
 func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by int64) (int64, error) {
@@ -43,8 +31,8 @@ func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by
 	return id, err
 }
 
-func (s *Store) Adjustment(ctx context.Context, id int64) (Adjustment, error) {
-	var a Adjustment
+func (s *Store) Adjustment(ctx context.Context, id int64) (inventory.RecordedAdjustment, error) {
+	var a inventory.RecordedAdjustment
 	err := s.DB.GetContext(ctx, &a, `SELECT a.id, a.reason, a.adjusted_on, a.notes, u.email AS created_by_email, a.created_at, 0 AS net
 		FROM adjustments a LEFT JOIN users u ON u.id = a.created_by WHERE a.id = $1`, id)
 	if err != nil {
@@ -63,8 +51,8 @@ func (s *Store) Adjustment(ctx context.Context, id int64) (Adjustment, error) {
 }
 
 // ListAdjustments is a page of adjustments, newest first, below id before.
-func (s *Store) ListAdjustments(ctx context.Context, before int64, limit int) ([]Adjustment, int64, error) {
-	var as []Adjustment
+func (s *Store) ListAdjustments(ctx context.Context, before int64, limit int) ([]inventory.RecordedAdjustment, int64, error) {
+	var as []inventory.RecordedAdjustment
 	err := s.DB.SelectContext(ctx, &as, `SELECT a.id, a.reason, a.adjusted_on, a.notes, u.email AS created_by_email, a.created_at,
 		COALESCE((SELECT sum(quantity) FROM adjustment_lines l WHERE l.adjustment_id = a.id), 0) AS net
 		FROM adjustments a LEFT JOIN users u ON u.id = a.created_by
@@ -72,5 +60,5 @@ func (s *Store) ListAdjustments(ctx context.Context, before int64, limit int) ([
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list adjustments: %w", err)
 	}
-	return pageOf(as, limit, func(a Adjustment) int64 { return a.ID })
+	return pageOf(as, limit, func(a inventory.RecordedAdjustment) int64 { return a.ID })
 }

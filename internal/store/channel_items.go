@@ -5,24 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
-)
 
-// ChannelItem is a listing as imported, with its link.
-type ChannelItem struct {
-	ID          int64     `db:"id"`
-	ChannelID   int64     `db:"channel_id"`
-	ChannelName string    `db:"channel_name"`
-	ExternalID  string    `db:"external_id"`
-	SKU         string    `db:"sku"`
-	Name        string    `db:"name"`
-	Price       *string   `db:"price"`
-	Quantity    *int      `db:"quantity"`
-	ItemID      *int64    `db:"item_id"`
-	ItemName    *string   `db:"item_name"`
-	LinkSource  *string   `db:"link_source"`
-	FirstSeenAt time.Time `db:"first_seen_at"`
-}
+	"stocksync/internal/catalogue"
+)
 
 type ChannelItemFilter struct {
 	Status    string // "unconfirmed", "linked" or "" for both
@@ -34,7 +19,7 @@ type ChannelItemFilter struct {
 
 // ListChannelItems returns one keyset page of listings, oldest first, and
 // the cursor of the next page (0 at the end).
-func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ChannelItem, int64, error) {
+func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]catalogue.ChannelItem, int64, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -69,7 +54,7 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]Ch
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY ci.id LIMIT " + strconv.Itoa(f.Limit+1)
-	var rows []ChannelItem
+	var rows []catalogue.ChannelItem
 	if err := s.DB.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("store: list channel items: %w", err)
 	}

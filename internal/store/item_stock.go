@@ -4,22 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"time"
+
+	"stocksync/internal/inventory"
 )
-
-type WarehouseStock struct {
-	WarehouseID int64  `db:"warehouse_id"`
-	Warehouse   string `db:"warehouse"`
-	OnHand      int64  `db:"on_hand"`
-	Committed   int64  `db:"committed"`
-}
-
-func (w WarehouseStock) Available() int64 { return w.OnHand - w.Committed }
 
 // ItemStock is the item's balance in every warehouse (zero where it has
 // never been).
-func (s *Store) ItemStock(ctx context.Context, item int64) ([]WarehouseStock, error) {
-	var ws []WarehouseStock
+func (s *Store) ItemStock(ctx context.Context, item int64) ([]inventory.WarehouseStock, error) {
+	var ws []inventory.WarehouseStock
 	st, err := s.prepared(ctx, `SELECT w.id AS warehouse_id, w.name AS warehouse,
 		COALESCE(b.on_hand, 0) AS on_hand, COALESCE(b.committed, 0) AS committed
 		FROM warehouses w LEFT JOIN stock_balances b ON b.warehouse_id = w.id AND b.item_id = $1 ORDER BY w.id`)
@@ -35,24 +27,10 @@ func (s *Store) ItemStock(ctx context.Context, item int64) ([]WarehouseStock, er
 
 // The item page's reads are prepared statements (see prepared.go).
 
-// Movement is one ledger row as the item page shows it. DocID is the
-// document: the item itself for opening stock, the sales order for order,
-// cancel, shipment and invoice rows.
-type Movement struct {
-	ID             int64     `db:"id"`
-	Warehouse      string    `db:"warehouse"`
-	OnHandDelta    int64     `db:"on_hand_delta"`
-	CommittedDelta int64     `db:"committed_delta"`
-	DocKind        string    `db:"doc_kind"`
-	DocID          int64     `db:"doc_id"`
-	UserEmail      *string   `db:"user_email"`
-	CreatedAt      time.Time `db:"created_at"`
-}
-
 // ItemMovements is a page of the item's stock history, newest first,
 // starting below the movement id before (0 for the newest).
-func (s *Store) ItemMovements(ctx context.Context, item, before int64, limit int) ([]Movement, int64, error) {
-	var ms []Movement
+func (s *Store) ItemMovements(ctx context.Context, item, before int64, limit int) ([]inventory.Movement, int64, error) {
+	var ms []inventory.Movement
 	if before <= 0 {
 		before = math.MaxInt64
 	}

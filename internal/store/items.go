@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -177,17 +176,9 @@ func logActivity(ctx context.Context, tx *sqlx.Tx, item, by int64, action, detai
 	return nil
 }
 
-type Activity struct {
-	ID        int64     `db:"id"`
-	Action    string    `db:"action"`
-	Detail    string    `db:"detail"`
-	UserEmail *string   `db:"user_email"`
-	CreatedAt time.Time `db:"created_at"`
-}
-
 // ItemActivity is the newest 50 entries of the item's activity log.
-func (s *Store) ItemActivity(ctx context.Context, id int64) ([]Activity, error) {
-	var as []Activity
+func (s *Store) ItemActivity(ctx context.Context, id int64) ([]inventory.Activity, error) {
+	var as []inventory.Activity
 	st, err := s.prepared(ctx, `SELECT a.id, a.action, a.detail, u.email AS user_email, a.created_at
 		FROM item_activity a LEFT JOIN users u ON u.id = a.user_id WHERE a.item_id = $1 ORDER BY a.id DESC LIMIT 50`)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,38 +14,10 @@ import (
 	"stocksync/internal/inventory"
 )
 
-// ItemFilter is the items list query; every field comes from the URL.
-type ItemFilter struct {
-	Q      string
-	Status string // active (default), inactive, all
-	Stock  string // in, low, out, or "" for any
-	Linked string // yes, no, or ""
-	Sort   string // name (default), sku, available, updated
-	After  int64  // id of the last row of the previous page
-	Limit  int
-}
-
-type ListItem struct {
-	ID             int64           `db:"id"`
-	Name           string          `db:"name"`
-	SKU            string          `db:"sku"`
-	Unit           string          `db:"unit"`
-	SellingPrice   inventory.Money `db:"selling_price"`
-	OnHand         int64           `db:"on_hand"`
-	Committed      int64           `db:"committed"`
-	Available      int64           `db:"available"`
-	ReorderLevel   int64           `db:"reorder_level"`
-	Active         bool            `db:"active"`
-	LinkedChannels int             `db:"linked_channels"`
-	UpdatedAt      time.Time       `db:"updated_at"`
-}
-
-func (it ListItem) StockState() string { return inventory.StockState(it.Available, it.ReorderLevel) }
-
 // ListItems returns one keyset page and the cursor of the next (0 at the
 // end). Each sort has its own (key, id) index, and the cursor is the id of
 // the last row shown, so URLs stay short and readable.
-func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64, error) {
+func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) ([]inventory.ListItem, int64, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -158,9 +129,9 @@ func (s *Store) ListItems(ctx context.Context, f ItemFilter) ([]ListItem, int64,
 		return nil, 0, fmt.Errorf("store: list items: %w", err)
 	}
 	defer rs.Close()
-	rows := make([]ListItem, 0, f.Limit+1)
+	rows := make([]inventory.ListItem, 0, f.Limit+1)
 	for rs.Next() {
-		var it ListItem
+		var it inventory.ListItem
 		if err := rs.Scan(&it.ID, &it.Name, &it.SKU, &it.Unit, &it.SellingPrice, &it.OnHand, &it.Committed, &it.Available,
 			&it.ReorderLevel, &it.Active, &it.LinkedChannels); err != nil {
 			return nil, 0, fmt.Errorf("store: list items: %w", err)

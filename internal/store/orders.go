@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -79,39 +78,21 @@ func orderLines(ctx context.Context, q selecter, order int64) ([]inventory.Order
 	return ls, nil
 }
 
-type OrderRow struct {
-	ID        int64           `db:"id"`
-	Customer  string          `db:"customer"`
-	OrderedOn time.Time       `db:"ordered_on"`
-	Reference string          `db:"reference"`
-	Status    string          `db:"status"`
-	Source    string          `db:"source"`
-	Frozen    bool            `db:"frozen"`
-	Units     int64           `db:"units"`
-	Amount    inventory.Money `db:"amount"`
-}
-
-// Order list filters beyond the plain statuses.
-const (
-	OrdersToPack = "to_pack" // open, with units not yet packed
-	OrdersToShip = "to_ship" // open, with packages packed but not shipped
-)
-
 func orderFilter(status string) string {
 	switch status {
 	case inventory.OrderOpen, inventory.OrderFulfilled, inventory.OrderCancelled:
 		return "o.status = '" + status + "'"
-	case OrdersToPack:
+	case inventory.OrdersToPack:
 		return "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.packed < l.quantity)"
-	case OrdersToShip:
+	case inventory.OrdersToShip:
 		return "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.id AND p.status = 'packed')"
 	}
 	return "true"
 }
 
 // ListSalesOrders is a page of orders, newest first, below id before.
-func (s *Store) ListSalesOrders(ctx context.Context, status string, before int64, limit int) ([]OrderRow, int64, error) {
-	var rs []OrderRow
+func (s *Store) ListSalesOrders(ctx context.Context, status string, before int64, limit int) ([]inventory.OrderRow, int64, error) {
+	var rs []inventory.OrderRow
 	err := s.DB.SelectContext(ctx, &rs, `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.frozen,
 		COALESCE((SELECT sum(quantity) FROM sales_order_lines l WHERE l.order_id = o.id), 0) AS units,
 		COALESCE((SELECT sum(quantity * rate) FROM sales_order_lines l WHERE l.order_id = o.id), 0) AS amount
@@ -119,7 +100,7 @@ func (s *Store) ListSalesOrders(ctx context.Context, status string, before int64
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list sales orders: %w", err)
 	}
-	return pageOf(rs, limit, func(r OrderRow) int64 { return r.ID })
+	return pageOf(rs, limit, func(r inventory.OrderRow) int64 { return r.ID })
 }
 
 type OrderCounts struct {
@@ -132,8 +113,8 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 	var c OrderCounts
 	err := s.DB.GetContext(ctx, &c, `SELECT
 		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrderOpen)+`) AS open,
-		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(OrdersToPack)+`) AS to_pack,
-		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(OrdersToShip)+`) AS to_ship`)
+		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrdersToPack)+`) AS to_pack,
+		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrdersToShip)+`) AS to_ship`)
 	if err != nil {
 		return c, fmt.Errorf("store: order counts: %w", err)
 	}

@@ -3,35 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
-
-// DocLine is a line of a receive or adjustment as its page shows it.
-type DocLine struct {
-	ItemID    int64           `db:"item_id"`
-	ItemName  string          `db:"item_name"`
-	ItemSKU   string          `db:"item_sku"`
-	Warehouse string          `db:"warehouse"`
-	Quantity  int64           `db:"quantity"`
-	Rate      inventory.Money `db:"rate"`
-}
-
-type PurchaseReceive struct {
-	ID             int64           `db:"id"`
-	Vendor         string          `db:"vendor"`
-	ReceivedOn     time.Time       `db:"received_on"`
-	Notes          string          `db:"notes"`
-	CreatedByEmail *string         `db:"created_by_email"`
-	CreatedAt      time.Time       `db:"created_at"`
-	Units          int64           `db:"units"`
-	Amount         inventory.Money `db:"amount"`
-	Lines          []DocLine
-}
 
 // CreatePurchaseReceive records goods received: + stock on hand per line.
 // The header, lines, ledger and totals go in one round trip (see
@@ -58,8 +35,8 @@ func (s *Store) CreatePurchaseReceive(ctx context.Context, r inventory.Receive, 
 	return id, err
 }
 
-func (s *Store) PurchaseReceive(ctx context.Context, id int64) (PurchaseReceive, error) {
-	var r PurchaseReceive
+func (s *Store) PurchaseReceive(ctx context.Context, id int64) (inventory.PurchaseReceive, error) {
+	var r inventory.PurchaseReceive
 	err := s.DB.GetContext(ctx, &r, `SELECT r.id, r.vendor, r.received_on, r.notes, u.email AS created_by_email, r.created_at,
 		0 AS units, 0 AS amount FROM purchase_receives r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1`, id)
 	if err != nil {
@@ -79,8 +56,8 @@ func (s *Store) PurchaseReceive(ctx context.Context, id int64) (PurchaseReceive,
 }
 
 // ListPurchaseReceives is a page of receives, newest first, below id before.
-func (s *Store) ListPurchaseReceives(ctx context.Context, before int64, limit int) ([]PurchaseReceive, int64, error) {
-	var rs []PurchaseReceive
+func (s *Store) ListPurchaseReceives(ctx context.Context, before int64, limit int) ([]inventory.PurchaseReceive, int64, error) {
+	var rs []inventory.PurchaseReceive
 	err := s.DB.SelectContext(ctx, &rs, `SELECT r.id, r.vendor, r.received_on, r.notes, u.email AS created_by_email, r.created_at,
 		COALESCE((SELECT sum(quantity) FROM purchase_receive_lines l WHERE l.receive_id = r.id), 0) AS units,
 		COALESCE((SELECT sum(quantity * rate) FROM purchase_receive_lines l WHERE l.receive_id = r.id), 0) AS amount
@@ -89,7 +66,7 @@ func (s *Store) ListPurchaseReceives(ctx context.Context, before int64, limit in
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list purchase receives: %w", err)
 	}
-	return pageOf(rs, limit, func(r PurchaseReceive) int64 { return r.ID })
+	return pageOf(rs, limit, func(r inventory.PurchaseReceive) int64 { return r.ID })
 }
 
 func pageOf[T any](rows []T, limit int, id func(T) int64) ([]T, int64, error) {

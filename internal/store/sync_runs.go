@@ -10,42 +10,10 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"stocksync/internal/catalogue"
+	"stocksync/internal/syncrun"
 )
 
 var ErrRunNotFound = errors.New("store: sync run not found")
-
-// SyncRun is one recorded sync of a channel.
-type SyncRun struct {
-	ID             int64      `db:"id"`
-	ChannelID      int64      `db:"channel_id"`
-	ChannelName    string     `db:"channel_name"`
-	ChannelKind    string     `db:"channel_kind"`
-	Kind           string     `db:"kind"`
-	Trigger        string     `db:"trigger"`
-	Status         string     `db:"status"`
-	JobID          *int64     `db:"job_id"`
-	StartedAt      time.Time  `db:"started_at"`
-	FinishedAt     *time.Time `db:"finished_at"`
-	PagesDone      int        `db:"pages_done"`
-	RecordsTotal   *int       `db:"records_total"`
-	Records        int        `db:"records"`
-	New            int        `db:"new_records"`
-	Updated        int        `db:"updated"`
-	Unchanged      int        `db:"unchanged"`
-	Failed         int        `db:"failed"`
-	Synced         int        `db:"synced"`
-	NewUnconfirmed int        `db:"new_unconfirmed"`
-	Error          *string    `db:"error"`
-}
-
-// Duration is how long the run took, or has taken so far.
-func (r SyncRun) Duration(now time.Time) time.Duration {
-	end := now
-	if r.FinishedAt != nil {
-		end = *r.FinishedAt
-	}
-	return end.Sub(r.StartedAt)
-}
 
 const runColumns = `r.id, r.channel_id, ch.name AS channel_name, ch.kind AS channel_kind, r.kind, r.trigger, r.status,
 	r.job_id, r.started_at, r.finished_at, r.pages_done, r.records_total, r.records, r.new_records, r.updated,
@@ -119,8 +87,8 @@ func (s *Store) FinishRun(ctx context.Context, runID int64, cause string, since 
 	})
 }
 
-func (s *Store) Run(ctx context.Context, id int64) (SyncRun, error) {
-	var r SyncRun
+func (s *Store) Run(ctx context.Context, id int64) (syncrun.Run, error) {
+	var r syncrun.Run
 	err := s.DB.GetContext(ctx, &r, `SELECT `+runColumns+` FROM sync_runs r JOIN channels ch ON ch.id = r.channel_id WHERE r.id = $1`, id)
 	if err != nil {
 		return r, fmt.Errorf("store: run %d: %w", id, notFound(err, ErrRunNotFound))
@@ -138,11 +106,11 @@ type RunFilter struct {
 	Limit     int
 }
 
-func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]SyncRun, error) {
+func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]syncrun.Run, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	var runs []SyncRun
+	var runs []syncrun.Run
 	err := s.DB.SelectContext(ctx, &runs, `SELECT `+runColumns+` FROM sync_runs r JOIN channels ch ON ch.id = r.channel_id
 		WHERE ($1 = 0 OR r.channel_id = $1) AND ($2 = '' OR r.kind = $2) AND ($3 = '' OR r.status = $3)
 		  AND ($4::timestamptz IS NULL OR r.started_at >= $4) AND ($5::timestamptz IS NULL OR r.started_at < $5)
@@ -162,21 +130,12 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-// RunFailure is one recorded failure of a run.
-type RunFailure struct {
-	ID         int64   `db:"id"`
-	ExternalID string  `db:"external_id"`
-	Label      string  `db:"label"`
-	Cause      string  `db:"cause"`
-	Raw        *string `db:"raw"`
-}
-
 // RunFailures pages through a run's failures in order; limit 0 means all.
-func (s *Store) RunFailures(ctx context.Context, runID, afterID int64, limit int) ([]RunFailure, error) {
+func (s *Store) RunFailures(ctx context.Context, runID, afterID int64, limit int) ([]syncrun.Failure, error) {
 	if limit <= 0 {
 		limit = 1_000_000
 	}
-	var fs []RunFailure
+	var fs []syncrun.Failure
 	err := s.DB.SelectContext(ctx, &fs, `SELECT id, external_id, label, cause, raw::text AS raw FROM sync_failures
 		WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3`, runID, afterID, limit)
 	if err != nil {

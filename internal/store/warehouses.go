@@ -3,21 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"stocksync/internal/inventory"
 )
 
-type Warehouse struct {
-	ID        int64     `db:"id"`
-	Name      string    `db:"name"`
-	CreatedAt time.Time `db:"created_at"`
-	OnHand    int64     `db:"on_hand"`
-}
-
 // ListWarehouses returns every warehouse, the first created (Primary) first.
-func (s *Store) ListWarehouses(ctx context.Context) ([]Warehouse, error) {
-	var ws []Warehouse
+func (s *Store) ListWarehouses(ctx context.Context) ([]inventory.Warehouse, error) {
+	var ws []inventory.Warehouse
 	err := s.DB.SelectContext(ctx, &ws, `SELECT w.id, w.name, w.created_at,
 		COALESCE((SELECT sum(on_hand) FROM stock_balances b WHERE b.warehouse_id = w.id), 0) AS on_hand
 		FROM warehouses w ORDER BY w.id`)
@@ -28,8 +20,8 @@ func (s *Store) ListWarehouses(ctx context.Context) ([]Warehouse, error) {
 }
 
 // WarehouseChoices is the short list for document forms (no totals).
-func (s *Store) WarehouseChoices(ctx context.Context) ([]Warehouse, error) {
-	var ws []Warehouse
+func (s *Store) WarehouseChoices(ctx context.Context) ([]inventory.Warehouse, error) {
+	var ws []inventory.Warehouse
 	if err := s.DB.SelectContext(ctx, &ws, `SELECT id, name, created_at FROM warehouses ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("store: warehouse choices: %w", err)
 	}
@@ -38,8 +30,8 @@ func (s *Store) WarehouseChoices(ctx context.Context) ([]Warehouse, error) {
 
 // CreateWarehouse adds a warehouse; a name already used (ignoring case)
 // gives inventory.ErrNameTaken.
-func (s *Store) CreateWarehouse(ctx context.Context, name string) (Warehouse, error) {
-	var w Warehouse
+func (s *Store) CreateWarehouse(ctx context.Context, name string) (inventory.Warehouse, error) {
+	var w inventory.Warehouse
 	err := s.DB.GetContext(ctx, &w, `INSERT INTO warehouses (name) VALUES ($1) RETURNING id, name, created_at`, name)
 	if isUniqueViolation(err) {
 		return w, inventory.ErrNameTaken

@@ -5,8 +5,6 @@ package channels
 import (
 	"strconv"
 	"time"
-
-	"stocksync/internal/store"
 )
 
 func channelURL(id int64, suffix string) string {
@@ -16,7 +14,7 @@ func channelURL(id int64, suffix string) string {
 func minutes(d time.Duration) string { return strconv.Itoa(int(d.Minutes())) }
 
 // Status is the one-word state shown beside a channel.
-func Status(c store.Channel) (label, class string) {
+func Status(c Channel) (label, class string) {
 	switch {
 	case c.DisconnectedAt != nil:
 		return "disconnected", "text-bg-secondary"
@@ -35,7 +33,7 @@ func when(t *time.Time) string {
 	return t.Local().Format("2 Jan 15:04")
 }
 
-func nextSync(c store.Channel, now time.Time) string {
+func nextSync(c Channel, now time.Time) string {
 	switch {
 	case c.DisconnectedAt != nil:
 		return "never (disconnected)"

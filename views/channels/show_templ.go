@@ -13,21 +13,21 @@ import (
 	"time"
 
 	"stocksync/internal/channel"
-	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 	"stocksync/views/components"
 	"stocksync/views/layout"
 	"stocksync/views/synchistory"
 )
 
 type ShowPage struct {
-	Channel store.Channel
+	Channel Channel
 	Kind    *channel.Kind // nil when this server does not know the kind
 	// Reconnect holds what was typed into the reconnect form and its errors.
 	Reconnect components.FieldErrors
 	KindName  string
-	Latest    *store.SyncRun
+	Latest    *syncrun.Run
 	Queued    bool // a sync waits in the queue
-	Runs      []store.SyncRun
+	Runs      []syncrun.Run
 	Now       time.Time
 	Settings  SettingsForm
 	// Notice is what the person who pressed Sync now is told (NoticeStarted

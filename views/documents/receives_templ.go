@@ -10,13 +10,13 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"stocksync/internal/store"
+	"stocksync/internal/inventory"
 	"stocksync/views/components"
 	"stocksync/views/layout"
 )
 
 type ReceivesView struct {
-	Receives []store.PurchaseReceive
+	Receives []inventory.PurchaseReceive
 	Before   int64
 	Next     int64
 	Currency string
@@ -281,7 +281,7 @@ func ReceiveNew(p layout.Page, f ReceiveForm) templ.Component {
 	})
 }
 
-func ReceivePage(p layout.Page, r store.PurchaseReceive, currency string) templ.Component {
+func ReceivePage(p layout.Page, r inventory.PurchaseReceive, currency string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -10,13 +10,13 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"stocksync/internal/store"
+	"stocksync/internal/inventory"
 	"stocksync/views/components"
 	"stocksync/views/layout"
 )
 
 type WarehousesView struct {
-	Warehouses []store.Warehouse
+	Warehouses []inventory.Warehouse
 	Name       string
 	Errors     components.FieldErrors
 }

@@ -15,14 +15,14 @@ import (
 	"net/url"
 	"strconv"
 
-	"stocksync/internal/store"
+	"stocksync/internal/inventory"
 	"stocksync/views/components"
 	"stocksync/views/layout"
 )
 
 type ListView struct {
-	Filter   store.ItemFilter
-	Items    []store.ListItem
+	Filter   inventory.ItemFilter
+	Items    []inventory.ListItem
 	Next     int64
 	Currency string
 	// Empty is true when there are no items at all (not just no matches).

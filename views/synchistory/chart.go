@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 // Bar is one run in the chart of a channel's recent runs.
@@ -20,7 +20,7 @@ const chartHeight = 120.0
 
 // Chart lays out the last runs (oldest first) as bars of records with the
 // failures drawn over them, scaled to the busiest run.
-func Chart(runs []store.SyncRun, width float64) []Bar {
+func Chart(runs []syncrun.Run, width float64) []Bar {
 	runs = slices.Clone(runs)
 	slices.Reverse(runs)
 	top := 1

@@ -9,10 +9,10 @@ package synchistory
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "stocksync/internal/store"
+import "stocksync/internal/syncrun"
 
 // RunsChart is an inline SVG of the last 30 runs: records, and failures in red.
-func RunsChart(runs []store.SyncRun) templ.Component {
+func RunsChart(runs []syncrun.Run) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"stocksync/internal/store"
+	"stocksync/internal/syncrun"
 )
 
 func runURL(id int64) string { return "/sync-history/" + strconv.FormatInt(id, 10) }
@@ -80,7 +80,7 @@ func Duration(d time.Duration) string {
 func n(i int) string { return strconv.Itoa(i) }
 
 // percent is how far a run has got, when the channel told its total.
-func percent(r store.SyncRun) (int, bool) {
+func percent(r syncrun.Run) (int, bool) {
 	if r.Status != "running" {
 		return 100, true
 	}
@@ -97,7 +97,7 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func progressText(r store.SyncRun) string {
+func progressText(r syncrun.Run) string {
 	s := plural(r.Records, "record", "records") + ", " + plural(r.PagesDone, "page", "pages")
 	// A channel's total may count products where the sync counts their
 	// variants; a total already passed says nothing useful.
@@ -107,7 +107,7 @@ func progressText(r store.SyncRun) string {
 	return s
 }
 
-func errText(r store.SyncRun) string {
+func errText(r syncrun.Run) string {
 	if r.Error == nil {
 		return ""
 	}

@@ -10,11 +10,11 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"stocksync/internal/syncrun"
+	"stocksync/views/components"
+	"stocksync/views/layout"
 	"strconv"
 	"time"
-
-	"stocksync/internal/store"
-	"stocksync/views/layout"
 )
 
 type Filter struct {
@@ -22,8 +22,8 @@ type Filter struct {
 }
 
 type ListPage struct {
-	Runs     []store.SyncRun
-	Channels []store.Channel
+	Runs     []syncrun.Run
+	Channels []components.ChannelChoice
 	Filter   Filter
 	OlderURL string // "" when there are no older runs
 	Now      time.Time
@@ -239,7 +239,7 @@ func List(p layout.Page, l ListPage) templ.Component {
 	})
 }
 
-func RunsTable(runs []store.SyncRun, now time.Time, showChannel bool) templ.Component {
+func RunsTable(runs []syncrun.Run, now time.Time, showChannel bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -9,12 +9,12 @@ package synchistory
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "stocksync/internal/store"
+import "stocksync/internal/syncrun"
 
 // Progress is the live part of a run: while it runs, htmx fetches the
 // fragment again every second and swaps it in; once it ends the answer
 // carries no trigger and polling stops. With no pollURL the caller polls.
-func Progress(r store.SyncRun, pollURL string) templ.Component {
+func Progress(r syncrun.Run, pollURL string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -88,7 +88,7 @@ func Progress(r store.SyncRun, pollURL string) templ.Component {
 	})
 }
 
-func progressBody(r store.SyncRun) templ.Component {
+func progressBody(r syncrun.Run) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
