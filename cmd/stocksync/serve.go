@@ -82,7 +82,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{Logger: log}, log)
+	// Outside the sandbox, channels are called only on public addresses
+	// unless the operator allow-listed others.
+	addresses := channel.AddressPolicy{Sandbox: *useSandbox, Hosts: cfg.ChannelAllowHosts, Networks: cfg.ChannelAllowNetworks}
+	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{Logger: log, Addresses: addresses}, log)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func (s *Store) CreateItem(ctx context.Context, f inventory.ItemFields, by int64
 			if err != nil {
 				return err
 			}
-			*c = stockChange{kind: "opening", docID: id, user: &by}
+			*c = stockChange{doc: "stock_apply", args: []any{"opening", id, by}}
 			c.add(id, wh, f.OpeningQty, 0)
 		}
 		return nil
