@@ -45,6 +45,7 @@ type Row struct {
 // Failure is a listing that was not imported, and why.
 type Failure struct {
 	ExternalID string
+	SKU        string // as the channel sent it, trimmed; "" when it had none
 	Label      string // how a person finds the listing: SKU, name or id
 	Cause      string
 	Raw        json.RawMessage
@@ -111,7 +112,7 @@ func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 				// with it, or a re-check would find the bad bytes gone.
 				kept.Problem = cause
 			}
-			failures = append(failures, Failure{ExternalID: text.Clean(l.ExternalID), Label: Label(l.SKU, l.Name, l.ExternalID),
+			failures = append(failures, Failure{ExternalID: text.Clean(l.ExternalID), SKU: strings.TrimSpace(text.Clean(l.SKU)), Label: Label(l.SKU, l.Name, l.ExternalID),
 				Cause: text.Clean(cause), Raw: CapRaw(l.Raw), Record: RecordOf(kept)})
 			continue
 		}
