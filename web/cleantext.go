@@ -60,8 +60,8 @@ func cleanValues(values url.Values) bool {
 	return changed
 }
 
-// searchText is a search box's value, trimmed of nothing but cut to
-// maxQueryBytes without splitting a character.
+// searchText is the search box's value (q) cut to maxQueryBytes without
+// splitting a character.
 func searchText(c echo.Context) string {
 	return text.CutAtBoundary(c.QueryParam("q"), maxQueryBytes)
 }
