@@ -69,6 +69,7 @@ var routeTable = []route{
 
 	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
+	{http.MethodPost, "/sync-history/:run/retry", signedIn, h((*App).syncRetry)},
 	{http.MethodGet, "/sync-history/:run/report", signedIn, h((*App).syncReport)},
 	{http.MethodGet, "/sync-history/:run/failures.csv", signedIn, h((*App).syncFailuresCSV)},
 

@@ -95,7 +95,7 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 		return nil, err
 	}
 	if !partitioned {
-		if im.bulk, err = s.store.BeginBulkLoad(ctx, channelID); err != nil {
+		if im.bulk, err = s.store.BeginBulkLoad(ctx, channelID, runID); err != nil {
 			return nil, err
 		}
 	}

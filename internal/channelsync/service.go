@@ -37,6 +37,8 @@ type Service struct {
 	// back (see Importer) before it ends the load early and imports the rest
 	// of the run the usual way, so memory stays bounded.
 	BulkWaitLimit int
+	// deadAfter and beatEvery: see SetDeadAfter.
+	deadAfter, beatEvery time.Duration
 }
 
 func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *slog.Logger) (*Service, error) {
@@ -47,7 +49,9 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second, BulkWaitLimit: 50_000}, nil
+	s := &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second, BulkWaitLimit: 50_000}
+	s.SetDeadAfter(DefaultDeadAfter)
+	return s, nil
 }
 
 func sealContext(kind string) string { return "channel-credentials:" + kind }
