@@ -14,6 +14,7 @@ import (
 	"stocksync/internal/channel"
 	"stocksync/internal/secretbox"
 	"stocksync/internal/store"
+	"stocksync/internal/text"
 )
 
 // Service is what handlers and workers call; it owns the sealing of
@@ -182,8 +183,11 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 
 // DescribeError turns a connector error into a sentence for staff. Every
 // way of not reaching the channel reads the same, so that the form cannot
-// be used to learn which addresses and ports answer.
-func DescribeError(err error) string {
+// be used to learn which addresses and ports answer. The sentence is text
+// that can be stored whatever the channel's answer quoted in it held.
+func DescribeError(err error) string { return text.Clean(describeError(err)) }
+
+func describeError(err error) string {
 	var malformed *channel.MalformedError
 	var transient *channel.TransientError
 	var notAPI *channel.NotAPIError
