@@ -105,7 +105,10 @@ func (e *AlreadySettledError) Message() string {
 // new links, as they take no new documents.
 var ErrItemInactive = errors.New("catalogue: item is inactive")
 
-// ErrNotFound: no such listing (or item to link to).
+// ErrItemGone: the item to link to does not exist.
+var ErrItemGone = errors.New("catalogue: no such item")
+
+// ErrNotFound: no such listing.
 var ErrNotFound = errors.New("catalogue: not found")
 
 // NeedsUpdateError: the listing as it is does not make a valid item (no

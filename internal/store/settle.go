@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -128,7 +127,7 @@ func (s *Store) LinkListing(ctx context.Context, listingID, itemID, by int64) er
 		var active bool
 		err = tx.GetContext(ctx, &active, `SELECT active FROM items WHERE id = $1 FOR SHARE`, itemID)
 		if err != nil {
-			return fmt.Errorf("store: item %d: %w", itemID, notFound(err, catalogue.ErrNotFound))
+			return fmt.Errorf("store: item %d: %w", itemID, notFound(err, catalogue.ErrItemGone))
 		}
 		if !active {
 			return catalogue.ErrItemInactive
@@ -232,14 +231,4 @@ func warehouseExists(ctx context.Context, tx *sqlx.Tx, id int64) error {
 		return ErrNoWarehouse
 	}
 	return nil
-}
-
-// IsSettleRefusal reports whether err is a refusal a person can act on
-// rather than a failure.
-func IsSettleRefusal(err error) bool {
-	var settled *catalogue.AlreadySettledError
-	var update *catalogue.NeedsUpdateError
-	var sku *inventory.SKUTakenError
-	return errors.As(err, &settled) || errors.As(err, &update) || errors.As(err, &sku) ||
-		errors.Is(err, catalogue.ErrItemInactive) || errors.Is(err, catalogue.ErrNotFound) || errors.Is(err, ErrNoWarehouse)
 }
