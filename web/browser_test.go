@@ -51,3 +51,29 @@ func TestBrowserSignInLandsOnDashboard(t *testing.T) {
 func TestBrowserSignInWithoutJavaScript(t *testing.T) {
 	signInThroughTheForm(t, browser.Options{NoJS: true})
 }
+
+func TestBrowserSignOutEverywhere(t *testing.T) {
+	s := webtest.NewServer(t)
+	s.CreateUser(t, "ada@example.com", auth.RoleAdmin, pw)
+	elsewhere := s.Client(t)
+	elsewhere.Login("ada@example.com", pw)
+	ctx := browser.New(t)
+	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=greeting]`)),
+		chromedp.Navigate(s.URL+"/settings/password"),
+		chromedp.Click(chromedp.CSS(`[data-testid=sign-out-everywhere] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
+	); err != nil {
+		t.Fatalf("sign out everywhere: %v", err)
+	}
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+	if err != nil || !strings.Contains(body, "You have been signed out everywhere") {
+		t.Fatalf("sign-in page after signing out everywhere: %q %v", body, err)
+	}
+	if r := elsewhere.Get("/"); r.Status != 303 {
+		t.Fatalf("the other browser is still signed in: %d", r.Status)
+	}
+}

@@ -36,24 +36,36 @@ func (a *App) channelsList(c echo.Context) error {
 func (a *App) connectNew(c echo.Context) error {
 	f := channelviews.ConnectForm{Kinds: channel.Kinds(), Presets: a.presets, SyncMinutes: "15", DelayMinutes: "30", Credentials: map[string]string{}}
 	kindName := c.QueryParam("kind")
-	for _, pr := range a.presets {
-		if pr.Key == c.QueryParam("preset") {
-			kindName, f.Name = pr.Kind, pr.Name
-			for k, v := range pr.Credentials {
-				f.Credentials[k] = v
-			}
-		}
+	if pr, ok := a.preset(c.QueryParam("preset")); ok {
+		kindName, f.Name, f.Preset = pr.Kind, pr.Name, pr.Key
 	}
 	if k, ok := channel.Lookup(kindName); ok {
 		f.Kind = &k
 	} else if len(f.Kinds) > 0 && kindName == "" {
 		f.Kind = &f.Kinds[0]
 	}
+	if pr, ok := a.preset(f.Preset); ok && f.Kind != nil {
+		for _, fld := range f.Kind.Fields {
+			if !fld.Secret {
+				f.Credentials[fld.Name] = pr.Credentials[fld.Name]
+			}
+		}
+	}
 	return a.render(c, http.StatusOK, channelviews.Connect(a.page(c, "Connect a channel", "channels"), f), "")
 }
 
-// connectRequest binds the Connect form; the form comes back with what was
-// typed so nothing needs typing twice.
+func (a *App) preset(key string) (channelviews.Preset, bool) {
+	for _, pr := range a.presets {
+		if key != "" && pr.Key == key {
+			return pr, true
+		}
+	}
+	return channelviews.Preset{}, false
+}
+
+// connectRequest binds the Connect form. The form comes back with what was
+// typed, secrets excepted: those are asked for again, never written into
+// the page. A sandbox preset's secrets come from the server.
 func (a *App) connectRequest(c echo.Context) (channelsync.ConnectRequest, channelviews.ConnectForm, error) {
 	f := channelviews.ConnectForm{Kinds: channel.Kinds(), Presets: a.presets, Name: c.FormValue("name"),
 		SyncMinutes: c.FormValue("sync_interval"), DelayMinutes: c.FormValue("first_sync_delay"),
@@ -63,8 +75,22 @@ func (a *App) connectRequest(c echo.Context) (channelsync.ConnectRequest, channe
 		return channelsync.ConnectRequest{}, f, echo.NewHTTPError(http.StatusBadRequest, "unknown kind")
 	}
 	f.Kind = &kind
+	pr, preset := a.preset(c.FormValue("preset"))
+	if preset && pr.Kind == kind.Name {
+		f.Preset = pr.Key
+	}
+	creds := map[string]string{}
 	for _, fld := range kind.Fields {
-		f.Credentials[fld.Name] = c.FormValue("cred_" + fld.Name)
+		v := c.FormValue("cred_" + fld.Name)
+		switch {
+		case !fld.Secret:
+			f.Credentials[fld.Name] = v
+		case v == "" && f.Preset != "":
+			v = pr.Credentials[fld.Name]
+		default:
+			f.Retype = true
+		}
+		creds[fld.Name] = v
 	}
 	interval, err1 := parseMinutes(f.SyncMinutes, 15)
 	delay, err2 := parseMinutes(f.DelayMinutes, 30)
@@ -73,10 +99,6 @@ func (a *App) connectRequest(c echo.Context) (channelsync.ConnectRequest, channe
 	}
 	if err2 != nil {
 		f.Errors["first_sync_delay"] = "Enter a whole number of minutes."
-	}
-	creds := map[string]string{}
-	for k, v := range f.Credentials {
-		creds[k] = v
 	}
 	req := channelsync.ConnectRequest{Kind: kind.Name, Name: f.Name, Credentials: creds,
 		SyncInterval: interval, FirstSyncDelay: delay, UserID: currentUser(c).ID}

@@ -47,11 +47,13 @@ func (a *App) login(c echo.Context) error {
 	}
 
 	ip := c.RealIP()
+	s := session(c)
+	knownDevice := s.Values[valKnown] == email
 	counts, err := a.store.LoginFailures(ctx, email, ip, a.throttle, a.now())
 	if err != nil {
 		return err
 	}
-	if until := a.throttle.BlockedUntil(counts); until.After(a.now()) {
+	if until := a.throttle.BlockedUntil(counts, knownDevice); until.After(a.now()) {
 		wait := until.Sub(a.now()).Round(time.Second)
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		form.Errors = components.FieldErrors{"": fmt.Sprintf(
@@ -63,38 +65,60 @@ func (a *App) login(c echo.Context) error {
 	if err != nil && !errors.Is(err, auth.ErrNotFound) {
 		return err
 	}
-	if !auth.VerifyPassword(u.PasswordHash, password) {
+	// A disabled account answers exactly as a wrong password does, after
+	// the same bcrypt comparison: anything else would confirm the password.
+	if !auth.VerifyPassword(u.PasswordHash, password) || u.Disabled {
 		if err := a.store.RecordLoginFailure(ctx, email, ip, a.now()); err != nil {
 			return err
+		}
+		if knownDevice {
+			// One wrong guess and this browser is throttled like any other.
+			delete(s.Values, valKnown)
+			if err := a.saveSession(c, s); err != nil {
+				return err
+			}
 		}
 		form.Errors = components.FieldErrors{"": badCredentials}
 		return a.renderLogin(c, http.StatusUnauthorized, form)
 	}
-	if u.Disabled {
-		form.Errors = components.FieldErrors{"": "This account is disabled. Ask an admin to enable it."}
-		return a.renderLogin(c, http.StatusForbidden, form)
-	}
-	if err := a.store.ClearLoginFailures(ctx, email); err != nil {
+	if err := a.store.ClearLoginFailures(ctx, email, ip); err != nil {
 		return err
 	}
-	if err := a.store.RecordLogin(ctx, u.ID); err != nil {
+	// A new session at sign-in; one this browser held before ends with it.
+	if old := sessionID(c); old != "" {
+		if err := a.store.EndSession(ctx, old); err != nil {
+			return err
+		}
+	}
+	sid := randomToken()
+	if err := a.store.StartSession(ctx, u.ID, sid, a.now()); err != nil {
 		return err
 	}
-	// A new session at sign-in: nothing from before (token, flashes) survives.
-	s := session(c)
-	clearValues(s)
-	s.Values[valUserID] = u.ID
-	s.Values[valVersion] = u.SessionVersion
-	s.Values[valSeen] = a.now().Unix()
-	s.Values[valCSRF] = randomToken()
+	resetSession(s)
+	s.Values[valSession] = sid
+	s.Values[valKnown] = email
 	return a.redirectAfterPost(c, safeNext(form.Next))
 }
 
+// logout ends this browser's session on the server, so a copy of the cookie
+// taken before is worthless too.
 func (a *App) logout(c echo.Context) error {
-	s := session(c)
-	clearValues(s)
-	s.Values[valCSRF] = randomToken()
-	addFlash(c, "success", "You have signed out.")
+	return a.signedOut(c, "You have signed out.", func() error {
+		if sid := sessionID(c); sid != "" {
+			return a.store.EndSession(c.Request().Context(), sid)
+		}
+		return nil
+	})
+}
+
+// signedOut runs end (which revokes sessions) and sends this browser, its
+// cookie started afresh, to the sign-in page with a message.
+func (a *App) signedOut(c echo.Context, message string, end func() error) error {
+	if err := end(); err != nil {
+		return err
+	}
+	resetSession(session(c))
+	addFlash(c, "success", message)
 	return a.redirectAfterPost(c, "/login")
 }
 

@@ -205,12 +205,13 @@ func TestSessionCookieIsSecureBehindTLS(t *testing.T) {
 	}
 }
 
-func TestLoginThrottlePerEmailThenLifts(t *testing.T) {
+func TestLoginThrottlePerAccountAndAddressThenLifts(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Now()
 	s := webtest.NewServer(t, webtest.Options{
-		Throttle: auth.Throttle{Window: 15 * time.Minute, Max: 3, MaxPerIP: 100},
-		Now:      func() time.Time { mu.Lock(); defer mu.Unlock(); return now },
+		Throttle: auth.Throttle{PairWindow: time.Hour, PairFree: 3, PairDelay: 15 * time.Minute, PairMaxDelay: 15 * time.Minute,
+			Window: 15 * time.Minute, MaxPerIP: 100},
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now },
 	})
 	s.CreateUser(t, "ada@example.com", auth.RoleStaff, pw)
 	c := s.Client(t)
@@ -233,12 +234,14 @@ func TestLoginThrottlePerEmailThenLifts(t *testing.T) {
 	now = now.Add(16 * time.Minute)
 	mu.Unlock()
 	if r := c.Post("/login", url.Values{"email": {"ada@example.com"}, "password": {pw}}); r.Status != http.StatusSeeOther {
-		t.Fatalf("after the window: %d", r.Status)
+		t.Fatalf("after the delay: %d", r.Status)
 	}
 }
 
 func TestLoginThrottlePerClientAddress(t *testing.T) {
-	s := webtest.NewServer(t, webtest.Options{Throttle: auth.Throttle{Window: 15 * time.Minute, Max: 100, MaxPerIP: 4}})
+	th := auth.DefaultThrottle
+	th.MaxPerIP = 4
+	s := webtest.NewServer(t, webtest.Options{Throttle: th})
 	s.CreateUser(t, "ada@example.com", auth.RoleStaff, pw)
 	c := s.Client(t)
 	c.Get("/login")

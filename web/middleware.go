@@ -56,9 +56,12 @@ func (a *App) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // loadSession decodes the cookie (a bad or foreign cookie starts afresh) and
-// makes sure the session carries a CSRF token.
+// makes sure the session carries a CSRF token. Every page behind it is
+// someone's data or holds their token, so none may be kept by a browser or
+// proxy cache (a shared computer's back button after sign-out).
 func (a *App) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
 		s, _ := a.sessions.Get(c.Request(), sessionCookie)
 		c.Set(keySession, s)
 		if _, ok := s.Values[valCSRF].(string); !ok {
@@ -71,32 +74,37 @@ func (a *App) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// loadUser resolves the signed-in user, ending the session when the user is
-// gone, disabled, idle too long or holds a revoked session version.
+// loadUser resolves the signed-in user from the session's row, ending the
+// session when the row is gone (signed out, revoked), the user is disabled
+// or the session has been idle too long.
 func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s := session(c)
-		uid, ok := s.Values[valUserID].(int64)
-		if !ok {
+		sid := sessionID(c)
+		if sid == "" {
 			return next(c)
 		}
-		ver, _ := s.Values[valVersion].(int)
-		seen, _ := s.Values[valSeen].(int64)
+		ctx := c.Request().Context()
 		now := a.now()
-		u, err := a.store.UserByID(c.Request().Context(), uid)
+		sess, err := a.store.Session(ctx, sid)
 		switch {
-		case errors.Is(err, auth.ErrNotFound) || (err == nil && (u.Disabled || u.SessionVersion != ver)):
+		case errors.Is(err, auth.ErrNotFound) || (err == nil && sess.User.Disabled):
 			return a.endSession(c, next, "You have been signed out. Sign in again.")
 		case err != nil:
 			return err
-		case now.Sub(time.Unix(seen, 0)) > a.cfg.SessionIdle:
+		case sess.IdleFor(now, a.cfg.SessionIdle):
+			if err := a.store.EndSession(ctx, sid); err != nil {
+				return err
+			}
 			return a.endSession(c, next, "Your session expired after a period without use. Sign in again.")
 		}
-		c.Set(keyUser, &u)
-		// Refreshing "seen" rewrites the cookie, so do it at most once a minute.
-		if now.Sub(time.Unix(seen, 0)) > time.Minute {
-			s.Values[valSeen] = now.Unix()
-			if err := a.saveSession(c, s); err != nil {
+		c.Set(keyUser, &sess.User)
+		if sess.NeedsTouch(now) {
+			if err := a.store.TouchSession(ctx, sid, now); err != nil {
+				return err
+			}
+			// Rewriting the cookie now and then keeps its signed age fresh
+			// while it is in use.
+			if err := a.saveSession(c, session(c)); err != nil {
 				return err
 			}
 		}
@@ -106,8 +114,7 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (a *App) endSession(c echo.Context, next echo.HandlerFunc, why string) error {
 	s := session(c)
-	clearValues(s)
-	s.Values[valCSRF] = randomToken()
+	resetSession(s)
 	addFlash(c, "info", why)
 	if err := a.saveSession(c, s); err != nil {
 		return err

@@ -42,22 +42,27 @@ var routeTable = []route{
 	{http.MethodGet, "/settings", signedIn, h((*App).settingsHome)},
 	{http.MethodGet, "/settings/password", signedIn, h((*App).passwordPage)},
 	{http.MethodPost, "/settings/password", signedIn, h((*App).changePassword)},
+	{http.MethodPost, "/settings/sign-out-everywhere", signedIn, h((*App).signOutEverywhere)},
 
 	{http.MethodGet, "/settings/users", adminOnly, h((*App).usersPage)},
 	{http.MethodPost, "/settings/users", adminOnly, h((*App).createUser)},
 	{http.MethodPost, "/settings/users/:id/role", adminOnly, h((*App).changeRole)},
 	{http.MethodPost, "/settings/users/:id/disable", adminOnly, h((*App).disableUser)},
 	{http.MethodPost, "/settings/users/:id/enable", adminOnly, h((*App).enableUser)},
+	{http.MethodPost, "/settings/users/:id/sign-out", adminOnly, h((*App).signOutUser)},
 
+	// Staff see channels and sync them; connecting one makes the server
+	// call an address someone typed, with credentials, so what connects,
+	// reconnects, tests or reconfigures a channel is for admins.
 	{http.MethodGet, "/channels", signedIn, h((*App).channelsList)},
-	{http.MethodGet, "/channels/new", signedIn, h((*App).connectNew)},
-	{http.MethodPost, "/channels/test", signedIn, h((*App).connectTest)},
-	{http.MethodPost, "/channels", signedIn, h((*App).connectCreate)},
+	{http.MethodGet, "/channels/new", adminOnly, h((*App).connectNew)},
+	{http.MethodPost, "/channels/test", adminOnly, h((*App).connectTest)},
+	{http.MethodPost, "/channels", adminOnly, h((*App).connectCreate)},
 	{http.MethodGet, "/channels/:id", signedIn, h((*App).channelShow)},
 	{http.MethodPost, "/channels/:id/sync", signedIn, h((*App).channelSync)},
-	{http.MethodPost, "/channels/:id/settings", signedIn, h((*App).channelSettings)},
-	{http.MethodPost, "/channels/:id/disconnect", signedIn, h((*App).channelDisconnect)},
-	{http.MethodPost, "/channels/:id/credentials", signedIn, h((*App).channelReconnect)},
+	{http.MethodPost, "/channels/:id/settings", adminOnly, h((*App).channelSettings)},
+	{http.MethodPost, "/channels/:id/disconnect", adminOnly, h((*App).channelDisconnect)},
+	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
 	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},

@@ -18,17 +18,19 @@ const (
 	keySession    = "session"
 	keyUser       = "user"
 
-	valUserID  = "uid"
-	valVersion = "ver"
+	// valSession names the user_sessions row that makes the cookie good.
+	valSession = "sid"
 	valCSRF    = "csrf"
-	valSeen    = "seen"
+	// valKnown is the e-mail this browser last signed in with: a known
+	// device, exempt from the sign-in throttle for that account.
+	valKnown = "known"
 )
 
 func newSessionStore(key []byte) *sessions.CookieStore {
 	st := sessions.NewCookieStore(config.DeriveKey(key, "session-hmac"), config.DeriveKey(key, "session-aes"))
-	// The cookie lives for the browser session; idle expiry is enforced from
-	// the "seen" value, and this bounds how long a stolen cookie could be
-	// replayed at all.
+	// The cookie lives for the browser session; validity and idle expiry
+	// come from its row in user_sessions, and this bounds how long a cookie
+	// unused by the server (never rewritten) is even decoded.
 	st.MaxAge(0)
 	for _, codec := range st.Codecs {
 		if sc, ok := codec.(*securecookie.SecureCookie); ok {
@@ -84,10 +86,25 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func clearValues(s *sessions.Session) {
+// resetSession starts the cookie afresh with a new CSRF token: nothing from
+// before (session id, token, flashes) survives but the known-device mark.
+func resetSession(s *sessions.Session) {
+	known := s.Values[valKnown]
 	for k := range s.Values {
 		delete(s.Values, k)
 	}
+	if known != nil {
+		s.Values[valKnown] = known
+	}
+	s.Values[valCSRF] = randomToken()
+}
+
+func sessionID(c echo.Context) string {
+	if s := session(c); s != nil {
+		id, _ := s.Values[valSession].(string)
+		return id
+	}
+	return ""
 }
 
 func csrfToken(c echo.Context) string {

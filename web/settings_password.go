@@ -34,12 +34,18 @@ func (a *App) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ver, err := a.store.SetPassword(c.Request().Context(), me.ID, hash)
-	if err != nil {
+	if err := a.store.SetPassword(c.Request().Context(), me.ID, hash, sessionID(c)); err != nil {
 		return err
 	}
-	// Every other session carries the old version and ends; this one goes on.
-	session(c).Values[valVersion] = ver
 	addFlash(c, "success", "Password changed. You were signed out on every other device.")
 	return a.redirectAfterPost(c, "/settings/password")
+}
+
+// signOutEverywhere ends every session of the signed-in user, this one
+// included: for a cookie left on a computer one no longer has at hand.
+func (a *App) signOutEverywhere(c echo.Context) error {
+	return a.signedOut(c, "You have been signed out everywhere, this browser included.", func() error {
+		_, err := a.store.EndUserSessions(c.Request().Context(), currentUser(c).ID)
+		return err
+	})
 }

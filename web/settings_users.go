@@ -108,15 +108,40 @@ func (a *App) userChange(c echo.Context, id int64, done string, change func() er
 	default:
 		addFlash(c, "success", done)
 	}
-	// Changing one's own role bumps one's own session version; re-issue the
-	// session so the admin who did it is not signed out by it.
+	// An admin who stepped down can no longer see the users page.
 	if me := currentUser(c); me.ID == id {
-		if u, err := a.store.UserByID(c.Request().Context(), id); err == nil {
-			session(c).Values[valVersion] = u.SessionVersion
-			if !u.IsAdmin() {
-				return a.redirectAfterPost(c, "/")
-			}
+		if u, err := a.store.UserByID(c.Request().Context(), id); err == nil && !u.IsAdmin() {
+			return a.redirectAfterPost(c, "/")
 		}
 	}
+	return a.redirectAfterPost(c, "/settings/users")
+}
+
+// signOutUser ends every session of a user, for a lost laptop or a cookie
+// thought stolen; their password and account stay as they are.
+func (a *App) signOutUser(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u, err := a.store.UserByID(ctx, id)
+	if errors.Is(err, auth.ErrNotFound) {
+		return echo.ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	if id == currentUser(c).ID {
+		return a.signOutEverywhere(c)
+	}
+	n, err := a.store.EndUserSessions(ctx, id)
+	if err != nil {
+		return err
+	}
+	ended := "1 session"
+	if n != 1 {
+		ended = fmt.Sprintf("%d sessions", n)
+	}
+	addFlash(c, "success", fmt.Sprintf("%s is signed out everywhere (%s ended).", u.Email, ended))
 	return a.redirectAfterPost(c, "/settings/users")
 }

@@ -89,7 +89,7 @@ func TestDisablingAUserEndsTheirSessionAtOnce(t *testing.T) {
 	}
 	again := s.Client(t)
 	again.Get("/login")
-	if r := again.Post("/login", url.Values{"email": {staffUser.Email}, "password": {pw}}); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "disabled") {
+	if r := again.Post("/login", url.Values{"email": {staffUser.Email}, "password": {pw}}); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "E-mail or password is incorrect.") {
 		t.Fatalf("disabled user signing in: %d", r.Status)
 	}
 	admin.Get("/settings/users")

@@ -93,12 +93,18 @@ func seedIngestItems(ctx context.Context, dbURL string) error {
 func listingSKU(i int) string  { return fmt.Sprintf("LST-%07d", i) }
 func listingName(i int) string { return "Listing product " + strconv.Itoa(i) }
 
-// generatedPage makes listings [from, to) as a channel would send them.
-func generatedPage(from, to int) []channel.Listing {
+// generatedPage makes listings [from, to) as a channel would send them. In
+// edition 1 and later, every tenth listing has changed (stock, price and
+// modified date), as between two syncs of a busy shop.
+func generatedPage(from, to, edition int) []channel.Listing {
 	ls := make([]channel.Listing, 0, to-from)
 	updated := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for i := from; i < to; i++ {
-		q := i % 50
+		q, price := i%50, 1+i%90
+		lupdated := updated
+		if edition > 0 && i%10 == 0 {
+			q, price, lupdated = (q+edition)%50, price+edition, updated.Add(time.Duration(edition)*time.Hour)
+		}
 		sku := listingSKU(i)
 		if i%2 == 1 && (i/2)%10 == 0 {
 			sku = "" // matched by name instead
@@ -106,14 +112,15 @@ func generatedPage(from, to int) []channel.Listing {
 		// strconv rather than fmt: the generator is not what is measured
 		ls = append(ls, channel.Listing{
 			ExternalID: "gid://shopify/ProductVariant/" + strconv.Itoa(1_000_000+i), ProductID: "gid://shopify/Product/" + strconv.Itoa(i/2),
-			SKU: sku, Name: listingName(i), Price: strconv.Itoa(1+i%90) + "." + strconv.Itoa(10+i%90), Quantity: &q,
-			InventoryRef: "gid://shopify/InventoryItem/" + strconv.Itoa(i), UpdatedAt: updated,
+			SKU: sku, Name: listingName(i), Price: strconv.Itoa(price) + "." + strconv.Itoa(10+i%90), Quantity: &q,
+			InventoryRef: "gid://shopify/InventoryItem/" + strconv.Itoa(i), UpdatedAt: lupdated,
 		})
 	}
 	return ls
 }
 
-// ingestChild is the child process: two full imports, timed.
+// ingestChild is the child process: three full imports, timed: the first,
+// the same again unchanged, and one in which 10% of listings changed.
 func ingestChild(ctx context.Context, dbURL string) error {
 	if f := os.Getenv("BENCH_CPUPROFILE"); f != "" {
 		out, err := os.Create(f)
@@ -139,7 +146,7 @@ func ingestChild(ctx context.Context, dbURL string) error {
 	if err != nil {
 		return err
 	}
-	importAll := func() (time.Duration, syncrun.Run, error) {
+	importAll := func(edition int) (time.Duration, syncrun.Run, error) {
 		runID, err := st.StartRun(ctx, channelID, "full_catalogue", "manual", 0)
 		if err != nil {
 			return 0, syncrun.Run{}, err
@@ -150,7 +157,7 @@ func ingestChild(ctx context.Context, dbURL string) error {
 			return 0, syncrun.Run{}, err
 		}
 		for from := 0; from < ingestListings; from += ingestChunk {
-			if err := im.Add(1, nil, generatedPage(from, min(from+ingestChunk, ingestListings))); err != nil {
+			if err := im.Add(1, nil, generatedPage(from, min(from+ingestChunk, ingestListings), edition)); err != nil {
 				im.Close()
 				return 0, syncrun.Run{}, err
 			}
@@ -165,7 +172,7 @@ func ingestChild(ctx context.Context, dbURL string) error {
 		run, err := st.Run(ctx, runID)
 		return took, run, err
 	}
-	took, first, err := importAll()
+	took, first, err := importAll(0)
 	if err != nil {
 		return err
 	}
@@ -174,7 +181,7 @@ func ingestChild(ctx context.Context, dbURL string) error {
 	}
 	report("ingest_listings_per_s", float64(ingestListings)/took.Seconds(), "listings/s")
 	report("ingest_linked", float64(first.Synced), "listings")
-	took, again, err := importAll()
+	took, again, err := importAll(0)
 	if err != nil {
 		return err
 	}
@@ -182,6 +189,16 @@ func ingestChild(ctx context.Context, dbURL string) error {
 		return fmt.Errorf("unchanged re-import counted %+v", again)
 	}
 	report("resync_unchanged_listings_per_s", float64(ingestListings)/took.Seconds(), "listings/s")
+	// The common case: a re-sync that finds a tenth of the catalogue
+	// changed, counted over all the listings it reads.
+	took, changed, err := importAll(1)
+	if err != nil {
+		return err
+	}
+	if changed.Updated != ingestListings/10 || changed.Unchanged != ingestListings-ingestListings/10 || changed.Failed != 0 {
+		return fmt.Errorf("10%%-changed re-import counted %+v", changed)
+	}
+	report("resync_10pct_changed_listings_per_s", float64(ingestListings)/took.Seconds(), "listings/s")
 	report("ingest_peak_rss_mb", peakRSSMB(), "MB")
 	return nil
 }

@@ -32,7 +32,13 @@ func (r loadResult) percentile(p float64) time.Duration {
 // load sends the same request over conns keep-alive connections for the
 // duration (after a warm-up) and records every latency. It uses raw
 // connections so the generator spends little of the two shared cores.
+// Every answer must be 200.
 func load(ctx context.Context, addr string, request []byte, conns int, warmup, duration time.Duration) (loadResult, error) {
+	return loadExpecting(ctx, addr, request, http.StatusOK, conns, warmup, duration)
+}
+
+// loadExpecting is load for a request whose every answer must be status.
+func loadExpecting(ctx context.Context, addr string, request []byte, status, conns int, warmup, duration time.Duration) (loadResult, error) {
 	var mu sync.Mutex
 	var res loadResult
 	start := time.Now()
@@ -69,7 +75,7 @@ func load(ctx context.Context, addr string, request []byte, conns int, warmup, d
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				if resp.StatusCode != 200 {
+				if resp.StatusCode != status {
 					errs++
 				}
 				if t0.After(measureFrom) {
@@ -90,7 +96,7 @@ func load(ctx context.Context, addr string, request []byte, conns int, warmup, d
 	res.requests = len(res.latency)
 	res.elapsed = duration
 	if res.errors > 0 {
-		return res, fmt.Errorf("load: %d responses were not 200", res.errors)
+		return res, fmt.Errorf("load: %d responses were not %d", res.errors, status)
 	}
 	return res, nil
 }

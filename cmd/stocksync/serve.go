@@ -82,12 +82,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{Logger: log}, log)
+	// Outside the sandbox, channels are called only on public addresses
+	// unless the operator allow-listed others.
+	addresses := channel.AddressPolicy{Sandbox: *useSandbox, Hosts: cfg.ChannelAllowHosts, Networks: cfg.ChannelAllowNetworks}
+	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{Logger: log, Addresses: addresses}, log)
 	if err != nil {
 		return err
 	}
 	reg := jobs.NewRegistry()
 	jobs.AddLoginFailurePurge(reg, st)
+	jobs.AddSessionPurge(reg, st, cfg.SessionIdle)
 	var jc *jobs.Client
 	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, 30*time.Second)
 	jc, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: log})

@@ -27,14 +27,13 @@ func ParseRole(s string) (Role, error) {
 }
 
 type User struct {
-	ID             int64      `db:"id"`
-	Email          string     `db:"email"`
-	PasswordHash   string     `db:"password_hash"`
-	Role           Role       `db:"role"`
-	Disabled       bool       `db:"disabled"`
-	SessionVersion int        `db:"session_version"`
-	CreatedAt      time.Time  `db:"created_at"`
-	LastLoginAt    *time.Time `db:"last_login_at"`
+	ID           int64      `db:"id"`
+	Email        string     `db:"email"`
+	PasswordHash string     `db:"password_hash"`
+	Role         Role       `db:"role"`
+	Disabled     bool       `db:"disabled"`
+	CreatedAt    time.Time  `db:"created_at"`
+	LastLoginAt  *time.Time `db:"last_login_at"`
 }
 
 func (u User) IsAdmin() bool { return u.Role == RoleAdmin }

@@ -2,17 +2,18 @@ package channel
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 )
 
 // ParseBaseURL turns what a person typed as a shop or site address into a
 // base URL without a trailing slash. A missing scheme means https. Plain
-// http is accepted only for loopback hosts (the sandbox and tests), because
-// credentials travel in headers and must not cross a network in clear text.
+// http is accepted only where the policy trusts the host (the sandbox, an
+// operator's allow-list), because credentials travel in headers and must
+// not cross a network in clear text. A host typed as an address the policy
+// refuses fails here with ErrUnreachable, as it would when dialled.
 // Errors never echo the value: it might hold a password.
-func ParseBaseURL(prefix, label, raw string) (string, error) {
+func ParseBaseURL(prefix, label, raw string, policy AddressPolicy) (string, error) {
 	s := strings.TrimSpace(raw)
 	if !strings.Contains(s, "://") {
 		s = "https://" + s
@@ -27,22 +28,17 @@ func ParseBaseURL(prefix, label, raw string) (string, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%s: %s must not contain a query (?…) or fragment (#…)", prefix, label)
 	}
+	if err := policy.checkTypedHost(u.Hostname()); err != nil {
+		return "", fmt.Errorf("%s: %s: %w", prefix, label, err)
+	}
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !policy.trustedHost(u.Hostname()) {
 			return "", fmt.Errorf("%s: %s must start with https:// so the credentials are not sent in clear text", prefix, label)
 		}
 	default:
 		return "", fmt.Errorf("%s: %s must start with https://", prefix, label)
 	}
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,6 +45,11 @@ type Request struct {
 	// Retryable error to ask for another attempt (Shopify reports throttling
 	// inside a 200), or any other error to stop.
 	Accept func(*Response) error
+	// Identify, when set, checks that an answer comes from the channel's
+	// API before its status is believed: a login page's 200 or a web
+	// server's 401 says nothing about the credentials. It sees every answer
+	// but throttling and server errors, which proxies and CDNs write too.
+	Identify func(*Response) error
 }
 
 // Response is a fully read response.
@@ -51,6 +57,9 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Redirected is the path a same-host redirect led to; "" when the
+	// answer came from the address asked.
+	Redirected string
 }
 
 // Do performs req, retrying as the policy says, and returns the 2xx
@@ -74,11 +83,7 @@ func (c *Caller) attempt(ctx context.Context, req Request) (*Response, error) {
 	}
 	res, err := c.client.Do(httpReq)
 	if err != nil {
-		if ctx.Err() != nil {
-			// The caller gave up; retrying would only be ignored.
-			return nil, fmt.Errorf("%s: %w", req.What, ctx.Err())
-		}
-		return nil, Retryable(fmt.Errorf("%s: no answer from the channel: %w", req.What, err))
+		return nil, noAnswer(ctx, req.What, err)
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes+1))
@@ -86,18 +91,46 @@ func (c *Caller) attempt(ctx context.Context, req Request) (*Response, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%s: %w", req.What, ctx.Err())
 		}
-		return nil, Retryable(fmt.Errorf("%s: the connection broke while reading the answer: %w", req.What, err))
+		return nil, Retryable(fmt.Errorf("%s: %w: the connection broke while reading the answer: %v", req.What, ErrUnreachable, err))
 	}
 	if len(body) > maxResponseBytes {
 		return nil, fmt.Errorf("%s: the answer is larger than %d MiB; ask for smaller pages", req.What, maxResponseBytes>>20)
 	}
 	resp := &Response{Status: res.StatusCode, Header: res.Header, Body: body}
+	if res.Request != nil && res.Request.URL.String() != httpReq.URL.String() {
+		resp.Redirected = res.Request.URL.RequestURI()
+	}
 	return resp, classify(req, resp)
+}
+
+// noAnswer classifies a request that got no answer. Every network failure
+// wraps ErrUnreachable, whose sentence is all staff see; the detail stays
+// in the error text for the logs.
+func noAnswer(ctx context.Context, what string, err error) error {
+	var refused *refusedAddressError
+	var redirect *RedirectError
+	switch {
+	case ctx.Err() != nil:
+		// The caller gave up; retrying would only be ignored.
+		return fmt.Errorf("%s: %w", what, ctx.Err())
+	case errors.As(err, &refused):
+		// Not retried: the policy will refuse the address again.
+		return fmt.Errorf("%s: %w", what, refused)
+	case errors.As(err, &redirect):
+		return fmt.Errorf("%s: %w", what, redirect)
+	}
+	return Retryable(fmt.Errorf("%s: %w: %v", what, ErrUnreachable, err))
 }
 
 // classify turns a response status into the retry policy's vocabulary.
 func classify(req Request, resp *Response) error {
 	status := resp.Status
+	transient := status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status >= 500
+	if req.Identify != nil && !transient {
+		if err := req.Identify(resp); err != nil {
+			return err
+		}
+	}
 	if status >= 200 && status < 300 {
 		if req.Accept != nil {
 			return req.Accept(resp)

@@ -38,6 +38,7 @@ func serve(t *testing.T, answer func(n int, w http.ResponseWriter)) (*httptest.S
 
 func get(t *testing.T, srv *httptest.Server, opts Options, accept func(*Response) error) (*Response, error) {
 	t.Helper()
+	opts.Addresses.Sandbox = true // the test server listens on loopback
 	return NewCaller(opts).Do(context.Background(), Request{
 		What: "test: thing",
 		New: func(ctx context.Context) (*http.Request, error) {
@@ -196,7 +197,7 @@ func TestTimeoutsAreRetriedButCancellationIsNot(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
 	sleeps := &recordedSleeps{}
-	_, err := get(t, srv, Options{Sleep: sleeps.sleep, MaxRetries: 2, HTTPClient: &http.Client{Timeout: 20 * time.Millisecond}}, nil)
+	_, err := get(t, srv, Options{Sleep: sleeps.sleep, MaxRetries: 2, Timeout: 20 * time.Millisecond}, nil)
 	var transient *TransientError
 	if !errors.As(err, &transient) || transient.Attempts != 3 {
 		t.Fatalf("got %v, want TransientError after 3 attempts", err)
@@ -204,7 +205,7 @@ func TestTimeoutsAreRetriedButCancellationIsNot(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err = NewCaller(Options{Sleep: sleeps.sleep}).Do(ctx, Request{What: "test", New: func(ctx context.Context) (*http.Request, error) {
+	_, err = NewCaller(Options{Sleep: sleeps.sleep, Addresses: AddressPolicy{Sandbox: true}}).Do(ctx, Request{What: "test", New: func(ctx context.Context) (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	}})
 	if !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &transient) {

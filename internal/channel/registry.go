@@ -21,7 +21,14 @@ type Field struct {
 
 // Options tune a Connector. The zero value is ready to use.
 type Options struct {
-	HTTPClient *http.Client // nil: a client with a 30 s per-request timeout
+	// Addresses is what the connector may call; the zero value allows only
+	// public addresses over https.
+	Addresses AddressPolicy
+	// Timeout bounds each request; 0 means 30 s.
+	Timeout time.Duration
+	// HTTPClient replaces the client built from Addresses and Timeout, and
+	// with it the address policy: for tests that script the transport.
+	HTTPClient *http.Client
 	// Sleep waits between attempts; injectable so tests do not wait.
 	// nil: a timer that returns early with ctx.Err() when ctx is done.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -37,8 +44,11 @@ const (
 )
 
 func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = defaultTimeout
+	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: defaultTimeout}
+		o.HTTPClient = o.Addresses.client(o.Timeout)
 	}
 	if o.Sleep == nil {
 		o.Sleep = sleepCtx

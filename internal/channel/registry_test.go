@@ -58,7 +58,7 @@ func TestParseBaseURL(t *testing.T) {
 		"http://localhost:9000/prefix": "http://localhost:9000/prefix",
 	}
 	for in, want := range good {
-		got, err := ParseBaseURL("p", "URL", in)
+		got, err := ParseBaseURL("p", "URL", in, AddressPolicy{Sandbox: true})
 		if err != nil || got != want {
 			t.Errorf("ParseBaseURL(%q) = %q, %v; want %q", in, got, err, want)
 		}
@@ -71,7 +71,7 @@ func TestParseBaseURL(t *testing.T) {
 		"https://":                         "not a web address",
 	}
 	for in, want := range bad {
-		_, err := ParseBaseURL("p", "URL", in)
+		_, err := ParseBaseURL("p", "URL", in, AddressPolicy{})
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseBaseURL(%q) error = %v; want it to mention %q", in, err, want)
 		}

@@ -46,6 +46,7 @@ func newService(t *testing.T) (*channelsync.Service, *store.Store) {
 	svc, err := channelsync.NewService(st, secretKey, channel.Options{
 		Sleep:      clock.Sleep,
 		MaxRetries: 3,
+		Addresses:  channel.AddressPolicy{Sandbox: true}, // the fakes listen on loopback
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

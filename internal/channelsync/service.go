@@ -107,12 +107,17 @@ func CheckSchedule(interval, delay time.Duration) error {
 // TestConnection builds the connector and makes one cheap call.
 func (s *Service) TestConnection(ctx context.Context, kind channel.Kind, creds map[string]string) error {
 	conn, err := kind.New(creds, s.opts)
-	if err != nil {
+	if err == nil {
+		verifyCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err = conn.Verify(verifyCtx)
+		cancel()
+	} else if !errors.Is(err, channel.ErrUnreachable) {
 		return &FieldError{"", fmt.Sprintf("The details are incomplete: %v.", err)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := conn.Verify(ctx); err != nil {
+	if err != nil {
+		// The person sees one sentence for every network failure; the
+		// operator finds the detail here.
+		s.log.Info("channelsync: connection test failed", "kind", kind.Name, "err", err)
 		return &FieldError{"", DescribeError(err)}
 	}
 	return nil
@@ -171,11 +176,21 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 	return kind.New(creds, s.opts)
 }
 
-// DescribeError turns a connector error into a sentence for staff.
+// DescribeError turns a connector error into a sentence for staff. Every
+// way of not reaching the channel reads the same, so that the form cannot
+// be used to learn which addresses and ports answer.
 func DescribeError(err error) string {
 	var malformed *channel.MalformedError
 	var transient *channel.TransientError
+	var notAPI *channel.NotAPIError
+	var redirect *channel.RedirectError
 	switch {
+	case errors.Is(err, channel.ErrUnreachable):
+		return "stocksync could not reach the store at this address. Check the address; if it is right, try again later."
+	case errors.As(err, &notAPI):
+		return sentence(notAPI.Error())
+	case errors.As(err, &redirect):
+		return sentence(redirect.Error())
 	case errors.Is(err, channel.ErrUnauthorized):
 		return "The channel rejected the credentials: reconnect it with a valid key or token."
 	case errors.As(err, &malformed):
@@ -186,6 +201,14 @@ func DescribeError(err error) string {
 		return "The channel took too long to answer. Check the address, then try again."
 	}
 	return "The channel could not be reached: " + err.Error() + "."
+}
+
+// sentence starts s with a capital and ends it with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
 // Reconnect replaces a channel's credentials after checking them, which

@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +27,12 @@ type Config struct {
 	// only a load balancer in front of every instance may set.
 	TrustProxy bool
 	StaticDir  string
+	// ChannelAllowHosts and ChannelAllowNetworks are STOCKSYNC_CHANNEL_ALLOW:
+	// channel addresses an operator trusts although they are private or
+	// loopback (a store on the company network, a staging site), which may
+	// then be called over plain http too.
+	ChannelAllowHosts    []string
+	ChannelAllowNetworks []netip.Prefix
 }
 
 // Getenv is the environment lookup; a variable so the dev launcher can layer
@@ -70,8 +78,39 @@ func Load(getenv Getenv) (Config, error) {
 		}
 		c.TrustProxy = b
 	}
+	if c.ChannelAllowHosts, c.ChannelAllowNetworks, err = parseAllowList(getenv("STOCKSYNC_CHANNEL_ALLOW")); err != nil {
+		return c, err
+	}
 	return c, nil
 }
+
+// parseAllowList reads comma-separated host names, addresses and CIDR
+// ranges. A malformed entry stops start-up rather than being skipped, so a
+// typo never silently leaves a store unreachable or another one open.
+func parseAllowList(v string) (hosts []string, networks []netip.Prefix, err error) {
+	for _, entry := range strings.Split(v, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(entry); err == nil {
+			networks = append(networks, p.Masked())
+			continue
+		}
+		if ip, err := netip.ParseAddr(strings.Trim(entry, "[]")); err == nil {
+			ip = ip.Unmap().WithZone("")
+			networks = append(networks, netip.PrefixFrom(ip, ip.BitLen()))
+			continue
+		}
+		if !hostName.MatchString(entry) {
+			return nil, nil, fmt.Errorf("STOCKSYNC_CHANNEL_ALLOW entry %q is not a host name, an IP address or a CIDR range such as 10.0.0.0/8", entry)
+		}
+		hosts = append(hosts, strings.ToLower(strings.TrimSuffix(entry, ".")))
+	}
+	return hosts, networks, nil
+}
+
+var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$`)
 
 // parseKey accepts 32 bytes written as 64 hex digits or as base64; anything
 // else is refused so that a typo never silently weakens the key.

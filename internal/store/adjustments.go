@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
@@ -17,12 +18,8 @@ func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by
 		for _, l := range a.Lines {
 			items, whs, qty = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
 		}
-		*c = stockChange{kind: "adjustment", user: &by, docIDSQL: `currval('adjustments_id_seq')`,
-			head: inlineSQL(`WITH h AS (
-				INSERT INTO adjustments (reason, adjusted_on, notes, created_by) VALUES ($1, $2, $3, $4) RETURNING id),
-			l AS (INSERT INTO adjustment_lines (adjustment_id, item_id, warehouse_id, quantity)
-				SELECT h.id, i, w, q FROM h, unnest($5, $6, $7) AS u(i, w, q))
-			SELECT id FROM h`, userText(a.Reason), a.Date, userText(a.Notes), by, items, whs, qty)}
+		*c = stockChange{doc: "stock_adjustment", args: []any{a.Reason, docDate(a.Date), a.Notes, by,
+			pq.Array(items), pq.Array(whs), pq.Array(qty)}}
 		for _, l := range a.Lines {
 			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
 		}

@@ -71,7 +71,7 @@ func insertItem(ctx context.Context, tx *sqlx.Tx, c *stockChange, f inventory.It
 		return 0, err
 	}
 	if f.OpeningQty > 0 {
-		*c = stockChange{kind: "opening", docID: id, user: &by}
+		*c = stockChange{doc: "stock_apply", args: []any{"opening", id, by}}
 		c.add(id, warehouse, f.OpeningQty, 0)
 	}
 	return id, nil

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
@@ -21,6 +22,50 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) ([]invent
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	q, args := listItemsQuery(f)
+	// Scanned by hand: this is the hottest read of the application, and
+	// reflection over 50 rows costed more than the query.
+	// Without a search the statement text is one of a few dozen shapes:
+	// prepared, it is neither parsed nor planned again. A search is
+	// planned for its own text, as its selectivity varies.
+	var rs *sql.Rows
+	var err error
+	if strings.TrimSpace(f.Q) == "" {
+		var st *sqlx.Stmt
+		if st, err = s.prepared(ctx, q); err != nil {
+			return nil, 0, err
+		}
+		rs, err = st.QueryContext(ctx, args...)
+	} else {
+		rs, err = s.DB.QueryContext(ctx, q, args...)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list items: %w", err)
+	}
+	defer rs.Close()
+	rows := make([]inventory.ListItem, 0, f.Limit+1)
+	for rs.Next() {
+		var it inventory.ListItem
+		if err := rs.Scan(&it.ID, &it.Name, &it.SKU, &it.Unit, &it.SellingPrice, &it.OnHand, &it.Committed, &it.Available,
+			&it.ReorderLevel, &it.Active, &it.LinkedChannels); err != nil {
+			return nil, 0, fmt.Errorf("store: list items: %w", err)
+		}
+		rows = append(rows, it)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list items: %w", err)
+	}
+	var next int64
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next = rows[len(rows)-1].ID
+	}
+	return rows, next, nil
+}
+
+// listItemsQuery is the statement of one page of the list and its
+// arguments.
+func listItemsQuery(f inventory.ItemFilter) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -50,7 +95,7 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) ([]invent
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		esc := likeEscape(q)
-		words := searchWords(q)
+		words := searchTerms(q)
 		switch {
 		case utf8.RuneCountInString(q) < 3:
 			// Too short to be selective: prefix of name or SKU, through
@@ -58,10 +103,11 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) ([]invent
 			// type in lower case, so the upper-cased prefix matches too.
 			p := arg(esc + "%")
 			where = append(where, `(lower(i.name) COLLATE "C" LIKE lower(`+p+`) OR (i.sku <> '' AND (i.sku LIKE `+p+` OR i.sku LIKE upper(`+p+`))))`)
-		case words != "":
-			// Every typed word starts a word of the name, or the SKU
+		case len(words) > 0:
+			// Every typed word starts a word of the name (an exact lookup
+			// of stored word prefixes, see migration 00011), or the SKU
 			// contains the text.
-			where = append(where, `(to_tsvector('simple', i.name) @@ to_tsquery('simple', `+arg(words)+`) OR i.sku ILIKE `+arg("%"+esc+"%")+`)`)
+			where = append(where, `(i.search_terms @> `+arg(pq.Array(words))+`::text[] OR i.sku ILIKE `+arg("%"+esc+"%")+`)`)
 		default:
 			where = append(where, "i.sku ILIKE "+arg("%"+esc+"%"))
 		}
@@ -104,63 +150,31 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) ([]invent
 		// Neither filter nor sort needs stock: pick the page from items
 		// alone and join stock for its rows only, not for every match of a
 		// broad search.
-		q = columns + ` FROM (SELECT * FROM items i` + filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
+		q = columns + ` FROM (SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, i.updated_at FROM items i` +
+			filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
 			" ORDER BY " + order
 	} else {
 		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
 	}
-	// Scanned by hand: this is the hottest read of the application, and
-	// reflection over 50 rows costed more than the query.
-	// Without a search the statement text is one of a few dozen shapes:
-	// prepared, it is neither parsed nor planned again. A search is
-	// planned for its own text, as its selectivity varies.
-	var rs *sql.Rows
-	var err error
-	if strings.TrimSpace(f.Q) == "" {
-		var st *sqlx.Stmt
-		if st, err = s.prepared(ctx, q); err != nil {
-			return nil, 0, err
-		}
-		rs, err = st.QueryContext(ctx, args...)
-	} else {
-		rs, err = s.DB.QueryContext(ctx, q, args...)
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
-	}
-	defer rs.Close()
-	rows := make([]inventory.ListItem, 0, f.Limit+1)
-	for rs.Next() {
-		var it inventory.ListItem
-		if err := rs.Scan(&it.ID, &it.Name, &it.SKU, &it.Unit, &it.SellingPrice, &it.OnHand, &it.Committed, &it.Available,
-			&it.ReorderLevel, &it.Active, &it.LinkedChannels); err != nil {
-			return nil, 0, fmt.Errorf("store: list items: %w", err)
-		}
-		rows = append(rows, it)
-	}
-	if err := rs.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
-	}
-	var next int64
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		next = rows[len(rows)-1].ID
-	}
-	return rows, next, nil
+	return q, args
 }
 
-// searchWords turns typed text into a word-prefix query ("oak ch" →
-// "oak:* & ch:*"). Only letters and digits pass, so nothing typed can
-// become tsquery syntax.
-func searchWords(q string) string {
+// searchTerms are the typed words a name's search_terms must all hold
+// ("Oak ch" → oak, ch): lower-cased, split at what is not a letter or
+// digit, at most eight, each cut at 24 characters as the stored prefixes
+// are (item_search_terms).
+func searchTerms(q string) []string {
 	var terms []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		terms = append(terms, w+":*")
+		if r := []rune(w); len(r) > 24 {
+			w = string(r[:24])
+		}
+		terms = append(terms, w)
 		if len(terms) == 8 {
 			break
 		}
 	}
-	return strings.Join(terms, " & ")
+	return terms
 }
 
 func likeEscape(s string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
@@ -13,18 +14,13 @@ import (
 func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int64) (int64, error) {
 	var id int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		var nos, items, whs, qty []int64
+		var items, whs, qty []int64
 		var rates []inventory.Money
-		for n, l := range o.Lines {
-			nos, items, whs, qty = append(nos, int64(n+1)), append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
-			rates = append(rates, l.Rate)
+		for _, l := range o.Lines {
+			items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
 		}
-		*c = stockChange{kind: "order", user: &by, docIDSQL: `currval('sales_orders_id_seq')`,
-			head: inlineSQL(`WITH h AS (
-				INSERT INTO sales_orders (customer, ordered_on, reference, source, created_by) VALUES ($1, $2, $3, 'manual', $4) RETURNING id),
-			l AS (INSERT INTO sales_order_lines (order_id, line_no, item_id, warehouse_id, quantity, rate)
-				SELECT h.id, n, i, w, q, r FROM h, unnest($5, $6, $7, $8, $9) AS u(n, i, w, q, r))
-			SELECT id FROM h`, userText(o.Customer), o.Date, userText(o.Reference), by, nos, items, whs, qty, rates)}
+		*c = stockChange{doc: "stock_order", args: []any{o.Customer, docDate(o.Date), o.Reference, by,
+			pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
 		for _, l := range o.Lines {
 			c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
 		}
@@ -121,20 +117,26 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 	return c, nil
 }
 
+const lockOrderQuery = `SELECT o.status, o.frozen, ` + orderLineColumns + `
+	FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
+	JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
+	WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`
+
 // lockOrder takes the order's row lock and its lines' (before any stock
 // lock, in every path) in one statement: rows come sorted by line, and each
 // is locked as it is returned. Only the fields the stock paths use are read.
-func lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder, error) {
+// Prepared, it is one round trip.
+func (s *Store) lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder, error) {
 	var rows []struct {
 		Status string `db:"status"`
 		Frozen bool   `db:"frozen"`
 		inventory.OrderLine
 	}
-	err := tx.SelectContext(ctx, &rows, inlineSQL(`SELECT o.status, o.frozen, `+orderLineColumns+`
-		FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
-		JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
-		WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`, id))
+	st, err := s.stockStatement(tx, lockOrderQuery)
 	if err != nil {
+		return inventory.SalesOrder{}, err
+	}
+	if err := st.SelectContext(ctx, &rows, id); err != nil {
 		return inventory.SalesOrder{}, fmt.Errorf("store: lock sales order %d: %w", id, err)
 	}
 	if len(rows) == 0 {
@@ -150,18 +152,17 @@ func lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder
 // CancelSalesOrder releases what the order still commits.
 func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
 	return s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		o, err := lockOrder(ctx, tx, id)
+		o, err := s.lockOrder(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		if o.Status != inventory.OrderOpen {
 			return inventory.ErrNotOpen
 		}
-		*c = stockChange{kind: "cancel", docID: id, user: &by}
+		*c = stockChange{doc: "stock_cancel", args: []any{id, by}}
 		for _, l := range o.Lines {
 			c.add(l.ItemID, l.WarehouseID, 0, -l.CommittedIn(o.Status))
 		}
-		c.head = inlineSQL(`UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = $1 RETURNING id`, id)
 		return nil
 	})
 }

@@ -11,8 +11,7 @@ import (
 )
 
 // CreatePurchaseReceive records goods received: + stock on hand per line.
-// The header, lines, ledger and totals go in one round trip (see
-// stockChange.head).
+// The header, lines, ledger and totals go in one call (stock_receive).
 func (s *Store) CreatePurchaseReceive(ctx context.Context, r inventory.Receive, by int64) (int64, error) {
 	var id int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
@@ -21,12 +20,8 @@ func (s *Store) CreatePurchaseReceive(ctx context.Context, r inventory.Receive, 
 		for _, l := range r.Lines {
 			items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
 		}
-		*c = stockChange{kind: "receive", user: &by, docIDSQL: `currval('purchase_receives_id_seq')`,
-			head: inlineSQL(`WITH h AS (
-				INSERT INTO purchase_receives (vendor, received_on, notes, created_by) VALUES ($1, $2, $3, $4) RETURNING id),
-			l AS (INSERT INTO purchase_receive_lines (receive_id, item_id, warehouse_id, quantity, rate)
-				SELECT h.id, i, w, q, r FROM h, unnest($5, $6, $7, $8) AS u(i, w, q, r))
-			SELECT id FROM h`, userText(r.Vendor), r.Date, userText(r.Notes), by, items, whs, qty, rates)}
+		*c = stockChange{doc: "stock_receive", args: []any{r.Vendor, docDate(r.Date), r.Notes, by,
+			pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
 		for _, l := range r.Lines {
 			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
 		}
@@ -80,6 +75,15 @@ func pageOf[T any](rows []T, limit int, id func(T) int64) ([]T, int64, error) {
 // ErrNoWarehouse: a line names a warehouse that does not exist (a stale
 // form); the handler says so beside the form.
 var ErrNoWarehouse = fmt.Errorf("store: no such warehouse")
+
+// moneyArray is amounts as a numeric[] parameter.
+func moneyArray(ms []inventory.Money) any {
+	s := make([]string, len(ms))
+	for i, m := range ms {
+		s[i] = m.String()
+	}
+	return pq.Array(s)
+}
 
 func mapFK(err error) error {
 	var pqErr *pq.Error

@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -27,19 +31,14 @@ type movement struct {
 	onHand, committed int64
 }
 
-// stockChange collects the movements of one document.
+// stockChange is one document: doc is the SQL function that writes it
+// (migration 00011), args its arguments before the movements, and moves
+// the ledger rows it makes, passed after args as four arrays. Every value
+// travels as a parameter; the statement is prepared once per connection.
 type stockChange struct {
-	kind  string
-	docID int64
-	user  *int64
+	doc   string
+	args  []any
 	moves []movement
-	// head, when set, is the document's own write (inlined), sent in the
-	// same round trip as the ledger; it returns one id, kept in headID.
-	// When the document is new, the ledger reads its id as docIDSQL (the
-	// sequence's currval). A document then costs BEGIN, one round trip
-	// and COMMIT.
-	head, docIDSQL string
-	headID         int64
 }
 
 func (c *stockChange) add(item, warehouse, onHand, committed int64) {
@@ -49,25 +48,31 @@ func (c *stockChange) add(item, warehouse, onHand, committed int64) {
 	c.moves = append(c.moves, movement{item, warehouse, onHand, committed})
 }
 
-// stockTx runs one document in one transaction: fn writes the document and
-// records its movements; then the ledger, balances and item totals are
-// written and the availability hook runs. This is the only path by which
-// stock changes.
-// When fn sets a head, the id it returns is stored in docID.
+// stockTx runs one document in one transaction: fn reads what it must
+// (under lock) and describes the document; one call then writes it with its
+// ledger, balances and item totals, and the availability hook runs. This is
+// the only path by which stock changes. The document's id is stored in
+// docID when given.
 func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange) error, docID ...*int64) error {
+	if err := s.prepareStockStatements(ctx); err != nil {
+		return err
+	}
 	return s.InTx(ctx, func(tx *sqlx.Tx) error {
 		c := &stockChange{}
 		if err := fn(tx, c); err != nil {
 			return err
 		}
-		changed, err := applyMovements(ctx, tx, c)
+		if c.doc == "" {
+			return nil
+		}
+		id, err := s.writeDocument(ctx, tx, c)
 		if err != nil {
 			return err
 		}
 		if len(docID) > 0 {
-			*docID[0] = c.headID
+			*docID[0] = id
 		}
-		if s.hook != nil && len(changed) > 0 {
+		if changed := availabilityChanged(c.moves); s.hook != nil && len(changed) > 0 {
 			if err := s.hook(ctx, tx, changed); err != nil {
 				return fmt.Errorf("store: availability hook: %w", err)
 			}
@@ -76,144 +81,97 @@ func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange
 	})
 }
 
+// writeDocument calls the document's function: one round trip for the
+// document, its ledger, balances and totals. A decrease that took a balance
+// below zero comes back as the first such balance and is refused.
+func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange) (int64, error) {
+	var items, whs, onHand, committed []int64
+	for _, m := range c.moves {
+		items, whs, onHand, committed = append(items, m.item), append(whs, m.warehouse), append(onHand, m.onHand), append(committed, m.committed)
+	}
+	args := append(c.args, pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed))
+	st, err := s.stockStatement(tx, documentCall(c.doc, len(args)))
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	var shortItem, shortWarehouse, shortOnHand, shortRemove sql.NullInt64
+	if err := st.QueryRowContext(ctx, args...).Scan(&id, &shortItem, &shortWarehouse, &shortOnHand, &shortRemove); err != nil {
+		return 0, fmt.Errorf("store: write %s: %w", c.doc, mapFK(err))
+	}
+	if shortItem.Valid {
+		return 0, belowZero(ctx, tx, balanceKey{shortItem.Int64, shortWarehouse.Int64}, shortOnHand.Int64, shortRemove.Int64)
+	}
+	return id, nil
+}
+
+// documentArgs is how many arguments each document function of migration
+// 00011 takes.
+var documentArgs = map[string]int{
+	"stock_apply": 7, "stock_receive": 12, "stock_adjustment": 11, "stock_order": 12,
+	"stock_cancel": 6, "stock_pack": 10, "stock_ship": 9, "stock_invoice": 9,
+}
+
+func documentCall(fn string, n int) string {
+	placeholders := make([]string, n)
+	for i := range placeholders {
+		placeholders[i] = "$" + strconv.Itoa(i+1)
+	}
+	return `SELECT doc_id, short_item, short_warehouse, short_on_hand, short_remove FROM ` + fn + `(` + strings.Join(placeholders, ", ") + `)`
+}
+
+// prepareStockStatements prepares every statement a stock transaction
+// runs, before the first one begins. Preparing on the pool takes a
+// connection of its own: inside a transaction that holds one, 40 writers
+// would each wait for a 41st and none would finish.
+func (s *Store) prepareStockStatements(ctx context.Context) error {
+	if _, ok := s.stmts.Load(preparedKey{s.DB, lockOrderQuery}); ok {
+		return nil
+	}
+	queries := []string{shipPackageQuery}
+	for fn, n := range documentArgs {
+		queries = append(queries, documentCall(fn, n))
+	}
+	for _, q := range append(queries, lockOrderQuery) { // lockOrderQuery last: it marks them all done
+		if _, err := s.prepared(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stockStatement is a statement prepared by prepareStockStatements, bound
+// to tx's connection (prepared there once, then reused by later
+// transactions on it).
+func (s *Store) stockStatement(tx *sqlx.Tx, query string) (*sqlx.Stmt, error) {
+	st, ok := s.stmts.Load(preparedKey{s.DB, query})
+	if !ok {
+		return nil, fmt.Errorf("store: statement not prepared before the transaction: %.60s", query)
+	}
+	return tx.Stmtx(st.(*sqlx.Stmt)), nil
+}
+
 type balanceKey struct{ item, warehouse int64 }
 
-// applyMovements writes the ledger and brings balances and item totals in
-// line with it, returning the items whose available quantity changed.
-// Locks are taken in one global order — balances by (item, warehouse), then
-// item totals by item id — so concurrent documents wait for each other but
-// never deadlock.
-func applyMovements(ctx context.Context, tx *sqlx.Tx, c *stockChange) ([]int64, error) {
-	if len(c.moves) == 0 {
-		if c.head != "" {
-			if err := tx.GetContext(ctx, &c.headID, c.head); err != nil {
-				return nil, fmt.Errorf("store: write document: %w", mapFK(err))
-			}
-		}
-		return nil, nil
+// availabilityChanged lists, in id order, the items whose available
+// quantity the movements change.
+func availabilityChanged(moves []movement) []int64 {
+	net := map[int64]int64{}
+	for _, m := range moves {
+		net[m.item] += m.onHand - m.committed
 	}
-	sums := map[balanceKey]movement{}
-	for _, m := range c.moves {
-		k := balanceKey{m.item, m.warehouse}
-		s := sums[k]
-		s.item, s.warehouse = m.item, m.warehouse
-		s.onHand += m.onHand
-		s.committed += m.committed
-		sums[k] = s
-	}
-	keys := make([]balanceKey, 0, len(sums))
-	for k := range sums {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b balanceKey) int {
-		if a.item != b.item {
-			return int(sign(a.item - b.item))
-		}
-		return int(sign(a.warehouse - b.warehouse))
-	})
-	var li, lw, lo, lc []int64
-	for _, m := range c.moves {
-		li, lw, lo, lc = append(li, m.item), append(lw, m.warehouse), append(lo, m.onHand), append(lc, m.committed)
-	}
-	var bi, bw, bo, bc []int64
-	for _, k := range keys {
-		s := sums[k]
-		bi, bw, bo, bc = append(bi, s.item), append(bw, s.warehouse), append(bo, s.onHand), append(bc, s.committed)
-	}
-	// Item totals, in id order (keys are sorted by item first).
-	type total struct{ onHand, committed int64 }
-	totals := map[int64]total{}
 	var ids []int64
-	for _, k := range keys {
-		s := sums[k]
-		t, seen := totals[k.item]
-		if !seen {
-			ids = append(ids, k.item)
-		}
-		t.onHand += s.onHand
-		t.committed += s.committed
-		totals[k.item] = t
-	}
-	var to, tc []int64
-	var changed []int64
-	for _, id := range ids {
-		t := totals[id]
-		to, tc = append(to, t.onHand), append(tc, t.committed)
-		if t.onHand != t.committed {
-			changed = append(changed, id)
+	for id, d := range net {
+		if d != 0 {
+			ids = append(ids, id)
 		}
 	}
-	// One round trip, two statements run in order: the ledger and the
-	// balances, then the item totals; in each, a sorted SELECT feeds the
-	// upsert, so rows are locked in key order.
-	var docID any = c.docID
-	if c.docIDSQL != "" {
-		docID = sqlExpr(c.docIDSQL)
-	}
-	q := inlineSQL(`WITH ledger AS (
-			INSERT INTO stock_movements (item_id, warehouse_id, on_hand_delta, committed_delta, doc_kind, doc_id, created_by)
-			SELECT i, w, o, c, $9, $10, $11 FROM unnest($1, $2, $3, $4) AS m(i, w, o, c))
-		INSERT INTO stock_balances AS b (item_id, warehouse_id, on_hand, committed)
-		SELECT i, w, o, c FROM unnest($5, $6, $7, $8) AS u(i, w, o, c) ORDER BY i, w
-		ON CONFLICT (item_id, warehouse_id) DO UPDATE
-			SET on_hand = b.on_hand + EXCLUDED.on_hand, committed = b.committed + EXCLUDED.committed
-		RETURNING item_id, warehouse_id, on_hand;
-		INSERT INTO item_stock AS t (item_id, on_hand, committed)
-		SELECT i, o, c FROM unnest($12, $13, $14) AS u(i, o, c) ORDER BY i
-		ON CONFLICT (item_id) DO UPDATE SET on_hand = t.on_hand + EXCLUDED.on_hand, committed = t.committed + EXCLUDED.committed`,
-		li, lw, lo, lc, bi, bw, bo, bc, inlineText(c.kind), docID, c.user, ids, to, tc)
-	if c.head != "" {
-		q = c.head + ";\n" + q
-	}
-	rows, err := tx.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("store: write stock movements: %w", mapFK(err))
-	}
-	if c.head != "" {
-		for rows.Next() {
-			if err := rows.Scan(&c.headID); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: write document: %w", err)
-			}
-		}
-		if !rows.NextResultSet() {
-			err := rows.Err()
-			rows.Close()
-			if err == nil {
-				err = errors.New("no result from the ledger statement")
-			}
-			return nil, fmt.Errorf("store: write document: %w", mapFK(err))
-		}
-	}
-	var short *balanceKey
-	var shortOnHand int64
-	for rows.Next() {
-		var k balanceKey
-		var onHand int64
-		if err := rows.Scan(&k.item, &k.warehouse, &onHand); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: read balances: %w", err)
-		}
-		if onHand < 0 && sums[k].onHand < 0 && short == nil {
-			short, shortOnHand = &k, onHand
-		}
-	}
-	for rows.NextResultSet() {
-		for rows.Next() {
-		}
-	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return nil, fmt.Errorf("store: write stock movements: %w", mapFK(err))
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("store: write stock movements: %w", err)
-	}
-	if short != nil {
-		return nil, belowZero(ctx, tx, *short, shortOnHand-sums[*short].onHand, -sums[*short].onHand)
-	}
-	return changed, nil
+	slices.Sort(ids)
+	return ids
 }
+
+// docDate is a document's date as the date its person picked.
+func docDate(t time.Time) string { return t.Format("2006-01-02") }
 
 func belowZero(ctx context.Context, tx *sqlx.Tx, k balanceKey, onHand, remove int64) error {
 	var it inventory.Item
@@ -223,16 +181,6 @@ func belowZero(ctx context.Context, tx *sqlx.Tx, k balanceKey, onHand, remove in
 		return fmt.Errorf("store: describe shortage: %w", err)
 	}
 	return &inventory.BelowZeroError{Item: it.Label(), Warehouse: wh, OnHand: onHand, Remove: remove}
-}
-
-func sign(x int64) int64 {
-	switch {
-	case x < 0:
-		return -1
-	case x > 0:
-		return 1
-	}
-	return 0
 }
 
 func asPQ(err error, target **pq.Error) bool { return errors.As(err, target) }

@@ -411,3 +411,57 @@ func TestDocumentTextRoundTripsExactly(t *testing.T) {
 	}
 	f.want(it.ID, 3, 1)
 }
+
+// Documents travel as parameters of one prepared call, never as SQL text:
+// inside the document's transaction, the connection holds the prepared
+// call, and no statement it prepared contains what the person typed.
+func TestDocumentsAreWrittenWithRealParameters(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	it := f.item("Param", "P")
+	typed := "Vendor typed by a person 7f3a"
+	var statements []string
+	f.st.SetAvailabilityHook(func(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+		return tx.SelectContext(ctx, &statements, `SELECT statement FROM pg_prepared_statements`)
+	})
+	if _, err := f.st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: typed, Notes: typed, Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: it.ID, WarehouseID: f.wh, Quantity: 4, Rate: 100}}}, f.user); err != nil {
+		t.Fatal(err)
+	}
+	var call bool
+	for _, s := range statements {
+		if strings.Contains(s, typed) {
+			t.Fatalf("a statement holds the typed text: %s", s)
+		}
+		call = call || strings.Contains(s, "stock_receive($1, $2, $3, $4")
+	}
+	if !call {
+		t.Fatalf("no prepared stock_receive call on the document's connection: %q", statements)
+	}
+	f.want(it.ID, 4, 0)
+}
+
+// More writers than pooled connections, all at once on a fresh store: the
+// statements are prepared before any transaction holds a connection, so
+// none waits for a connection that only a waiting writer could free.
+func TestFirstDocumentsOfMoreWritersThanConnectionsAllFinish(t *testing.T) {
+	f := newFixture(t)
+	it := f.item("Busy", "BZ")
+	var wg sync.WaitGroup
+	errs := make(chan error, 80)
+	for range 80 {
+		wg.Go(func() {
+			_, err := f.st.CreatePurchaseReceive(t.Context(), inventory.Receive{Vendor: "V", Date: time.Now(),
+				Lines: []inventory.Line{{ItemID: it.ID, WarehouseID: f.wh, Quantity: 1, Rate: 1}}}, f.user)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.want(it.ID, 80, 0)
+}

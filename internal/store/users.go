@@ -3,14 +3,23 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
 	"stocksync/internal/auth"
 )
 
-const userColumns = `id, email, password_hash, role, disabled, session_version, created_at, last_login_at`
+const userColumns = `id, email, password_hash, role, disabled, created_at, last_login_at`
+
+// userColumnsOf is userColumns qualified by a table alias, for joins.
+func userColumnsOf(alias string) string {
+	cols := strings.Split(userColumns, ", ")
+	for i, c := range cols {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
 
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
@@ -61,25 +70,22 @@ func (s *Store) ListUsers(ctx context.Context) ([]auth.User, error) {
 	return us, nil
 }
 
-func (s *Store) RecordLogin(ctx context.Context, id int64) error {
-	_, err := s.DB.ExecContext(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, id)
-	if err != nil {
-		return fmt.Errorf("store: record login: %w", err)
-	}
-	return nil
-}
-
-// SetPassword stores a new hash and bumps the session version, which ends
-// every session issued before; it returns the new version so the caller can
-// keep its own session alive.
-func (s *Store) SetPassword(ctx context.Context, id int64, hash string) (int, error) {
-	var v int
-	err := s.DB.GetContext(ctx, &v, `UPDATE users SET password_hash = $2, session_version = session_version + 1
-		WHERE id = $1 RETURNING session_version`, id, hash)
-	if err != nil {
-		return 0, fmt.Errorf("store: set password: %w", notFound(err, auth.ErrNotFound))
-	}
-	return v, nil
+// SetPassword stores a new hash and ends every session of the user but the
+// one that changed it, in one transaction.
+func (s *Store) SetPassword(ctx context.Context, id int64, hash, keepSession string) error {
+	return s.InTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, hash)
+		if err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		}
+		if err := mustAffect(res, auth.ErrNotFound); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND id <> $2`, id, keepSession); err != nil {
+			return fmt.Errorf("store: end other sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 // SetRole changes a role; demoting the last active admin is refused inside
@@ -91,7 +97,7 @@ func (s *Store) SetRole(ctx context.Context, id int64, role auth.Role) error {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $2, session_version = session_version + 1 WHERE id = $1`, id, role)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role)
 		if err != nil {
 			return fmt.Errorf("store: set role: %w", err)
 		}
@@ -107,11 +113,17 @@ func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error 
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $2, session_version = session_version + 1 WHERE id = $1`, id, disabled)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $2 WHERE id = $1`, id, disabled)
 		if err != nil {
 			return fmt.Errorf("store: set disabled: %w", err)
 		}
-		return mustAffect(res, auth.ErrNotFound)
+		if err := mustAffect(res, auth.ErrNotFound); err != nil || !disabled {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1`, id); err != nil {
+			return fmt.Errorf("store: end sessions: %w", err)
+		}
+		return nil
 	})
 }
 
@@ -131,48 +143,4 @@ func guardLastAdmin(ctx context.Context, tx *sqlx.Tx, id int64) error {
 		return auth.ErrLastAdmin
 	}
 	return nil
-}
-
-// LoginFailures counts recent failed sign-ins for an e-mail and an address.
-// Oldest* is the failure whose expiry lifts the block (the Max-th newest).
-func (s *Store) LoginFailures(ctx context.Context, email, ip string, t auth.Throttle, now time.Time) (auth.FailureCounts, error) {
-	var f auth.FailureCounts
-	since := now.Add(-t.Window)
-	row := s.DB.QueryRowxContext(ctx, `SELECT
-		(SELECT count(*) FROM login_failures WHERE lower(email) = lower($1) AND failed_at > $3),
-		COALESCE((SELECT failed_at FROM login_failures WHERE lower(email) = lower($1) AND failed_at > $3
-			ORDER BY failed_at DESC OFFSET $4 LIMIT 1), 'epoch'),
-		(SELECT count(*) FROM login_failures WHERE client_ip = $2 AND failed_at > $3),
-		COALESCE((SELECT failed_at FROM login_failures WHERE client_ip = $2 AND failed_at > $3
-			ORDER BY failed_at DESC OFFSET $5 LIMIT 1), 'epoch')`,
-		email, ip, since, t.Max-1, t.MaxPerIP-1)
-	if err := row.Scan(&f.ByEmail, &f.OldestByEmail, &f.ByIP, &f.OldestByIP); err != nil {
-		return f, fmt.Errorf("store: login failures: %w", err)
-	}
-	return f, nil
-}
-
-func (s *Store) RecordLoginFailure(ctx context.Context, email, ip string, at time.Time) error {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO login_failures (email, client_ip, failed_at) VALUES ($1, $2, $3)`, email, ip, at)
-	if err != nil {
-		return fmt.Errorf("store: record login failure: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) ClearLoginFailures(ctx context.Context, email string) error {
-	_, err := s.DB.ExecContext(ctx, `DELETE FROM login_failures WHERE lower(email) = lower($1)`, email)
-	if err != nil {
-		return fmt.Errorf("store: clear login failures: %w", err)
-	}
-	return nil
-}
-
-// DeleteLoginFailuresBefore is the periodic clean-up of expired rows.
-func (s *Store) DeleteLoginFailuresBefore(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.DB.ExecContext(ctx, `DELETE FROM login_failures WHERE failed_at < $1`, before)
-	if err != nil {
-		return 0, fmt.Errorf("store: delete old login failures: %w", err)
-	}
-	return res.RowsAffected()
 }

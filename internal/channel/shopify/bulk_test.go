@@ -280,7 +280,7 @@ func TestAbandonedBulkExportIsCancelled(t *testing.T) {
 			cancel()
 		}
 		return s.sleeps.Sleep(ctx, d)
-	}})
+	}, Addresses: channel.AddressPolicy{Sandbox: true}})
 	s.fake.Generate(5, 1)
 	err := s.client.FetchAllListings(ctx, 0, func([]channel.Listing) error { return nil })
 	if !errors.Is(err, context.Canceled) {

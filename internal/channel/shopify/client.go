@@ -2,6 +2,7 @@ package shopify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -63,7 +64,7 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	if err := channel.RequireFields("shopify", fields, creds); err != nil {
 		return nil, err
 	}
-	base, err := channel.ParseBaseURL("shopify", "Shop URL", creds["shop_url"])
+	base, err := channel.ParseBaseURL("shopify", "Shop URL", creds["shop_url"], opts.Addresses)
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +86,31 @@ func (c *Client) Limits() channel.Limits {
 	return channel.Limits{PageSize: variantsPageSize, QuantityBatchSize: quantityBatchSize}
 }
 
-// Verify asks for the shop's name, the cheapest authenticated query.
+// Verify asks for the shop's name, the cheapest authenticated query. The
+// answer must be the Admin API's: JSON, and a shop with a name, since any
+// web server answers 200 to something.
 func (c *Client) Verify(ctx context.Context) error {
 	var out struct {
-		Shop struct {
-			Name string `json:"name"`
+		Shop *struct {
+			Name *string `json:"name"`
 		} `json:"shop"`
 	}
-	return c.graphql(ctx, "shop", shopQuery, nil, &out)
+	var answer *channel.Response
+	identify := func(resp *channel.Response) error {
+		answer = resp
+		return channel.ExpectJSON(resp, adminAPI, "Shop URL")
+	}
+	var malformed *channel.MalformedError
+	err := c.graphqlIdentified(ctx, "shop", shopQuery, nil, &out, identify)
+	switch {
+	case errors.As(err, &malformed) && answer != nil:
+		return channel.NotAPI(answer, "JSON that is not an answer to a GraphQL query", adminAPI, "Shop URL")
+	case err != nil:
+		return err
+	case out.Shop == nil || out.Shop.Name == nil:
+		return channel.NotAPI(answer, "JSON without the shop that was asked for", adminAPI, "Shop URL")
+	}
+	return nil
 }
+
+const adminAPI = "Shopify's Admin API"

@@ -3,6 +3,8 @@ package shopify
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -139,7 +141,7 @@ func TestMalformedAnswer(t *testing.T) {
 
 func TestRejectedTokenAndMissingScope(t *testing.T) {
 	s := newTestShop(t)
-	c, err := New(map[string]string{"shop_url": s.fake.URL(), "access_token": "shpat_wrong"}, channel.Options{})
+	c, err := New(map[string]string{"shop_url": s.fake.URL(), "access_token": "shpat_wrong"}, sandbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,5 +185,63 @@ func TestKindNewReturnsAnUntypedNilOnError(t *testing.T) {
 	kind, _ := channel.Lookup("shopify")
 	if c, err := kind.New(nil, channel.Options{}); err == nil || c != nil {
 		t.Fatalf("got %v, %v", c, err)
+	}
+}
+
+func notShopify(t *testing.T, answer http.HandlerFunc) map[string]string {
+	srv := httptest.NewServer(answer)
+	t.Cleanup(srv.Close)
+	return map[string]string{"shop_url": srv.URL, "access_token": "shpat_x"}
+}
+
+func TestVerifyRefusesWhatIsNotTheAdminAPI(t *testing.T) {
+	jsonAnswer := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(body))
+		}
+	}
+	for name, tc := range map[string]struct {
+		answer http.HandlerFunc
+		want   string
+	}{
+		"HTML page": {func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<!doctype html><p>Welcome"))
+		}, "answered with an HTML page, not Shopify's Admin API: check the Shop URL"},
+		"redirect to a login page": {func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/login" {
+				http.Redirect(w, r, "/login", http.StatusFound)
+				return
+			}
+			w.Write([]byte("<html>sign in</html>"))
+		}, "an HTML page (after a redirect to /login)"},
+		"JSON that is not GraphQL": {jsonAnswer(`{"status":"ok"}`), "JSON that is not an answer to a GraphQL query"},
+		"JSON of a list":           {jsonAnswer(`[1,2]`), "JSON that is not an answer to a GraphQL query"},
+		"GraphQL without a shop":   {jsonAnswer(`{"data":{"viewer":{"login":"x"}}}`), "JSON without the shop"},
+	} {
+		c, err := New(notShopify(t, tc.answer), sandbox)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.Verify(context.Background())
+		var notAPI *channel.NotAPIError
+		if !errors.As(err, &notAPI) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", name, err, tc.want)
+		}
+	}
+}
+
+func TestVerifyRefusesARedirectToAnotherHost(t *testing.T) {
+	s := newTestShop(t)
+	c, _ := New(notShopify(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, s.fake.URL()+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	}), sandbox)
+	var redirect *channel.RedirectError
+	if err := c.Verify(context.Background()); !errors.As(err, &redirect) {
+		t.Fatalf("got %v", err)
+	}
+	if n := len(s.fake.Calls()); n != 0 {
+		t.Fatalf("the token was sent on to the other host (%d calls)", n)
 	}
 }

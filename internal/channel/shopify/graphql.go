@@ -16,6 +16,12 @@ import (
 // graphql sends one document and decodes its data into out. what names the
 // call in errors: "productVariants page".
 func (c *Client) graphql(ctx context.Context, what, document string, vars map[string]any, out any) error {
+	return c.graphqlIdentified(ctx, what, document, vars, out, nil)
+}
+
+// graphqlIdentified is graphql with a check of every answer's origin (see
+// channel.Request.Identify).
+func (c *Client) graphqlIdentified(ctx context.Context, what, document string, vars map[string]any, out any, identify func(*channel.Response) error) error {
 	body, err := json.Marshal(map[string]any{"query": document, "variables": vars})
 	if err != nil {
 		return fmt.Errorf("shopify: %s: encoding the request: %w", what, err)
@@ -33,6 +39,7 @@ func (c *Client) graphql(ctx context.Context, what, document string, vars map[st
 			return req, nil
 		},
 		ErrorMessage: errorBodyMessage,
+		Identify:     identify,
 		Accept:       func(resp *channel.Response) error { return decodeResponse(what, resp.Body, out) },
 	})
 	return err

@@ -29,7 +29,7 @@ func newTestShop(t *testing.T, mutate ...func(*fake.Options, *channel.Options)) 
 	clock := testkit.NewClock()
 	sleeps := &testkit.Sleeps{Clock: clock}
 	fopts := fake.Options{Now: clock.Now}
-	copts := channel.Options{Sleep: sleeps.Sleep}
+	copts := channel.Options{Sleep: sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}}
 	for _, m := range mutate {
 		m(&fopts, &copts)
 	}
@@ -44,11 +44,12 @@ func newTestShop(t *testing.T, mutate ...func(*fake.Options, *channel.Options)) 
 
 func withClientTimeout(d time.Duration) func(*fake.Options, *channel.Options) {
 	return func(_ *fake.Options, o *channel.Options) {
-		o.HTTPClient = newHTTPClient(d)
+		o.Timeout = d
 	}
 }
 
-func newHTTPClient(d time.Duration) *http.Client { return &http.Client{Timeout: d} }
+// sandbox lets a client reach the fakes, which listen on loopback.
+var sandbox = channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}}
 
 // scripted answers requests in order with the given testdata files and
 // keeps the request bodies.
@@ -88,7 +89,7 @@ func serveScript(t *testing.T, steps ...step) (*scripted, *Client, *testkit.Slee
 	}))
 	t.Cleanup(srv.Close)
 	sleeps := &testkit.Sleeps{}
-	c, err := New(map[string]string{"shop_url": srv.URL, "access_token": "shpat_recorded"}, channel.Options{Sleep: sleeps.Sleep})
+	c, err := New(map[string]string{"shop_url": srv.URL, "access_token": "shpat_recorded"}, channel.Options{Sleep: sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	if err := channel.RequireFields("woocommerce", fields, creds); err != nil {
 		return nil, err
 	}
-	site, err := channel.ParseBaseURL("woocommerce", "Store URL", creds["site_url"])
+	site, err := channel.ParseBaseURL("woocommerce", "Store URL", creds["site_url"], opts.Addresses)
 	if err != nil {
 		return nil, err
 	}
@@ -85,31 +85,62 @@ func (c *Client) Limits() channel.Limits {
 	return channel.Limits{PageSize: perPage, QuantityBatchSize: batchSize}
 }
 
-// Verify lists one product: the cheapest call that needs valid keys.
+// Verify lists one product: the cheapest call that needs valid keys. The
+// answer must be the REST API's: JSON, and a list of products, since any
+// web server answers 200 to something (a login page, a parked domain).
 func (c *Client) Verify(ctx context.Context) error {
-	_, err := c.call(ctx, "checking the keys", http.MethodGet, "/products", url.Values{"per_page": {"1"}, "_fields": {"id"}}, nil)
+	req, err := c.request("checking the keys", http.MethodGet, "/products", url.Values{"per_page": {"1"}, "_fields": {"id"}}, nil)
+	if err != nil {
+		return err
+	}
+	req.Identify = func(resp *channel.Response) error { return channel.ExpectJSON(resp, restAPI, "Store URL") }
+	resp, err := c.caller.Do(ctx, req)
 	var httpErr *channel.HTTPError
 	if errors.As(err, &httpErr) && httpErr.Status == http.StatusNotFound {
 		return fmt.Errorf("%w; check the Store URL: the WooCommerce REST API was not found under it", err)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	var products []struct {
+		ID *json.Number `json:"id"`
+	}
+	if json.Unmarshal(resp.Body, &products) != nil || products == nil {
+		return channel.NotAPI(resp, "JSON that is not a list of products", restAPI, "Store URL")
+	}
+	for _, p := range products {
+		if p.ID == nil {
+			return channel.NotAPI(resp, "JSON that is not a list of products", restAPI, "Store URL")
+		}
+	}
+	return nil
 }
+
+const restAPI = "the WooCommerce REST API"
 
 // call sends one request and returns the accepted response. what names the
 // call in errors ("products page 3").
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
+	req, err := c.request(what, method, path, query, body)
+	if err != nil {
+		return nil, err
+	}
+	return c.caller.Do(ctx, req)
+}
+
+func (c *Client) request(what, method, path string, query url.Values, body any) (channel.Request, error) {
 	var payload []byte
 	if body != nil {
 		var err error
 		if payload, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("woocommerce: %s: encoding the request: %w", what, err)
+			return channel.Request{}, fmt.Errorf("woocommerce: %s: encoding the request: %w", what, err)
 		}
 	}
 	target := c.base + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	return c.caller.Do(ctx, channel.Request{
+	return channel.Request{
 		What: "woocommerce: " + what,
 		New: func(ctx context.Context) (*http.Request, error) {
 			req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(payload))
@@ -124,7 +155,7 @@ func (c *Client) call(ctx context.Context, what, method, path string, query url.
 			return req, nil
 		},
 		ErrorMessage: errorMessage,
-	})
+	}, nil
 }
 
 // decode reads a JSON answer into out.

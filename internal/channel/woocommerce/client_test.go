@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -155,7 +157,7 @@ func TestRejectedKeys(t *testing.T) {
 	s := newTestStore(t)
 	creds := credsFor(s.fake.URL())
 	creds["consumer_secret"] = "cs_wrongwrongwrong"
-	c, err := New(creds, channel.Options{})
+	c, err := New(creds, sandbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +176,7 @@ func TestRejectedKeys(t *testing.T) {
 
 func TestVerifyNamesAMissingAPI(t *testing.T) {
 	s := newTestStore(t)
-	c, _ := New(credsFor(s.fake.URL()+"/not-wordpress"), channel.Options{})
+	c, _ := New(credsFor(s.fake.URL()+"/not-wordpress"), sandbox)
 	if err := c.Verify(context.Background()); err == nil || !strings.Contains(err.Error(), "check the Store URL") {
 		t.Fatalf("got %v", err)
 	}
@@ -209,5 +211,71 @@ func TestKindNewReturnsAnUntypedNilOnError(t *testing.T) {
 	kind, _ := channel.Lookup("woocommerce")
 	if c, err := kind.New(nil, channel.Options{}); err == nil || c != nil {
 		t.Fatalf("got %v, %v", c, err)
+	}
+}
+
+// notWooCommerce answers like a web server that is not WooCommerce: the
+// page asked for, or any other path, is answered by answer.
+func notWooCommerce(t *testing.T, answer http.HandlerFunc) string {
+	srv := httptest.NewServer(answer)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestVerifyRefusesWhatIsNotTheRESTAPI(t *testing.T) {
+	htmlPage := func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><title>Sign in</title>"))
+	}
+	for name, tc := range map[string]struct {
+		answer http.HandlerFunc
+		want   string
+	}{
+		"HTML page": {htmlPage, "answered with an HTML page, not the WooCommerce REST API: check the Store URL"},
+		"redirect to a login page": {func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/login" {
+				htmlPage(w, r)
+				return
+			}
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+		}, "an HTML page (after a redirect to /login)"},
+		"JSON of another shape": {func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"status":"ok"}`))
+		}, "JSON that is not a list of products"},
+		"a list without ids": {func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`[{"name":"x"}]`))
+		}, "JSON that is not a list of products"},
+		"a web server's own 401": {func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte("<h1>401</h1>"))
+		}, "an HTML page (HTTP 401)"},
+	} {
+		c, err := New(credsFor(notWooCommerce(t, tc.answer)), sandbox)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.Verify(context.Background())
+		var notAPI *channel.NotAPIError
+		if !errors.As(err, &notAPI) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", name, err, tc.want)
+		}
+	}
+}
+
+func TestVerifyRefusesARedirectToAnotherHost(t *testing.T) {
+	s := newTestStore(t)
+	away := notWooCommerce(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, s.fake.URL()+r.URL.RequestURI(), http.StatusMovedPermanently)
+	})
+	c, _ := New(credsFor(away), sandbox)
+	var redirect *channel.RedirectError
+	if err := c.Verify(context.Background()); !errors.As(err, &redirect) {
+		t.Fatalf("got %v", err)
+	}
+	if n := len(s.fake.Calls()); n != 0 {
+		t.Fatalf("the keys were sent on to the other host (%d calls)", n)
 	}
 }

@@ -1,7 +1,6 @@
 package woocommerce
 
 import (
-	"net/http"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ func newTestStore(t *testing.T, mutate ...func(*fake.Options, *channel.Options))
 	clock := testkit.NewClock()
 	sleeps := &testkit.Sleeps{Clock: clock}
 	fopts := fake.Options{Now: clock.Now}
-	copts := channel.Options{Sleep: sleeps.Sleep}
+	copts := channel.Options{Sleep: sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}}
 	for _, m := range mutate {
 		m(&fopts, &copts)
 	}
@@ -34,10 +33,13 @@ func newTestStore(t *testing.T, mutate ...func(*fake.Options, *channel.Options))
 	return &testStore{fake: srv, client: client, sleeps: sleeps}
 }
 
+// sandbox lets a client reach the fakes, which listen on loopback.
+var sandbox = channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}}
+
 func credsFor(url string) map[string]string {
 	return map[string]string{"site_url": url, "consumer_key": fake.DefaultConsumerKey, "consumer_secret": fake.DefaultConsumerSecret}
 }
 
 func withClientTimeout(d time.Duration) func(*fake.Options, *channel.Options) {
-	return func(_ *fake.Options, o *channel.Options) { o.HTTPClient = &http.Client{Timeout: d} }
+	return func(_ *fake.Options, o *channel.Options) { o.Timeout = d }
 }

@@ -52,6 +52,7 @@ func serveRecorded(t *testing.T, routes map[string]answer) (*recordedStore, *Cli
 		if err != nil {
 			t.Error(err)
 		}
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8") // as WordPress sends it
 		for k, v := range a.headers {
 			w.Header().Set(k, v)
 		}
@@ -59,7 +60,7 @@ func serveRecorded(t *testing.T, routes map[string]answer) (*recordedStore, *Cli
 		_, _ = w.Write(data)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(credsFor(srv.URL), channel.Options{Sleep: (&testkit.Sleeps{}).Sleep})
+	c, err := New(credsFor(srv.URL), channel.Options{Sleep: (&testkit.Sleeps{}).Sleep, Addresses: channel.AddressPolicy{Sandbox: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

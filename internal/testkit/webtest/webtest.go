@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -56,6 +57,10 @@ type Options struct {
 	Presets  []channelviews.Preset
 	// ChannelOptions tune the connectors (tests inject a fast Sleep).
 	ChannelOptions channel.Options
+	// StrictChannelAddresses keeps the production address policy. Without
+	// it 127.0.0.1, where the fake channels listen, is allow-listed as an
+	// operator would with STOCKSYNC_CHANNEL_ALLOW.
+	StrictChannelAddresses bool
 }
 
 // RepoRoot is the checkout's top folder, for static files and screenshots.
@@ -104,6 +109,9 @@ func newServer(t testing.TB, useTLS bool, opts []Options) *Server {
 		s.Now = time.Now
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if !o.StrictChannelAddresses {
+		o.ChannelOptions.Addresses.Networks = append(o.ChannelOptions.Addresses.Networks, netip.MustParsePrefix("127.0.0.1/32"))
+	}
 	svc, err := channelsync.NewService(st, cfg.SecretKey, o.ChannelOptions, quiet)
 	if err != nil {
 		t.Fatal(err)

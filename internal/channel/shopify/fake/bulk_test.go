@@ -188,3 +188,23 @@ func TestBulkFileIsServedWithoutTokenAndInRanges(t *testing.T) {
 		t.Fatal("downloads are not in the call log")
 	}
 }
+
+// The benchmark's shop takes the modelled time of a real export: the queue
+// delay plus its objects at the modelled rate, so a bigger catalogue waits
+// longer.
+func TestModelledExportTakesTimeInProportionToTheObjects(t *testing.T) {
+	clock := testkit.NewClock()
+	s := New(ModelledExport(Options{Now: clock.Now}))
+	defer s.Close()
+	s.Generate(5000, 1)
+	op, _, _ := runBulkQuery(t, s, `{ productVariants { nodes { id } } }`)
+	want := ModelledExportQueue + 5*time.Second // 5,000 objects at 1,000/s
+	clock.Advance(want - time.Second)
+	if got := pollBulkOperation(t, s, op["id"]); got["status"] != "RUNNING" || got["url"] != nil {
+		t.Fatalf("a second before the modelled end: %v", got)
+	}
+	clock.Advance(time.Second)
+	if got := pollBulkOperation(t, s, op["id"]); got["status"] != "COMPLETED" || got["objectCount"] != "5000" {
+		t.Fatalf("at the modelled end: %v", got)
+	}
+}

@@ -38,6 +38,11 @@ type Options struct {
 	// BulkDelay is how long a bulk query runs on the fake's clock before
 	// it is COMPLETED; 0 completes it at once.
 	BulkDelay time.Duration
+	// BulkObjectsPerSecond, when set, adds the time Shopify takes to
+	// export the objects: a bulk query then runs BulkDelay plus its
+	// variants divided by this rate (see ModelledExport). Tests leave it
+	// zero.
+	BulkObjectsPerSecond float64
 	// BulkLimit is how many bulk queries may run at once; 1 when zero, the
 	// strictest Shopify has had (API 2026-01 and later allow five).
 	BulkLimit int
