@@ -3,14 +3,21 @@ SHELL := /bin/bash
 GO    ?= go
 ONLY  ?=
 VENDOR := static/vendor/htmx.min.js static/vendor/bootstrap.min.css
+BIN   ?= bin/stocksync
 
 .PHONY: help run test lint generate assets bench build
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
+# run builds first and then execs the binary rather than `go run`: Ctrl-C
+# reaches the server alone, which drains and exits 0 (an interrupted `go run`
+# exits 1 whatever its child did, and make reports that as an error).
 run: $(VENDOR) ## the dashboard with the sandbox channels (finds or starts PostgreSQL when DATABASE_URL is unset)
-	$(GO) run ./cmd/stocksync serve --dev --sandbox --migrate
+	@echo "Building $(BIN) (the first build takes a couple of minutes; later ones take seconds)…"
+	@$(GO) build -o $(BIN) ./cmd/stocksync
+	@echo "Starting stocksync; Ctrl-C stops it."
+	@exec $(BIN) serve --dev --sandbox --migrate
 
 test: $(VENDOR) ## the whole suite with the race detector (needs PostgreSQL and Chromium)
 	$(GO) test -race -count=1 -timeout 15m ./...
@@ -37,4 +44,4 @@ bench: $(VENDOR) ## benchmarks: prints BENCH <name> <value> <unit>; ONLY=<name p
 	$(GO) run ./cmd/bench -only '$(ONLY)'
 
 build: $(VENDOR) ## the stocksync binary in bin/
-	$(GO) build -o bin/stocksync ./cmd/stocksync
+	$(GO) build -o $(BIN) ./cmd/stocksync

@@ -92,11 +92,11 @@ func pickerQuery(q string) string {
 }
 
 func (a *App) picks(c echo.Context, q string) ([]inventory.ListItem, error) {
-	rows, _, err := a.store.ListItems(c.Request().Context(), inventory.ItemFilter{Q: q, Status: "active", Limit: picksShown})
-	if rows == nil {
-		rows = []inventory.ListItem{}
+	p, err := a.store.ListItems(c.Request().Context(), inventory.ItemFilter{Q: q, Status: "active", Limit: picksShown})
+	if p.Items == nil {
+		p.Items = []inventory.ListItem{}
 	}
-	return rows, err
+	return p.Items, err
 }
 
 // itemPicker answers the picker's search as you type with the list alone.

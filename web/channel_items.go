@@ -35,7 +35,11 @@ func (a *App) channelItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := channelitems.ListPage{Items: items, Channels: channelChoices(channels), Filter: f}
+	cur, err := a.currency(ctx)
+	if err != nil {
+		return err
+	}
+	page := channelitems.ListPage{Items: items, Channels: channelChoices(channels), Filter: f, Currency: cur}
 	if next > 0 {
 		v := url.Values{}
 		for k, val := range map[string]string{"status": f.Status, "channel": f.Channel, "q": f.Q} {

@@ -145,7 +145,7 @@ func TestSyncFromTheChannelPageAndItsReports(t *testing.T) {
 		t.Fatalf("csv: %d %v", csvRes.Status, csvRes.Header)
 	}
 	lines := strings.Split(strings.TrimSpace(csvRes.Body), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "run,channel,record,listing id,cause") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "\ufeffrun,channel,record,sku,listing id,cause") {
 		t.Fatalf("csv lines: %q", lines)
 	}
 	if !strings.Contains(csvRes.Body, `'=HYPERLINK`) || strings.Contains(csvRes.Body, `,=HYPERLINK`) || strings.Contains(csvRes.Body, `",=`) {

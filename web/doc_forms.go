@@ -47,10 +47,17 @@ func (a *App) linesForm(ctx context.Context, lines []inventory.LineInput, errs c
 	if err != nil {
 		return documents.LinesForm{}, err
 	}
+	f := documents.LinesForm{Warehouses: ws, Choices: choices, WithRate: withRate, Signed: signed, Errors: errs}
+	if withRate {
+		if f.Currency, err = a.currency(ctx); err != nil {
+			return f, err
+		}
+	}
 	for len(lines) < formRows {
 		lines = append(lines, inventory.LineInput{})
 	}
-	return documents.LinesForm{Lines: lines, Warehouses: ws, Choices: choices, WithRate: withRate, Signed: signed, Errors: errs}, nil
+	f.Lines = lines
+	return f, nil
 }
 
 // resolveLines ties typed item references to items, adding messages.

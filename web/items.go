@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stocksync/internal/inventory"
+	"stocksync/internal/store"
 	"stocksync/views/items"
 )
 
@@ -31,6 +32,7 @@ func itemFilter(c echo.Context) inventory.ItemFilter {
 		Linked: pick(c.QueryParam("linked"), "yes", "no"),
 		Sort:   pick(c.QueryParam("sort"), "name", "sku", "available", "updated"),
 		After:  cursor(c, "after"),
+		Before: cursor(c, "before"),
 		Limit:  itemsPerPage,
 	}
 }
@@ -40,7 +42,7 @@ func itemFilter(c echo.Context) inventory.ItemFilter {
 func (a *App) itemsList(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := itemFilter(c)
-	rows, next, err := a.store.ListItems(ctx, f)
+	p, err := a.store.ListItems(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -48,8 +50,9 @@ func (a *App) itemsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := items.ListView{Filter: f, Items: rows, Next: next, Currency: cur}
-	if len(rows) == 0 && f.After == 0 {
+	v := items.ListView{Filter: f, Items: p.Items, Next: p.Next, Prev: p.Prev, Currency: cur,
+		Total: min(p.Total, store.ItemCountCap), TotalMore: p.Total > store.ItemCountCap}
+	if len(p.Items) == 0 && f.After == 0 && f.Before == 0 {
 		any, err := a.store.AnyItems(ctx)
 		if err != nil {
 			return err

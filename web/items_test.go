@@ -195,3 +195,88 @@ func TestBaseCurrencyIsAnAdminSetting(t *testing.T) {
 		t.Fatal("amounts are not in the base currency")
 	}
 }
+
+// The list says how many items match, shows every item's status, and pages
+// back as well as forward with bookmarkable URLs that keep the filters.
+func TestItemsListShowsStatusTotalAndPagesBack(t *testing.T) {
+	s := webtest.NewServer(t)
+	c, u := s.SignedIn(t, auth.RoleStaff)
+	s.Store.DB.MustExec(`INSERT INTO items (name, sku, created_by) SELECT 'Item ' || lpad(g::text, 3, '0'), 'S' || g, $1 FROM generate_series(1, 120) g`, u.ID)
+	s.Store.DB.MustExec(`INSERT INTO items (name, sku, active, created_by) VALUES ('Old lamp', 'OLD-1', false, $1)`, u.ID)
+
+	r := c.Get("/items")
+	if !strings.Contains(r.Body, `data-testid="items-total">120 items<`) {
+		t.Errorf("no total of 120 on the first page: %s", regexp.MustCompile(`data-testid="items-total">[^<]*`).FindString(r.Body))
+	}
+	statuses := regexp.MustCompile(`data-testid="status"><span class="badge [^"]*">(\w+)<`).FindAllStringSubmatch(r.Body, -1)
+	if len(statuses) != 50 {
+		t.Fatalf("%d rows show a status, want 50", len(statuses))
+	}
+	for _, m := range statuses {
+		if m[1] != "Active" {
+			t.Fatalf("an active item shows %q", m[1])
+		}
+	}
+	if strings.Contains(r.Body, `rel="prev"`) {
+		t.Error("the first page links a previous page")
+	}
+	r = c.Get("/items?status=inactive")
+	if !strings.Contains(r.Body, `items-total">1 item<`) || !strings.Contains(r.Body, `<span class="badge text-bg-secondary">Inactive</span>`) {
+		t.Error("the inactive item is not counted or not shown as Inactive")
+	}
+	if r := c.Get("/items?q=Item+00"); !strings.Contains(r.Body, `items-total">9 items<`) {
+		t.Error("a search is not counted")
+	}
+
+	names := regexp.MustCompile(`>(Item \d{3})<`)
+	link := func(body, rel string) string {
+		m := regexp.MustCompile(`href="(/items\?[^"]*)" rel="` + rel + `"`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return strings.ReplaceAll(m[1], "&amp;", "&")
+	}
+	for _, sort := range []string{"name", "sku", "available", "updated"} {
+		var forward [][]string
+		next := "/items?sort=" + sort
+		for next != "" {
+			body := c.Get(next).Body
+			var page []string
+			for _, m := range names.FindAllStringSubmatch(body, -1) {
+				page = append(page, m[1])
+			}
+			forward = append(forward, page)
+			next = link(body, "next")
+			if next == "" {
+				next = link(body, "prev")
+				for i := len(forward) - 2; i >= 0; i-- {
+					if next == "" || !strings.Contains(next, "before=") || (sort != "name" && !strings.Contains(next, "sort="+sort)) {
+						t.Fatalf("sort %s: page %d has no previous link keeping the sort: %q", sort, i+2, next)
+					}
+					body := c.Get(next).Body
+					var page []string
+					for _, m := range names.FindAllStringSubmatch(body, -1) {
+						page = append(page, m[1])
+					}
+					if strings.Join(page, ",") != strings.Join(forward[i], ",") {
+						t.Fatalf("sort %s: going back, page %d is %v, was %v", sort, i+1, page, forward[i])
+					}
+					next = link(body, "prev")
+				}
+				if next != "" {
+					t.Fatalf("sort %s: the first page, reached going back, links a previous page %q", sort, next)
+				}
+				break
+			}
+		}
+		if len(forward) != 3 {
+			t.Fatalf("sort %s: %d pages", sort, len(forward))
+		}
+	}
+
+	// Past the cap the count stops and says so.
+	s.Store.DB.MustExec(`INSERT INTO items (name, created_by) SELECT 'Bulk ' || g, $1 FROM generate_series(1, 1000) g`, u.ID)
+	if r := c.Get("/items"); !strings.Contains(r.Body, `items-total">1,000+ items<`) {
+		t.Error("a list past the cap does not say 1,000+")
+	}
+}

@@ -30,6 +30,7 @@ func h(f func(*App, echo.Context) error) func(*App) echo.HandlerFunc {
 var routeTable = []route{
 	{http.MethodGet, "/healthz", public, h((*App).healthz)},
 	{http.MethodGet, "/static/*", public, (*App).static},
+	{http.MethodGet, "/favicon.ico", public, (*App).favicon},
 	// Channel webhooks carry no session (the channel signs them); until a
 	// channel's webhooks are built, every address answers 404.
 	{http.MethodPost, "/webhooks/*", public, h((*App).noWebhook)},

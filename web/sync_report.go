@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -39,10 +40,15 @@ func (a *App) syncFailuresCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="sync-run-%d-failures.csv"`, r.ID))
 	c.Response().WriteHeader(http.StatusOK)
+	// The byte-order mark is how Excel knows the file is UTF-8; without it
+	// accented names come out garbled.
+	if _, err := io.WriteString(c.Response(), "\ufeff"); err != nil {
+		return err
+	}
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"run", "channel", "record", "listing id", "cause"})
+	_ = w.Write([]string{"run", "channel", "record", "sku", "listing id", "cause"})
 	for _, f := range fs {
-		_ = w.Write([]string{fmt.Sprint(r.ID), safeCell(r.ChannelName), safeCell(f.Label), safeCell(f.ExternalID), safeCell(f.Cause)})
+		_ = w.Write([]string{fmt.Sprint(r.ID), safeCell(r.ChannelName), safeCell(f.Label), safeCell(f.SKU), safeCell(f.ExternalID), safeCell(f.Cause)})
 	}
 	w.Flush()
 	return w.Error()

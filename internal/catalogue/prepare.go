@@ -44,6 +44,7 @@ type Row struct {
 // Failure is a listing that was not imported, and why.
 type Failure struct {
 	ExternalID string
+	SKU        string // as the channel sent it, trimmed; "" when it had none
 	Label      string // how a person finds the listing: SKU, name or id
 	Cause      string
 	Raw        json.RawMessage
@@ -77,7 +78,7 @@ func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 	for _, l := range listings {
 		row, cause := prepareOne(l)
 		if cause != "" {
-			failures = append(failures, Failure{ExternalID: l.ExternalID, Label: Label(l.SKU, l.Name, l.ExternalID), Cause: cause, Raw: CapRaw(l.Raw), Record: RecordOf(l)})
+			failures = append(failures, Failure{ExternalID: l.ExternalID, SKU: strings.TrimSpace(l.SKU), Label: Label(l.SKU, l.Name, l.ExternalID), Cause: cause, Raw: CapRaw(l.Raw), Record: RecordOf(l)})
 			continue
 		}
 		rows = append(rows, row)

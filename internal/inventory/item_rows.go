@@ -13,6 +13,7 @@ type ItemFilter struct {
 	Linked string // yes, no, or ""
 	Sort   string // name (default), sku, available, updated
 	After  int64  // id of the last row of the previous page
+	Before int64  // id of the first row of the next page (going back); wins over After
 	Limit  int
 }
 
@@ -65,4 +66,14 @@ type Activity struct {
 	Detail    string    `db:"detail"`
 	UserEmail *string   `db:"user_email"`
 	CreatedAt time.Time `db:"created_at"`
+}
+
+// ItemPage is one keyset page of the items list.
+type ItemPage struct {
+	Items []ListItem
+	Next  int64 // cursor for after=, 0 on the last page
+	Prev  int64 // cursor for before=, 0 on the first page
+	// Total is the number of matching items, counted up to a cap (see
+	// store.ItemCountCap); a number above the cap means "more than that".
+	Total int
 }

@@ -196,7 +196,7 @@ func insertFailures(ctx context.Context, tx *sqlx.Tx, runID int64, failures []ca
 	if len(failures) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("sync_failures", "run_id", "external_id", "label", "cause", "raw"))
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("sync_failures", "run_id", "external_id", "sku", "label", "cause", "raw"))
 	if err != nil {
 		return fmt.Errorf("failures: %w", err)
 	}
@@ -205,7 +205,7 @@ func insertFailures(ctx context.Context, tx *sqlx.Tx, runID int64, failures []ca
 		if len(f.Raw) > 0 {
 			raw = string(f.Raw)
 		}
-		if _, err := stmt.ExecContext(ctx, runID, f.ExternalID, f.Label, f.Cause, raw); err != nil {
+		if _, err := stmt.ExecContext(ctx, runID, f.ExternalID, f.SKU, f.Label, f.Cause, raw); err != nil {
 			stmt.Close()
 			return fmt.Errorf("failures: %w", err)
 		}

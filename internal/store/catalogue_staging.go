@@ -142,6 +142,7 @@ func duplicateSKUFailures(ctx context.Context, tx *sqlx.Tx, channelID int64, row
 		r := byID[id]
 		failures = append(failures, catalogue.Failure{
 			ExternalID: id,
+			SKU:        r.SKU,
 			Label:      catalogue.Label(r.SKU, r.Name, id),
 			Cause:      catalogue.DuplicateSKUCause(r.SKU, idsBySKU[r.SKU]),
 			Raw:        catalogue.CapRaw(r.Raw),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,32 +16,38 @@ import (
 	"stocksync/internal/inventory"
 )
 
-// ListItems returns one keyset page and the cursor of the next (0 at the
-// end). Each sort has its own (key, id) index, and the cursor is the id of
-// the last row shown, so URLs stay short and readable.
-func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) ([]inventory.ListItem, int64, error) {
+// itemOrder is one sort's keyset: its ORDER BY columns (ascending), the
+// row's key, and the same key read for a cursor id (%s).
+type itemOrder struct {
+	cols        []string
+	row, cursor string
+	desc        bool // the list shows the highest key first
+}
+
+var itemOrders = map[string]itemOrder{
+	"name": {[]string{`lower(i.name) COLLATE "C"`, "i.id"}, `(lower(i.name) COLLATE "C", i.id)`,
+		`(SELECT lower(name) COLLATE "C", id FROM items WHERE id = %s)`, false},
+	"sku": {[]string{"(i.sku = '')", "i.sku", "i.id"}, "((i.sku = ''), i.sku, i.id)",
+		"(SELECT sku = '', sku, id FROM items WHERE id = %s)", false},
+	"available": {[]string{"s.available", "s.item_id"}, "(s.available, s.item_id)",
+		"(SELECT available, item_id FROM item_stock WHERE item_id = %s)", false},
+	"updated": {[]string{"i.updated_at", "i.id"}, "(i.updated_at, i.id)",
+		"(SELECT updated_at, id FROM items WHERE id = %s)", true},
+}
+
+// ListItems returns one keyset page, the cursors of the pages either side
+// and the (capped) number of matches. Each sort has its own (key, id) index,
+// and a cursor is the id of the row next to the page, so URLs stay short and
+// readable; going back reads the same index backwards.
+func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventory.ItemPage, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
 	q, args := listItemsQuery(f)
-	// Scanned by hand: this is the hottest read of the application, and
-	// reflection over 50 rows costed more than the query.
-	// Without a search the statement text is one of a few dozen shapes:
-	// prepared, it is neither parsed nor planned again. A search is
-	// planned for its own text, as its selectivity varies.
-	var rs *sql.Rows
-	var err error
-	if strings.TrimSpace(f.Q) == "" {
-		var st *sqlx.Stmt
-		if st, err = s.prepared(ctx, q); err != nil {
-			return nil, 0, err
-		}
-		rs, err = st.QueryContext(ctx, args...)
-	} else {
-		rs, err = s.DB.QueryContext(ctx, q, args...)
-	}
+	backward := f.Before > 0
+	rs, err := s.queryItems(ctx, f, q, args)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
+		return inventory.ItemPage{}, err
 	}
 	defer rs.Close()
 	rows := make([]inventory.ListItem, 0, f.Limit+1)
@@ -48,30 +55,105 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) ([]invent
 		var it inventory.ListItem
 		if err := rs.Scan(&it.ID, &it.Name, &it.SKU, &it.Unit, &it.SellingPrice, &it.OnHand, &it.Committed, &it.Available,
 			&it.ReorderLevel, &it.Active, &it.LinkedChannels); err != nil {
-			return nil, 0, fmt.Errorf("store: list items: %w", err)
+			return inventory.ItemPage{}, fmt.Errorf("store: list items: %w", err)
 		}
 		rows = append(rows, it)
 	}
 	if err := rs.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
+		return inventory.ItemPage{}, fmt.Errorf("store: list items: %w", err)
 	}
-	var next int64
-	if len(rows) > f.Limit {
+	rs.Close()
+	more := len(rows) > f.Limit
+	if more {
 		rows = rows[:f.Limit]
-		next = rows[len(rows)-1].ID
 	}
-	return rows, next, nil
+	p := inventory.ItemPage{Items: rows}
+	if backward {
+		slices.Reverse(rows)
+	}
+	if len(rows) > 0 {
+		first, last := rows[0].ID, rows[len(rows)-1].ID
+		switch {
+		case backward:
+			p.Next = last
+			if more {
+				p.Prev = first
+			}
+		default:
+			if more {
+				p.Next = last
+			}
+			if f.After > 0 {
+				p.Prev = first
+			}
+		}
+	}
+	if !more && f.After == 0 && !backward {
+		p.Total = len(rows) // the whole list is on this page
+		return p, nil
+	}
+	p.Total, err = s.countItems(ctx, f)
+	return p, err
 }
 
 // listItemsQuery is the statement of one page of the list and its
-// arguments.
+// arguments. Going back (Before) reads the sort's index backwards; the rows
+// then come in reverse.
 func listItemsQuery(f inventory.ItemFilter) (string, []any) {
-	var where []string
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	where := itemConditions(f, arg)
+	ord, ok := itemOrders[f.Sort]
+	if !ok {
+		ord = itemOrders["name"]
+	}
+	backward := f.Before > 0
+	descending := ord.desc != backward
+	if cur := f.After; backward || cur > 0 {
+		if backward {
+			cur = f.Before
+		}
+		// The cursor row's key is read by an InitPlan inside the same
+		// statement, so the page is one index range scan and one round
+		// trip. A cursor whose item is gone yields an empty page.
+		cmp := " > "
+		if descending {
+			cmp = " < "
+		}
+		where = append(where, ord.row+cmp+fmt.Sprintf(ord.cursor, arg(cur)))
+	}
+	dir := ""
+	if descending {
+		dir = " DESC"
+	}
+	order := strings.Join(ord.cols, dir+", ") + dir
+	const columns = `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
+		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels`
+	filter := ""
+	if len(where) > 0 {
+		filter = " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := " ORDER BY " + order + " LIMIT " + strconv.Itoa(f.Limit+1)
+	var q string
+	if f.Stock == "" && f.Sort != "available" {
+		// Neither filter nor sort needs stock: pick the page from items
+		// alone and join stock for its rows only, not for every match of a
+		// broad search.
+		q = columns + ` FROM (SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, i.updated_at FROM items i` +
+			filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
+			" ORDER BY " + order
+	} else {
+		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
+	}
+	return q, args
+}
+
+// itemConditions is the WHERE of a filter, without the cursor.
+func itemConditions(f inventory.ItemFilter, arg func(any) string) []string {
+	var where []string
 	switch f.Status {
 	case "inactive":
 		where = append(where, "NOT i.active")
@@ -112,51 +194,30 @@ func listItemsQuery(f inventory.ItemFilter) (string, []any) {
 			where = append(where, "i.sku ILIKE "+arg("%"+esc+"%"))
 		}
 	}
-	order := `lower(i.name) COLLATE "C", i.id`
-	if f.After > 0 {
-		// The cursor row's key is read by an InitPlan inside the same
-		// statement, so the page is one index range scan and one round
-		// trip. A cursor whose item is gone yields an empty page.
-		p := arg(f.After)
-		c := "(SELECT %s FROM items WHERE id = " + p + ")"
-		switch f.Sort {
-		case "sku":
-			where = append(where, "((i.sku = ''), i.sku, i.id) > "+fmt.Sprintf(c, "sku = '', sku, id"))
-		case "available":
-			where = append(where, "(s.available, s.item_id) > (SELECT available, item_id FROM item_stock WHERE item_id = "+p+")")
-		case "updated":
-			where = append(where, "(i.updated_at, i.id) < "+fmt.Sprintf(c, "updated_at, id"))
-		default:
-			where = append(where, `(lower(i.name) COLLATE "C", i.id) > `+fmt.Sprintf(c, `lower(name) COLLATE "C", id`))
+	return where
+}
+
+// queryItems runs a statement of the items list. Without a search the text
+// is one of a few dozen shapes: prepared, it is neither parsed nor planned
+// again. A search is planned for its own text, as its selectivity varies.
+// Rows are scanned by hand: this is the hottest read of the application,
+// and reflection over 50 rows cost more than the query.
+func (s *Store) queryItems(ctx context.Context, f inventory.ItemFilter, q string, args []any) (*sql.Rows, error) {
+	var rs *sql.Rows
+	var err error
+	if strings.TrimSpace(f.Q) == "" {
+		var st *sqlx.Stmt
+		if st, err = s.prepared(ctx, q); err != nil {
+			return nil, err
 		}
-	}
-	switch f.Sort {
-	case "sku":
-		order = "(i.sku = ''), i.sku, i.id"
-	case "available":
-		order = "s.available, s.item_id"
-	case "updated":
-		order = "i.updated_at DESC, i.id DESC"
-	}
-	const columns = `SELECT i.id, i.name, i.sku, i.unit, i.selling_price, s.on_hand, s.committed, s.available, i.reorder_level,
-		i.active, (SELECT count(*) FROM channel_items c WHERE c.item_id = i.id) AS linked_channels`
-	filter := ""
-	if len(where) > 0 {
-		filter = " WHERE " + strings.Join(where, " AND ")
-	}
-	limit := " ORDER BY " + order + " LIMIT " + strconv.Itoa(f.Limit+1)
-	var q string
-	if f.Stock == "" && f.Sort != "available" {
-		// Neither filter nor sort needs stock: pick the page from items
-		// alone and join stock for its rows only, not for every match of a
-		// broad search.
-		q = columns + ` FROM (SELECT i.id, i.name, i.sku, i.unit, i.selling_price, i.reorder_level, i.active, i.updated_at FROM items i` +
-			filter + limit + `) i JOIN item_stock s ON s.item_id = i.id` +
-			" ORDER BY " + order
+		rs, err = st.QueryContext(ctx, args...)
 	} else {
-		q = columns + ` FROM items i JOIN item_stock s ON s.item_id = i.id` + filter + limit
+		rs, err = s.DB.QueryContext(ctx, q, args...)
 	}
-	return q, args
+	if err != nil {
+		return nil, fmt.Errorf("store: list items: %w", err)
+	}
+	return rs, nil
 }
 
 // searchTerms are the typed words a name's search_terms must all hold
@@ -179,24 +240,4 @@ func searchTerms(q string) []string {
 
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// Counts for the dashboard.
-type ItemCounts struct {
-	Active int `db:"active"`
-	Low    int `db:"low"`
-	Out    int `db:"out"`
-}
-
-func (s *Store) ItemCounts(ctx context.Context) (ItemCounts, error) {
-	var c ItemCounts
-	err := s.DB.GetContext(ctx, &c, `SELECT
-		(SELECT count(*) FROM items WHERE active) AS active,
-		(SELECT count(*) FROM items i JOIN item_stock s ON s.item_id = i.id
-			WHERE i.active AND s.reorder_level > 0 AND s.available > 0 AND s.available <= s.reorder_level) AS low,
-		(SELECT count(*) FROM items i JOIN item_stock s ON s.item_id = i.id WHERE i.active AND s.available <= 0) AS out`)
-	if err != nil {
-		return c, fmt.Errorf("store: item counts: %w", err)
-	}
-	return c, nil
 }

@@ -33,12 +33,12 @@ func TestSearchLooksWordPrefixesUpAsWholeIndexEntries(t *testing.T) {
 		"t-sh":       {"T-shirt Élan"},
 		"ch-1":       {"Rustic Oak Chair"}, // SKU contains
 	} {
-		rows, _, err := st.ListItems(ctx, inventory.ItemFilter{Q: q, Status: "all"})
+		page, err := st.ListItems(ctx, inventory.ItemFilter{Q: q, Status: "all"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var got []string
-		for _, r := range rows {
+		for _, r := range page.Items {
 			got = append(got, r.Name)
 		}
 		slices.Sort(got)

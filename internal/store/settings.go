@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -18,6 +20,9 @@ type currencyCache struct {
 
 const currencyTTL = 2 * time.Second
 
+// DefaultCurrency is the base currency until an admin sets one.
+const DefaultCurrency = "USD"
+
 // BaseCurrency is the ISO code every amount is in.
 func (s *Store) BaseCurrency(ctx context.Context) (string, error) {
 	c := &s.currency
@@ -29,8 +34,11 @@ func (s *Store) BaseCurrency(ctx context.Context) (string, error) {
 	}
 	c.mu.Unlock()
 	var v string
-	if err := s.DB.GetContext(ctx, &v, `SELECT value FROM settings WHERE key = 'base_currency'`); err != nil {
-		return "USD", fmt.Errorf("store: base currency: %w", err)
+	err := s.DB.GetContext(ctx, &v, `SELECT value FROM settings WHERE key = 'base_currency'`)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && v == "") {
+		v = DefaultCurrency
+	} else if err != nil {
+		return DefaultCurrency, fmt.Errorf("store: base currency: %w", err)
 	}
 	c.mu.Lock()
 	c.value, c.at = v, time.Now()

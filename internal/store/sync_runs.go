@@ -136,7 +136,7 @@ func (s *Store) RunFailures(ctx context.Context, runID, afterID int64, limit int
 		limit = 1_000_000
 	}
 	var fs []syncrun.Failure
-	err := s.DB.SelectContext(ctx, &fs, `SELECT id, external_id, label, cause, raw::text AS raw FROM sync_failures
+	err := s.DB.SelectContext(ctx, &fs, `SELECT id, external_id, sku, label, cause, raw::text AS raw FROM sync_failures
 		WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3`, runID, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: run failures: %w", err)

@@ -43,6 +43,7 @@ func (r Run) Duration(now time.Time) time.Duration {
 type Failure struct {
 	ID         int64   `db:"id"`
 	ExternalID string  `db:"external_id"`
+	SKU        string  `db:"sku"`
 	Label      string  `db:"label"`
 	Cause      string  `db:"cause"`
 	Raw        *string `db:"raw"`
