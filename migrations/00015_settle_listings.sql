@@ -12,10 +12,10 @@ ALTER TABLE channel_items DROP CONSTRAINT channel_items_link_source_check,
 -- never deleted; no foreign key, as for the item: see 00004).
 -- stock_push_pending: a listing linked to an existing item must be brought
 -- to the item's available quantity (§1.3); the stock push sends it and
--- clears the flag. Partial index: only the few pending are ever looked up.
+-- clears the flag. (An index for the push to find them belongs with the
+-- push, and in the bulk load's list of indexes, store/listings_bulk.go.)
 ALTER TABLE channel_items ADD COLUMN linked_by bigint,
     ADD COLUMN stock_push_pending boolean NOT NULL DEFAULT false;
-CREATE INDEX channel_items_push_pending_idx ON channel_items (channel_id, id) WHERE stock_push_pending;
 
 -- Settling and unlinking are entries of the item's activity log that also
 -- name the listing, so the listing's page shows them as well.
@@ -26,7 +26,6 @@ CREATE INDEX item_activity_channel_item ON item_activity (channel_item_id, id) W
 -- +goose Down
 DROP INDEX item_activity_channel_item;
 ALTER TABLE item_activity DROP COLUMN channel_item_id, DROP COLUMN channel_id;
-DROP INDEX channel_items_push_pending_idx;
 ALTER TABLE channel_items DROP COLUMN stock_push_pending, DROP COLUMN linked_by;
 UPDATE channel_items SET link_source = 'confirm' WHERE link_source = 'update';
 ALTER TABLE channel_items DROP CONSTRAINT channel_items_link_source_check,
