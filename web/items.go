@@ -21,12 +21,8 @@ func itemFilter(c echo.Context) inventory.ItemFilter {
 		}
 		return ""
 	}
-	q := c.QueryParam("q")
-	if len(q) > 200 {
-		q = q[:200]
-	}
 	return inventory.ItemFilter{
-		Q:      q,
+		Q:      searchText(c),
 		Status: pick(c.QueryParam("status"), "active", "inactive", "all"),
 		Stock:  pick(c.QueryParam("stock"), "in", "low", "out"),
 		Linked: pick(c.QueryParam("linked"), "yes", "no"),

@@ -73,6 +73,7 @@ var routeTable = []route{
 
 	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
+	{http.MethodPost, "/sync-history/:run/retry", signedIn, h((*App).syncRetry)},
 	{http.MethodGet, "/sync-history/:run/report", signedIn, h((*App).syncReport)},
 	{http.MethodGet, "/sync-history/:run/failures.csv", signedIn, h((*App).syncFailuresCSV)},
 
@@ -112,9 +113,10 @@ var routeTable = []route{
 }
 
 // routes registers the table. Middleware order follows the request:
-// recover, request id, security headers, then per route session, user,
-// CSRF and the access check. Routes carry their middleware themselves
-// because an Echo group on "" would also claim every unknown path.
+// recover, request id, security headers, then per route the cleaning of
+// what a person sent (cleantext.go), session, user, CSRF and the access
+// check. Routes carry their middleware themselves because an Echo group on
+// "" would also claim every unknown path.
 func (a *App) routes(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
@@ -123,9 +125,9 @@ func (a *App) routes(e *echo.Echo) {
 
 	chains := map[access][]echo.MiddlewareFunc{
 		public:    nil,
-		anyone:    {a.loadSession, a.loadUser, a.checkCSRF},
-		signedIn:  {a.loadSession, a.loadUser, a.checkCSRF, a.requireUser},
-		adminOnly: {a.loadSession, a.loadUser, a.checkCSRF, a.requireUser, a.requireAdmin},
+		anyone:    {a.cleanText, a.loadSession, a.loadUser, a.checkCSRF},
+		signedIn:  {a.cleanText, a.loadSession, a.loadUser, a.checkCSRF, a.requireUser},
+		adminOnly: {a.cleanText, a.loadSession, a.loadUser, a.checkCSRF, a.requireUser, a.requireAdmin},
 	}
 	for _, r := range routeTable {
 		e.Add(r.method, r.path, r.handler(a), chains[r.access]...)

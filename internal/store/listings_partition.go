@@ -14,8 +14,12 @@ import (
 // BulkLoad); an import that finds none otherwise makes an empty one.
 
 func listingsPartition(channelID int64) string {
-	return "channel_items_" + strconv.FormatInt(channelID, 10)
+	return listingsPartitionPrefix + strconv.FormatInt(channelID, 10)
 }
+
+// listingsPartitionPrefix followed by the channel's id names its partition;
+// SQL that looks for a channel's partition builds the name the same way.
+const listingsPartitionPrefix = "channel_items_"
 
 // HasListingsPartition tells whether the channel's listings have their
 // partition yet, which is to say whether any import of it has finished.
