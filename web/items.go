@@ -78,6 +78,9 @@ func (a *App) itemPage(c echo.Context) error {
 	if v.Activity, err = a.store.ItemActivity(ctx, id); err != nil {
 		return err
 	}
+	if v.Listings, err = a.store.ItemListings(ctx, id); err != nil {
+		return err
+	}
 	if v.Currency, err = a.currency(ctx); err != nil {
 		return err
 	}

@@ -66,6 +66,10 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
+	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},
+	{http.MethodPost, "/channel-items/:id/confirm", signedIn, h((*App).confirmListing)},
+	{http.MethodPost, "/channel-items/:id/update", signedIn, h((*App).updateListing)},
+	{http.MethodPost, "/channel-items/:id/link", signedIn, h((*App).linkListing)},
 
 	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
@@ -79,7 +83,10 @@ var routeTable = []route{
 	{http.MethodGet, "/items", signedIn, h((*App).itemsList)},
 	{http.MethodGet, "/items/new", signedIn, h((*App).newItem)},
 	{http.MethodPost, "/items", signedIn, h((*App).createItem)},
+	{http.MethodGet, "/items/picker", signedIn, h((*App).itemPicker)},
 	{http.MethodGet, "/items/:id", signedIn, h((*App).itemPage)},
+	{http.MethodGet, "/items/:id/unlink", signedIn, h((*App).unlinkPage)},
+	{http.MethodPost, "/items/:id/unlink", signedIn, h((*App).unlinkItem)},
 	{http.MethodGet, "/items/:id/edit", signedIn, h((*App).editItem)},
 	{http.MethodPost, "/items/:id", signedIn, h((*App).updateItem)},
 	{http.MethodPost, "/items/:id/deactivate", signedIn, h((*App).deactivateItem)},
