@@ -16,7 +16,7 @@ import (
 // the URL.
 func (a *App) channelItems(c echo.Context) error {
 	q := c.QueryParams()
-	f := channelitems.Filter{Status: q.Get("status"), Channel: q.Get("channel"), Q: strings.TrimSpace(q.Get("q"))}
+	f := channelitems.Filter{Status: q.Get("status"), Channel: q.Get("channel"), Q: strings.TrimSpace(searchText(c))}
 	if f.Status != "unconfirmed" && f.Status != "linked" {
 		f.Status = ""
 	}

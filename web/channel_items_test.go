@@ -47,7 +47,7 @@ func TestChannelItemsListAndDashboardCounts(t *testing.T) {
 		t.Fatal("search by name")
 	}
 	home := c.Get("/")
-	for _, want := range []string{"1 connected", "1 unconfirmed items", "1 failed syncs today"} {
+	for _, want := range []string{"1 connected", "Unconfirmed Items: 1", "1 failed syncs today"} {
 		if !strings.Contains(home.Body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}

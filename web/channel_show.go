@@ -76,26 +76,7 @@ func (a *App) channelSync(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	back := "/channels/" + strconv.FormatInt(ch.ID, 10)
-	switch {
-	case ch.DisconnectedAt != nil:
-		addFlash(c, "warning", "This channel is disconnected; connect it again to sync.")
-	case ch.NeedsAttention != nil:
-		addFlash(c, "warning", "Reconnect the channel first: "+*ch.NeedsAttention)
-	default:
-		queued, err := channelsyncNow(c, a, ch.ID, c.FormValue("full") == "1")
-		if err != nil {
-			return err
-		}
-		// The channel page tells it while the sync is queued or running,
-		// and drops it when the run ends, which a flash could not.
-		notice := channelviews.NoticeAlready
-		if queued {
-			notice = channelviews.NoticeStarted
-		}
-		back += "?sync=" + notice
-	}
-	return a.redirectAfterPost(c, back)
+	return a.queueSync(c, ch, c.FormValue("full") == "1")
 }
 
 // failingShown is how many failing-now listings a channel's page lists.

@@ -21,12 +21,8 @@ func itemFilter(c echo.Context) inventory.ItemFilter {
 		}
 		return ""
 	}
-	q := c.QueryParam("q")
-	if len(q) > 200 {
-		q = q[:200]
-	}
 	return inventory.ItemFilter{
-		Q:      q,
+		Q:      searchText(c),
 		Status: pick(c.QueryParam("status"), "active", "inactive", "all"),
 		Stock:  pick(c.QueryParam("stock"), "in", "low", "out"),
 		Linked: pick(c.QueryParam("linked"), "yes", "no"),
@@ -80,6 +76,9 @@ func (a *App) itemPage(c echo.Context) error {
 		return err
 	}
 	if v.Activity, err = a.store.ItemActivity(ctx, id); err != nil {
+		return err
+	}
+	if v.Listings, err = a.store.ItemListings(ctx, id); err != nil {
 		return err
 	}
 	if v.Currency, err = a.currency(ctx); err != nil {

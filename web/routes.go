@@ -66,9 +66,14 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
+	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},
+	{http.MethodPost, "/channel-items/:id/confirm", signedIn, h((*App).confirmListing)},
+	{http.MethodPost, "/channel-items/:id/update", signedIn, h((*App).updateListing)},
+	{http.MethodPost, "/channel-items/:id/link", signedIn, h((*App).linkListing)},
 
 	{http.MethodGet, "/sync-history", signedIn, h((*App).syncHistory)},
 	{http.MethodGet, "/sync-history/:run", signedIn, h((*App).syncRun)},
+	{http.MethodPost, "/sync-history/:run/retry", signedIn, h((*App).syncRetry)},
 	{http.MethodGet, "/sync-history/:run/report", signedIn, h((*App).syncReport)},
 	{http.MethodGet, "/sync-history/:run/failures.csv", signedIn, h((*App).syncFailuresCSV)},
 
@@ -78,7 +83,10 @@ var routeTable = []route{
 	{http.MethodGet, "/items", signedIn, h((*App).itemsList)},
 	{http.MethodGet, "/items/new", signedIn, h((*App).newItem)},
 	{http.MethodPost, "/items", signedIn, h((*App).createItem)},
+	{http.MethodGet, "/items/picker", signedIn, h((*App).itemPicker)},
 	{http.MethodGet, "/items/:id", signedIn, h((*App).itemPage)},
+	{http.MethodGet, "/items/:id/unlink", signedIn, h((*App).unlinkPage)},
+	{http.MethodPost, "/items/:id/unlink", signedIn, h((*App).unlinkItem)},
 	{http.MethodGet, "/items/:id/edit", signedIn, h((*App).editItem)},
 	{http.MethodPost, "/items/:id", signedIn, h((*App).updateItem)},
 	{http.MethodPost, "/items/:id/deactivate", signedIn, h((*App).deactivateItem)},
@@ -105,9 +113,10 @@ var routeTable = []route{
 }
 
 // routes registers the table. Middleware order follows the request:
-// recover, request id, security headers, then per route session, user,
-// CSRF and the access check. Routes carry their middleware themselves
-// because an Echo group on "" would also claim every unknown path.
+// recover, request id, security headers, then per route the cleaning of
+// what a person sent (cleantext.go), session, user, CSRF and the access
+// check. Routes carry their middleware themselves because an Echo group on
+// "" would also claim every unknown path.
 func (a *App) routes(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
@@ -116,9 +125,9 @@ func (a *App) routes(e *echo.Echo) {
 
 	chains := map[access][]echo.MiddlewareFunc{
 		public:    nil,
-		anyone:    {a.loadSession, a.loadUser, a.checkCSRF},
-		signedIn:  {a.loadSession, a.loadUser, a.checkCSRF, a.requireUser},
-		adminOnly: {a.loadSession, a.loadUser, a.checkCSRF, a.requireUser, a.requireAdmin},
+		anyone:    {a.cleanText, a.loadSession, a.loadUser, a.checkCSRF},
+		signedIn:  {a.cleanText, a.loadSession, a.loadUser, a.checkCSRF, a.requireUser},
+		adminOnly: {a.cleanText, a.loadSession, a.loadUser, a.checkCSRF, a.requireUser, a.requireAdmin},
 	}
 	for _, r := range routeTable {
 		e.Add(r.method, r.path, r.handler(a), chains[r.access]...)

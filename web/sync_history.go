@@ -27,7 +27,7 @@ func (a *App) syncHistory(c echo.Context) error {
 		rf.Kind, f.Kind = "", ""
 	}
 	switch f.Status {
-	case "", "running", "succeeded", "failed":
+	case "", "running", "succeeded", "failed", "interrupted":
 	default:
 		rf.Status, f.Status = "", ""
 	}
@@ -98,4 +98,19 @@ func (a *App) syncRun(c echo.Context) error {
 		page.MoreURL = "/sync-history/" + strconv.FormatInt(r.ID, 10) + "?after=" + strconv.FormatInt(fs[len(fs)-1].ID, 10)
 	}
 	return a.render(c, http.StatusOK, synchistory.Show(a.page(c, "Run "+strconv.FormatInt(r.ID, 10), "sync-history"), page), "live")
+}
+
+// syncRetry syncs an interrupted run's channel again, the same kind of
+// sync. The sweep retries such a run by itself; this is for staff who see
+// it before that, or after the retry failed too.
+func (a *App) syncRetry(c echo.Context) error {
+	r, err := a.loadRun(c)
+	if err != nil {
+		return err
+	}
+	ch, err := a.store.Channel(c.Request().Context(), r.ChannelID)
+	if err != nil {
+		return err
+	}
+	return a.queueSync(c, ch, r.Kind == "full_catalogue")
 }

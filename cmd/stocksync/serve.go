@@ -89,11 +89,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if cfg.DeadWorkerAfter > 0 {
+		svc.SetDeadAfter(cfg.DeadWorkerAfter)
+	}
 	reg := jobs.NewRegistry()
 	jobs.AddLoginFailurePurge(reg, st)
 	jobs.AddSessionPurge(reg, st, cfg.SessionIdle)
 	var jc *jobs.Client
-	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, 30*time.Second)
+	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, svc.SweepEvery())
 	jc, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: log})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"stocksync/internal/channel"
+	"stocksync/internal/text"
 )
 
 const (
@@ -71,6 +72,31 @@ func allDigits(s string) bool {
 	return true
 }
 
+// ForSale splits off the listings the channel does not sell and returns the
+// rest, with the external ids of the others; the slice is shared when all
+// are for sale, the common case.
+func ForSale(listings []channel.Listing) (forSale []channel.Listing, withdrawn []string) {
+	for i, l := range listings {
+		if !l.NotForSale {
+			if forSale != nil {
+				forSale = append(forSale, l)
+			}
+			continue
+		}
+		if forSale == nil {
+			forSale = append(make([]channel.Listing, 0, len(listings)), listings[:i]...)
+		}
+		// An id that cannot be stored was never stored: nothing to withdraw.
+		if text.Fit(l.ExternalID) && l.ExternalID != "" {
+			withdrawn = append(withdrawn, l.ExternalID)
+		}
+	}
+	if forSale == nil {
+		return listings, nil
+	}
+	return forSale, withdrawn
+}
+
 // Prepare splits a page of listings into rows to import and failures.
 func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 	rows := make([]Row, 0, len(listings))
@@ -78,7 +104,16 @@ func Prepare(listings []channel.Listing) ([]Row, []Failure) {
 	for _, l := range listings {
 		row, cause := prepareOne(l)
 		if cause != "" {
-			failures = append(failures, Failure{ExternalID: l.ExternalID, SKU: strings.TrimSpace(l.SKU), Label: Label(l.SKU, l.Name, l.ExternalID), Cause: cause, Raw: CapRaw(l.Raw), Record: RecordOf(l)})
+			// Everything a failure keeps is cleaned, so that the record that
+			// could not be stored can at least be reported.
+			kept := l
+			if !utf8.Valid(l.Raw) {
+				// The kept record holds only clean text: the cause goes
+				// with it, or a re-check would find the bad bytes gone.
+				kept.Problem = cause
+			}
+			failures = append(failures, Failure{ExternalID: text.Clean(l.ExternalID), SKU: strings.TrimSpace(text.Clean(l.SKU)), Label: Label(l.SKU, l.Name, l.ExternalID),
+				Cause: text.Clean(cause), Raw: CapRaw(l.Raw), Record: RecordOf(kept)})
 			continue
 		}
 		rows = append(rows, row)
@@ -93,6 +128,14 @@ func prepareOne(l channel.Listing) (Row, string) {
 		return Row{}, "the channel sent a listing without an id; it cannot be tracked"
 	case l.Problem != "":
 		return Row{}, l.Problem
+	case !text.Fit(l.ExternalID):
+		return Row{}, "the channel sent an id containing " + text.Problem(l.ExternalID) + "; it cannot be tracked"
+	case unfit(sku, l.Raw):
+		return Row{}, "the SKU contains " + problem(sku) + ": fix the SKU on the channel"
+	case unfit(name, l.Raw):
+		return Row{}, "the name contains " + problem(name) + ": fix the name on the channel"
+	case !text.Fit(l.ProductID) || !text.Fit(l.InventoryRef):
+		return Row{}, "the channel sent a product or stock reference containing " + text.Problem(l.ProductID+l.InventoryRef) + "; it cannot be tracked"
 	case sku == "" && name == "":
 		return Row{}, "no SKU and no name: give the listing a SKU or a name on the channel"
 	// a string has no more runes than bytes, so counting is rarely needed
@@ -100,8 +143,6 @@ func prepareOne(l channel.Listing) (Row, string) {
 		return Row{}, fmt.Sprintf("the name is longer than %d characters: shorten it on the channel", MaxNameLength)
 	case len(sku) > MaxSKULength && utf8.RuneCountInString(sku) > MaxSKULength:
 		return Row{}, fmt.Sprintf("the SKU is longer than %d characters: shorten it on the channel", MaxSKULength)
-	case !utf8.ValidString(sku) || !utf8.ValidString(name):
-		return Row{}, "the SKU or name is not valid text (UTF-8): retype it on the channel"
 	}
 	price := strings.TrimSpace(l.Price)
 	if price != "" && !plainDecimal(price) {
@@ -122,9 +163,25 @@ func prepareOne(l channel.Listing) (Row, string) {
 	return row, ""
 }
 
-// Label names a listing the way a person would look for it.
+// unfit tells whether a field cannot be stored as sent. Decoding JSON
+// replaces bytes that are not UTF-8 with U+FFFD, so a field holding U+FFFD
+// from a record that was not UTF-8 had such bytes: importing it would store
+// a SKU or name that no longer says what the channel holds.
+func unfit(field string, raw json.RawMessage) bool {
+	return !text.Fit(field) || (strings.ContainsRune(field, utf8.RuneError) && !utf8.Valid(raw))
+}
+
+func problem(field string) string {
+	if p := text.Problem(field); p != "" {
+		return p
+	}
+	return text.Problem("\xff")
+}
+
+// Label names a listing the way a person would look for it, in text that
+// can be stored whatever the channel sent.
 func Label(sku, name, externalID string) string {
-	sku, name = strings.TrimSpace(sku), strings.TrimSpace(name)
+	sku, name, externalID = strings.TrimSpace(text.Clean(sku)), strings.TrimSpace(text.Clean(name)), text.Clean(externalID)
 	switch {
 	case sku != "" && name != "":
 		return fmt.Sprintf("%s (%s)", name, sku)
@@ -146,20 +203,16 @@ func ShortID(externalID string) string {
 }
 
 // CapRaw makes a listing's raw record fit a failure report, small and valid
-// JSON whatever a channel sent.
+// JSON that PostgreSQL takes, whatever a channel sent.
 func CapRaw(raw json.RawMessage) json.RawMessage {
-	if len(raw) == 0 || !json.Valid(raw) {
-		if len(raw) == 0 {
-			return nil
-		}
-		b, _ := json.Marshal(string(raw[:min(len(raw), maxRawBytes)]))
+	switch {
+	case len(raw) == 0:
+		return nil
+	case len(raw) > maxRawBytes:
+		b, _ := json.Marshal(text.Clean(text.CutAtBoundary(string(raw), maxRawBytes)) + "…")
 		return b
 	}
-	if len(raw) > maxRawBytes {
-		b, _ := json.Marshal(string(raw[:maxRawBytes]) + "…")
-		return b
-	}
-	return raw
+	return text.CleanJSON(raw)
 }
 
 // DuplicateSKUCause is the failure text for a SKU that two listings of one

@@ -1,8 +1,10 @@
 package catalogue
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"stocksync/internal/channel"
 )
@@ -39,6 +41,12 @@ func TestPrepareSortsOutWhatCannotBeImported(t *testing.T) {
 		{"two points", channel.Listing{ExternalID: "22", SKU: "A-22", Price: "1.2.3"}, "is not a number", ""},
 		{"exponent", channel.Listing{ExternalID: "23", SKU: "A-23", Price: "1e3"}, "is not a number", ""},
 		{"plus sign", channel.Listing{ExternalID: "24", SKU: "A-24", Price: "+3"}, "is not a number", ""},
+		{"NUL in the SKU", channel.Listing{ExternalID: "25", SKU: "A\x0025", Name: "Mug"}, "the SKU contains a character that is not allowed (NUL): fix the SKU on the channel", ""},
+		{"NUL in the name", channel.Listing{ExternalID: "26", SKU: "A-26", Name: "Mug\x00"}, "the name contains a character that is not allowed (NUL)", ""},
+		{"NUL in the id", channel.Listing{ExternalID: "2\x007", SKU: "A-27"}, "cannot be tracked", ""},
+		// JSON decoding turned the bad bytes of the record into U+FFFD
+		{"decoded bad bytes", channel.Listing{ExternalID: "28", SKU: "A-\uFFFD", Raw: []byte("{\"sku\":\"A-\xff\"}")}, "the SKU contains bytes that are not valid text", ""},
+		{"a real U+FFFD", channel.Listing{ExternalID: "29", SKU: "A-\uFFFD", Raw: []byte(`{"sku":"A-\uFFFD"}`)}, "", "A-\uFFFD"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,5 +83,28 @@ func TestRawRecordsAreCapped(t *testing.T) {
 	_, failures := Prepare([]channel.Listing{{ExternalID: "1", Raw: big}})
 	if len(failures) != 1 || len(failures[0].Raw) > maxRawBytes+100 {
 		t.Fatalf("raw kept at %d bytes", len(failures[0].Raw))
+	}
+}
+
+func TestFailuresCanBeStoredWhateverTheChannelSent(t *testing.T) {
+	_, failures := Prepare([]channel.Listing{{ExternalID: "1\x00", SKU: "A\x00\xff", Name: "Mug \xfe", Raw: []byte("{\"sku\":\"A\\u0000\xff\"}")}})
+	if len(failures) != 1 {
+		t.Fatalf("failures %+v", failures)
+	}
+	f := failures[0]
+	if f.ExternalID != "1" || f.Label != "Mug \uFFFD (A\uFFFD)" || strings.ContainsRune(f.Cause, 0) || !json.Valid(f.Raw) || !utf8.Valid(f.Raw) {
+		t.Fatalf("failure %+v raw %s", f, f.Raw)
+	}
+}
+
+func TestForSaleSplitsOffWhatTheChannelDoesNotSell(t *testing.T) {
+	all := []channel.Listing{{ExternalID: "1"}, {ExternalID: "2"}}
+	if got, withdrawn := ForSale(all); len(got) != 2 || &got[0] != &all[0] || withdrawn != nil {
+		t.Fatal("a page all for sale was copied or changed")
+	}
+	mixed := []channel.Listing{{ExternalID: "1"}, {ExternalID: "2", NotForSale: true}, {ExternalID: "3"}, {ExternalID: "4\x00", NotForSale: true}}
+	got, withdrawn := ForSale(mixed)
+	if len(got) != 2 || got[0].ExternalID != "1" || got[1].ExternalID != "3" || len(withdrawn) != 1 || withdrawn[0] != "2" {
+		t.Fatalf("for sale %+v, withdrawn %q", got, withdrawn)
 	}
 }

@@ -21,6 +21,12 @@ type Listing struct {
 	UpdatedAt    time.Time
 	Raw          json.RawMessage // the record as received, for failure reports
 
+	// NotForSale marks a record the channel holds but does not sell: a
+	// draft, pending or private product, a disabled variation. It is not
+	// imported, and a copy an earlier sync imported and nobody confirmed
+	// leaves the unconfirmed list. Only ExternalID need be filled in.
+	NotForSale bool
+
 	// Problem says, in words a person can act on, why part of the record
 	// could not be read (for example a stock quantity that is not a whole
 	// number). The rest of the listing is filled in as far as it could be;

@@ -82,7 +82,8 @@ type Kind struct {
 	DisplayName string
 	Fields      []Field
 	// New builds a Connector; it checks that every credential is present
-	// and well-formed but makes no call (Verify does).
+	// and well-formed but makes no call (Verify does). Register wraps it so
+	// that every connector's orders come out clean (cleaned.go).
 	New func(creds map[string]string, opts Options) (Connector, error)
 }
 
@@ -102,6 +103,14 @@ func Register(k Kind) {
 	defer registry.Unlock()
 	if _, dup := registry.kinds[k.Name]; dup {
 		panic("channel: kind " + k.Name + " registered twice")
+	}
+	build := k.New
+	k.New = func(creds map[string]string, opts Options) (Connector, error) {
+		c, err := build(creds, opts)
+		if err != nil {
+			return nil, err
+		}
+		return cleanConnector(c), nil
 	}
 	registry.kinds[k.Name] = k
 }

@@ -88,3 +88,49 @@ func TestDefaultSleepStopsWhenContextEnds(t *testing.T) {
 		t.Fatalf("sleep on a cancelled context returned %v", err)
 	}
 }
+
+type ordersConnector struct {
+	Connector
+	orders []Order
+}
+
+func (c ordersConnector) FetchOrders(context.Context, time.Time, string) (OrderPage, error) {
+	return OrderPage{Orders: c.orders}, nil
+}
+
+type bulkOrdersConnector struct{ ordersConnector }
+
+func (bulkOrdersConnector) FetchAllListings(context.Context, int, func([]Listing) error) error {
+	return nil
+}
+
+func TestEveryKindsOrdersComeOutFitToStore(t *testing.T) {
+	dirty := Order{ExternalID: "o\x001", Number: "#10\xff", Status: "paid", Currency: "EUR",
+		Raw:   []byte("{\"name\":\"#10\xff\",\"note\":\"a\\u0000b\"}"),
+		Lines: []OrderLine{{ExternalID: "l1", ListingExternalID: "v\x001", SKU: "SK\x00U", Name: "Mug \xc3", Quantity: 2, UnitPrice: "1.00"}}}
+	Register(Kind{Name: "orders-test", New: func(map[string]string, Options) (Connector, error) {
+		return ordersConnector{orders: []Order{dirty}}, nil
+	}})
+	Register(Kind{Name: "orders-bulk-test", New: func(map[string]string, Options) (Connector, error) {
+		return bulkOrdersConnector{ordersConnector{orders: []Order{dirty}}}, nil
+	}})
+	for _, name := range []string{"orders-test", "orders-bulk-test"} {
+		k, _ := Lookup(name)
+		c, err := k.New(nil, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, bulk := c.(BulkLister); bulk != (name == "orders-bulk-test") {
+			t.Fatalf("%s: the wrapper changed whether the connector can export in bulk", name)
+		}
+		page, _ := c.FetchOrders(context.Background(), time.Time{}, "")
+		o := page.Orders[0]
+		l := o.Lines[0]
+		if o.ExternalID != "o1" || o.Number != "#10\uFFFD" || l.ListingExternalID != "v1" || l.SKU != "SKU" || l.Name != "Mug \uFFFD" || l.Quantity != 2 {
+			t.Fatalf("%s: order not cleaned: %+v", name, o)
+		}
+		if strings.Contains(string(o.Raw), "\xff") || strings.Contains(string(o.Raw), `"a\u0000b"`) {
+			t.Fatalf("%s: raw not cleaned: %s", name, o.Raw)
+		}
+	}
+}

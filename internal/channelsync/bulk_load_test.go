@@ -123,7 +123,7 @@ func TestABulkLoadLeftByACrashIsStartedAfresh(t *testing.T) {
 
 	// A first import that wrote a batch and never finished.
 	crashed, _ := st.StartRun(ctx, ch, "full_catalogue", "manual", 0)
-	load, err := st.BeginBulkLoad(ctx, ch)
+	load, err := st.BeginBulkLoad(ctx, ch, crashed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestABulkLoadTakesOnlyListingsVouchedForAsNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	run, _ := st.StartRun(ctx, ch, "catalogue", "manual", 0)
-	load, err := st.BeginBulkLoad(ctx, ch)
+	load, err := st.BeginBulkLoad(ctx, ch, run)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,7 +97,7 @@ func TestARunCutShortIsClosedWhenItsJobIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	old, _ := st.Run(ctx, stale)
-	if old.Status != "failed" || old.Error == nil || !strings.Contains(*old.Error, "interrupted") || !strings.Contains(*old.Error, "retried as run") {
+	if old.Status != "interrupted" || old.Error == nil || !strings.Contains(*old.Error, "interrupted") || !strings.Contains(*old.Error, "retried as run") {
 		t.Fatalf("the cut-short run: %+v %v", old, old.Error)
 	}
 	if r, _ := st.Run(ctx, runID); r.Status != "succeeded" {

@@ -65,10 +65,11 @@ type importPart struct {
 
 // prepared is one Add's worth of listings.
 type prepared struct {
-	pages    int
-	total    *int
-	rows     []catalogue.Row
-	failures []catalogue.Failure
+	pages     int
+	total     *int
+	rows      []catalogue.Row
+	failures  []catalogue.Failure
+	withdrawn []string
 }
 
 // NewImporter starts the router and workers of one run; Close ends them.
@@ -94,7 +95,7 @@ func (s *Service) NewImporter(ctx context.Context, channelID, runID int64) (*Imp
 		return nil, err
 	}
 	if !partitioned {
-		if im.bulk, err = s.store.BeginBulkLoad(ctx, channelID); err != nil {
+		if im.bulk, err = s.store.BeginBulkLoad(ctx, channelID, runID); err != nil {
 			return nil, err
 		}
 	}
@@ -119,9 +120,10 @@ func (im *Importer) Add(pages int, total *int, listings []channel.Listing) error
 	if err := im.failed(); err != nil {
 		return err
 	}
+	listings, withdrawn := catalogue.ForSale(listings)
 	rows, failures := catalogue.Prepare(listings)
 	select {
-	case im.in <- prepared{pages: pages, total: total, rows: rows, failures: failures}:
+	case im.in <- prepared{pages: pages, total: total, rows: rows, failures: failures, withdrawn: withdrawn}:
 		return nil
 	case <-im.ctx.Done():
 		return im.ctx.Err()
@@ -160,6 +162,7 @@ func (im *Importer) sort(stored *storedListings, in prepared) {
 		first.batch.RecordsTotal = in.total
 	}
 	first.batch.Failures = append(first.batch.Failures, in.failures...)
+	first.batch.Withdrawn = append(first.batch.Withdrawn, in.withdrawn...)
 	for i := range in.rows {
 		r := &in.rows[i] // a Row is large: copy it once, into its batch
 		if unchanged, linked := stored.sort(r, im.rematch); unchanged {
@@ -225,7 +228,7 @@ func (im *Importer) send(p *importPart) {
 	p.sent = time.Now()
 	b := p.batch
 	p.batch = im.newBatch()
-	if len(b.Rows) == 0 && len(b.Failures) == 0 && b.Pages == 0 && b.Unchanged == 0 {
+	if len(b.Rows) == 0 && len(b.Failures) == 0 && len(b.Withdrawn) == 0 && b.Pages == 0 && b.Unchanged == 0 {
 		return
 	}
 	im.sending.Add(1)

@@ -2,6 +2,9 @@ package channelsync
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"stocksync/internal/jobs"
+	"stocksync/internal/store"
 )
 
 // CatalogueSyncArgs asks for one catalogue sync. It is unique per channel
@@ -38,18 +42,25 @@ type catalogueSyncWorker struct {
 }
 
 func (w *catalogueSyncWorker) Work(ctx context.Context, job *river.Job[CatalogueSyncArgs]) error {
-	_, err := w.svc.SyncCatalogue(ctx, job.Args.ChannelID, job.Args.Full, job.Args.Trigger, job.ID)
-	return err
+	ctx, stop, err := w.svc.keepAlive(ctx, job.ID, job.Attempt)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	_, err = w.svc.SyncCatalogue(ctx, job.Args.ChannelID, job.Args.Full, job.Args.Trigger, job.ID)
+	return takenOver(ctx, err)
 }
 
 // A big catalogue over a slow channel takes a while; River's default of a
-// minute would cancel it.
+// minute would cancel it. River's rescuer leaves a running job alone for
+// this long too, so it never takes a live sync: a dead process is found by
+// its silent heartbeat instead (RescueDeadJobs), within a minute.
 func (w *catalogueSyncWorker) Timeout(*river.Job[CatalogueSyncArgs]) time.Duration {
 	return 2 * time.Hour
 }
 
-// ScheduleSyncsArgs is the periodic sweep: enqueue syncs that are due and
-// close runs whose job died.
+// ScheduleSyncsArgs is the periodic sweep: retry channel jobs whose process
+// died, enqueue syncs that are due, and close runs whose job is gone.
 type ScheduleSyncsArgs struct{}
 
 func (ScheduleSyncsArgs) Kind() string { return "schedule_syncs" }
@@ -61,20 +72,54 @@ type scheduleWorker struct {
 }
 
 func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleSyncsArgs]) error {
-	due, err := w.svc.store.ClaimDueChannels(ctx, w.svc.now())
-	if err != nil {
-		return err
-	}
-	for _, d := range due {
+	client := w.client()
+	// A failed rescue must not hold up the schedule: both come again.
+	rescueErr := w.svc.retryDeadJobs(ctx, client)
+	queued, skipped, err := w.svc.store.ClaimDueChannels(ctx, w.svc.now(), func(ctx context.Context, tx *sql.Tx, d store.DueChannel) (bool, error) {
 		trigger := "schedule"
 		if d.First {
 			trigger = "first"
 		}
-		if _, err := w.client().Insert(ctx, CatalogueSyncArgs{ChannelID: d.ID, Trigger: trigger}, nil); err != nil {
-			return fmt.Errorf("channelsync: enqueue sync of channel %d: %w", d.ID, err)
+		res, err := client.InsertTx(ctx, tx, CatalogueSyncArgs{ChannelID: d.ID, Trigger: trigger}, nil)
+		if err != nil {
+			return false, fmt.Errorf("channelsync: enqueue sync of channel %d: %w", d.ID, err)
 		}
+		return !res.UniqueSkippedAsDuplicate, nil
+	})
+	if err != nil {
+		return errors.Join(rescueErr, err)
+	}
+	for _, d := range skipped {
+		w.svc.log.Info("scheduled sync not enqueued: a sync of the channel is already queued or running; the channel stays due until it ends",
+			"channel_id", d.ID)
+	}
+	if len(queued) > 0 {
+		w.svc.log.Debug("scheduled syncs enqueued", "channels", len(queued))
 	}
 	_, err = w.svc.store.CloseAbandonedRuns(ctx)
+	return errors.Join(rescueErr, err)
+}
+
+// retryDeadJobs ends the channel jobs whose process stopped beating, closes
+// their runs as interrupted and enqueues their work again at once. Every
+// channel job that holds a channel (stock pushes too) beats through
+// keepAlive and is listed here, so a dead process never holds a channel.
+func (s *Service) retryDeadJobs(ctx context.Context, client *jobs.Client) error {
+	dead, err := s.store.RescueDeadJobs(ctx, []string{CatalogueSyncArgs{}.Kind()}, s.deadAfter,
+		func(ctx context.Context, tx *sql.Tx, j store.DeadJob) error {
+			var args CatalogueSyncArgs
+			if err := json.Unmarshal(j.Args, &args); err != nil {
+				return fmt.Errorf("channelsync: args of job %d: %w", j.ID, err)
+			}
+			if _, err := client.InsertTx(ctx, tx, args, nil); err != nil {
+				return fmt.Errorf("channelsync: retry job %d: %w", j.ID, err)
+			}
+			return nil
+		})
+	for _, j := range dead {
+		s.log.Warn("a channel job's process stopped (no heartbeat): its runs were closed as interrupted and the job retried",
+			"job_id", j.ID, "kind", j.Kind, "attempt", j.Attempt, "runs", j.Interrupted)
+	}
 	return err
 }
 

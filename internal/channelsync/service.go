@@ -14,6 +14,7 @@ import (
 	"stocksync/internal/channel"
 	"stocksync/internal/secretbox"
 	"stocksync/internal/store"
+	"stocksync/internal/text"
 )
 
 // Service is what handlers and workers call; it owns the sealing of
@@ -36,6 +37,8 @@ type Service struct {
 	// back (see Importer) before it ends the load early and imports the rest
 	// of the run the usual way, so memory stays bounded.
 	BulkWaitLimit int
+	// deadAfter and beatEvery: see SetDeadAfter.
+	deadAfter, beatEvery time.Duration
 }
 
 func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *slog.Logger) (*Service, error) {
@@ -46,7 +49,9 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second, BulkWaitLimit: 50_000}, nil
+	s := &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second, BulkWaitLimit: 50_000}
+	s.SetDeadAfter(DefaultDeadAfter)
+	return s, nil
 }
 
 func sealContext(kind string) string { return "channel-credentials:" + kind }
@@ -178,8 +183,11 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 
 // DescribeError turns a connector error into a sentence for staff. Every
 // way of not reaching the channel reads the same, so that the form cannot
-// be used to learn which addresses and ports answer.
-func DescribeError(err error) string {
+// be used to learn which addresses and ports answer. The sentence is text
+// that can be stored whatever the channel's answer quoted in it held.
+func DescribeError(err error) string { return text.Clean(describeError(err)) }
+
+func describeError(err error) string {
 	var malformed *channel.MalformedError
 	var transient *channel.TransientError
 	var notAPI *channel.NotAPIError

@@ -27,6 +27,10 @@ type Config struct {
 	// only a load balancer in front of every instance may set.
 	TrustProxy bool
 	StaticDir  string
+	// DeadWorkerAfter is how long a running sync may give no sign of life
+	// before its process is declared dead and the sync retried; 0 means
+	// the default (channelsync.DefaultDeadAfter).
+	DeadWorkerAfter time.Duration
 	// ChannelAllowHosts and ChannelAllowNetworks are STOCKSYNC_CHANNEL_ALLOW:
 	// channel addresses an operator trusts although they are private or
 	// loopback (a store on the company network, a staging site), which may
@@ -77,6 +81,13 @@ func Load(getenv Getenv) (Config, error) {
 			return c, fmt.Errorf("STOCKSYNC_TRUST_PROXY %q must be true or false", v)
 		}
 		c.TrustProxy = b
+	}
+	if v := strings.TrimSpace(getenv("STOCKSYNC_DEAD_WORKER_AFTER")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 10*time.Minute {
+			return c, fmt.Errorf("STOCKSYNC_DEAD_WORKER_AFTER %q is not a duration between 1s and 10m, such as 30s", v)
+		}
+		c.DeadWorkerAfter = d
 	}
 	if c.ChannelAllowHosts, c.ChannelAllowNetworks, err = parseAllowList(getenv("STOCKSYNC_CHANNEL_ALLOW")); err != nil {
 		return c, err

@@ -39,6 +39,14 @@ func NewClient(db *sql.DB, reg *Registry, opts Options) (*Client, error) {
 	cfg := &river.Config{
 		Logger:  opts.Logger,
 		Workers: reg.Workers,
+		// Short jobs (the sweep, purges) end within a minute; one whose
+		// process died is taken back by River's rescuer a few minutes
+		// later. A job with a longer Timeout of its own is rescued only
+		// after it, so River never takes a live one: channel jobs, which
+		// run long, find their dead processes by heartbeat instead
+		// (channelsync), within a minute.
+		JobTimeout:           time.Minute,
+		RescueStuckJobsAfter: 5 * time.Minute,
 	}
 	if !opts.InsertOnly {
 		poll := opts.FetchPollInterval

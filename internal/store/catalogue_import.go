@@ -20,6 +20,11 @@ type ImportBatch struct {
 	Pages     int
 	Rows      []catalogue.Row
 	Failures  []catalogue.Failure
+	// Withdrawn are the external ids of listings the channel no longer
+	// sells: a stored copy nobody linked is deleted, which takes it off the
+	// unconfirmed list. A linked one stays, with its link, for when the
+	// listing is sold again.
+	Withdrawn []string
 	// RecordsTotal is the channel's own count of the whole fetch, when known.
 	RecordsTotal *int
 	// Rematch asks unconfirmed listings that did not change to look for a
@@ -89,6 +94,9 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWr
 		if err := insertFailures(ctx, tx, b.RunID, failures); err != nil {
 			return err
 		}
+		if err := withdraw(ctx, tx, b.ChannelID, b.Withdrawn); err != nil {
+			return err
+		}
 		if err := trackFailing(ctx, tx, b.ChannelID, b.RunID, rows, failures); err != nil {
 			return err
 		}
@@ -103,6 +111,20 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWr
 		return nil
 	})
 	return counts, err
+}
+
+// withdraw takes listings the channel no longer sells off the unconfirmed
+// list (a linked one keeps its link) and off the failing ones: a listing
+// not for sale has nothing to fix.
+func withdraw(ctx context.Context, tx *sqlx.Tx, channelID int64, externalIDs []string) error {
+	if len(externalIDs) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM channel_items WHERE channel_id = $1 AND external_id = ANY($2) AND item_id IS NULL`, channelID, pq.Array(externalIDs))
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM failing_listings WHERE channel_id = $1 AND external_id = ANY($2)`, channelID, pq.Array(externalIDs))
+	}
+	return err
 }
 
 // allNew tells whether the importer vouched for every row as new, with a SKU

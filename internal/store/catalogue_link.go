@@ -130,8 +130,9 @@ type writeCounts struct {
 
 // writeBatch writes a batch the cheapest way its hints allow: listings all
 // vouched new, with SKUs new to the channel, by one insert from arrays;
-// others through the staging table, checked for duplicate SKUs first. It
-// returns the listings refused as duplicates.
+// stored ones whose SKU and name did not change by one update from arrays
+// (updateDetails); the rest through the staging table, checked for
+// duplicate SKUs first. It returns the listings refused as duplicates.
 func (s *Store) writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
 	if allNew(rows) {
 		stmt, err := s.preparedImport(ctx, insertNewFromArraysSQL)
@@ -141,18 +142,21 @@ func (s *Store) writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, re
 		c, err := insertNewFromArrays(ctx, tx, stmt, channelID, rows)
 		return c, nil, err
 	}
+	updated, rows, err := s.updateDetails(ctx, tx, channelID, rematch, rows)
+	if err != nil || len(rows) == 0 {
+		return updated, nil, err
+	}
 	if err := stageListings(ctx, tx, rows); err != nil {
 		return catalogue.Counts{}, nil, err
 	}
 	var dups []catalogue.Failure
 	if !allSKUsNew(rows) {
-		var err error
 		if dups, err = duplicateSKUFailures(ctx, tx, channelID, rows); err != nil {
 			return catalogue.Counts{}, nil, err
 		}
 	}
 	c, err := writeListings(ctx, tx, channelID, rematch, rows)
-	return c, dups, err
+	return updated.Add(c), dups, err
 }
 
 // insertNewFromArrays runs stmt, an insertNewInto reading listingsFromArrays

@@ -79,7 +79,9 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 // all of them. The first listing met with a SKU keeps it: a stored one not
 // being replaced by this batch, else the batch's first. Should a listing
 // already stored share a SKU with others in the batch, all of them fail:
-// which of them held the SKU before is not worth a lookup. Stored listings
+// which of them held the SKU before is not worth a lookup. (A stored
+// listing whose SKU and name did not change is never staged: see
+// updateDetails. It keeps its SKU, and only the others fail.) Stored listings
 // are looked up only for rows whose SKU the importer could not vouch for as
 // new to the channel.
 //

@@ -9,6 +9,10 @@ import (
 	"stocksync/internal/catalogue"
 )
 
+// listingPrice shows a listing's price as money: two decimals unless the
+// channel sent more.
+const listingPrice = `CASE WHEN scale(trim_scale(ci.price)) <= 2 THEN round(ci.price, 2)::text ELSE trim_scale(ci.price)::text END`
+
 type ChannelItemFilter struct {
 	Status    string // "unconfirmed", "linked" or "" for both
 	ChannelID int64
@@ -45,9 +49,7 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ca
 	if f.After > 0 {
 		where = append(where, "ci.id > "+arg(f.After))
 	}
-	// Prices show as money: two decimals unless the channel sent more.
-	q := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name,
-		CASE WHEN scale(trim_scale(ci.price)) <= 2 THEN round(ci.price, 2)::text ELSE trim_scale(ci.price)::text END AS price,
+	q := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
 		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at
 		FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
 	if len(where) > 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -136,21 +137,46 @@ func (s *Store) SetNeedsAttention(ctx context.Context, id int64, why string) err
 	return nil
 }
 
-// ClaimDueChannels returns the channels whose scheduled sync is due and moves
-// their next sync one interval on, in one statement, so two schedulers never
-// claim the same due time.
-func (s *Store) ClaimDueChannels(ctx context.Context, now time.Time) ([]DueChannel, error) {
-	var due []DueChannel
-	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &due, `UPDATE channels SET next_sync_at = $1::timestamptz + sync_interval
-			WHERE id IN (SELECT id FROM channels WHERE disconnected_at IS NULL AND enabled AND needs_attention IS NULL
-				AND next_sync_at <= $1 ORDER BY next_sync_at FOR UPDATE SKIP LOCKED)
-			RETURNING id, last_sync_at IS NULL AS first`, now)
+// EnqueueFunc enqueues a due channel's sync in the transaction that claims
+// it; queued is false when the queue skipped it as a duplicate (a sync of
+// the channel is queued or running already).
+type EnqueueFunc func(ctx context.Context, tx *sql.Tx, due DueChannel) (queued bool, err error)
+
+// ClaimDueChannels enqueues the syncs of the channels that are due and
+// moves their next sync one interval on, in one transaction, so two
+// schedulers never claim the same due time and a due time never moves
+// without a sync enqueued. A channel whose sync the queue skipped stays
+// due: the sync already queued or running moves it when it finishes.
+// It returns the channels enqueued and those skipped.
+func (s *Store) ClaimDueChannels(ctx context.Context, now time.Time, enqueue EnqueueFunc) (queued, skipped []DueChannel, err error) {
+	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
+		queued, skipped = nil, nil
+		var due []DueChannel
+		if err := tx.SelectContext(ctx, &due, `SELECT id, last_sync_at IS NULL AS first FROM channels
+			WHERE disconnected_at IS NULL AND enabled AND needs_attention IS NULL AND next_sync_at <= $1
+			ORDER BY next_sync_at FOR UPDATE SKIP LOCKED`, now); err != nil {
+			return err
+		}
+		for _, d := range due {
+			ok, err := enqueue(ctx, tx.Tx, d)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				skipped = append(skipped, d)
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE channels SET next_sync_at = $2::timestamptz + sync_interval WHERE id = $1`, d.ID, now); err != nil {
+				return err
+			}
+			queued = append(queued, d)
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: claim due channels: %w", err)
+		return nil, nil, fmt.Errorf("store: claim due channels: %w", err)
 	}
-	return due, nil
+	return queued, skipped, nil
 }
 
 type DueChannel struct {

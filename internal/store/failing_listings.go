@@ -87,8 +87,11 @@ func (s *Store) FailingRecords(ctx context.Context, channelID, runID int64) ([]s
 
 // ForgetFailingNotRead ends the failures of listings that run runID, which
 // read the whole catalogue, did not find: they are no longer on the channel.
+// A run closed meanwhile (its process was declared dead) forgets nothing:
+// the run that took over may have found them.
 func (s *Store) ForgetFailingNotRead(ctx context.Context, channelID, runID int64) error {
-	if _, err := s.DB.ExecContext(ctx, `DELETE FROM failing_listings WHERE channel_id = $1 AND last_run_id <> $2`, channelID, runID); err != nil {
+	if _, err := s.DB.ExecContext(ctx, `DELETE FROM failing_listings WHERE channel_id = $1 AND last_run_id <> $2
+		AND EXISTS (SELECT 1 FROM sync_runs WHERE id = $2 AND status = 'running')`, channelID, runID); err != nil {
 		return fmt.Errorf("store: forget failing listings: %w", err)
 	}
 	return nil

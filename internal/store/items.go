@@ -41,32 +41,40 @@ func (s *Store) ItemByID(ctx context.Context, id int64) (inventory.Item, error) 
 func (s *Store) CreateItem(ctx context.Context, f inventory.ItemFields, by int64) (inventory.Item, error) {
 	var id int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		if err := checkSKU(ctx, tx, f.SKU, 0); err != nil {
-			return err
-		}
-		err := tx.GetContext(ctx, &id, `INSERT INTO items (name, sku, unit, description, selling_price, purchase_price,
-			opening_qty, opening_value, reorder_level, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
-			f.Name, f.SKU, f.Unit, f.Description, f.SellingPrice, f.PurchasePrice, f.OpeningQty, f.OpeningValue, f.ReorderLevel, by)
+		wh, err := primaryWarehouse(ctx, tx)
 		if err != nil {
-			return fmt.Errorf("store: create item: %w", err)
-		}
-		if err := logActivity(ctx, tx, id, by, "created", ""); err != nil {
 			return err
 		}
-		if f.OpeningQty > 0 {
-			wh, err := primaryWarehouse(ctx, tx)
-			if err != nil {
-				return err
-			}
-			*c = stockChange{doc: "stock_apply", args: []any{"opening", id, by}}
-			c.add(id, wh, f.OpeningQty, 0)
-		}
-		return nil
+		id, err = insertItem(ctx, tx, c, f, "manual", wh, by)
+		return err
 	})
 	if err != nil {
 		return inventory.Item{}, s.skuClash(ctx, err, f.SKU, 0)
 	}
 	return s.ItemByID(ctx, id)
+}
+
+// insertItem writes a new item, its "created" entry and its opening stock
+// (the "opening" document, into warehouse) inside a stockTx.
+func insertItem(ctx context.Context, tx *sqlx.Tx, c *stockChange, f inventory.ItemFields, source string, warehouse, by int64) (int64, error) {
+	if err := checkSKU(ctx, tx, f.SKU, 0); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := tx.GetContext(ctx, &id, `INSERT INTO items (name, sku, unit, description, selling_price, purchase_price,
+		opening_qty, opening_value, reorder_level, source, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
+		f.Name, f.SKU, f.Unit, f.Description, f.SellingPrice, f.PurchasePrice, f.OpeningQty, f.OpeningValue, f.ReorderLevel, source, by)
+	if err != nil {
+		return 0, fmt.Errorf("store: create item: %w", err)
+	}
+	if err := logActivity(ctx, tx, id, by, "created", ""); err != nil {
+		return 0, err
+	}
+	if f.OpeningQty > 0 {
+		*c = stockChange{doc: "stock_apply", args: []any{"opening", id, by}}
+		c.add(id, warehouse, f.OpeningQty, 0)
+	}
+	return id, nil
 }
 
 // UpdateItem saves an edit and logs what changed, field by field.

@@ -31,6 +31,7 @@ import (
 type BulkLoad struct {
 	store     *Store
 	channelID int64
+	runID     int64  // the run that loads: only while it runs may the load become the channel's
 	table     string // the load, renamed to partition once attached
 	partition string
 	insert    *sqlx.Stmt
@@ -40,11 +41,11 @@ type BulkLoad struct {
 	listings, unconfirmed atomic.Int64
 }
 
-// BeginBulkLoad starts a channel's first import; the channel must have no
-// listings partition (HasListingsPartition).
-func (s *Store) BeginBulkLoad(ctx context.Context, channelID int64) (*BulkLoad, error) {
+// BeginBulkLoad starts a channel's first import by run runID; the channel
+// must have no listings partition (HasListingsPartition).
+func (s *Store) BeginBulkLoad(ctx context.Context, channelID, runID int64) (*BulkLoad, error) {
 	partition := listingsPartition(channelID)
-	b := &BulkLoad{store: s, channelID: channelID, table: partition + "_load", partition: partition}
+	b := &BulkLoad{store: s, channelID: channelID, runID: runID, table: partition + "_load", partition: partition}
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+b.table); err != nil {
 			return err
@@ -101,7 +102,9 @@ func (b *BulkLoad) loadIndexes() [2][]string {
 
 // Finish builds the load's indexes and attaches it as the channel's
 // partition, with the channel's counts, in one transaction: the channel's
-// listings appear all at once.
+// listings appear all at once. A load whose run was closed meanwhile (its
+// process was declared dead, and a retry has begun a load of its own) is
+// never attached: ErrRunClosed.
 func (b *BulkLoad) Finish(ctx context.Context) error {
 	b.Close()
 	var wg sync.WaitGroup
@@ -119,6 +122,18 @@ func (b *BulkLoad) Finish(ctx context.Context) error {
 	}
 	p := b.partition
 	err := b.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		// Locking the run holds off the sweep that would close it until
+		// the load is the channel's, and its records with it.
+		if err := holdRunBriefly(ctx, tx); err != nil {
+			return err
+		}
+		var status string
+		if err := tx.GetContext(ctx, &status, `SELECT status FROM sync_runs WHERE id = $1 FOR UPDATE`, b.runID); err != nil {
+			return notFound(err, ErrRunClosed)
+		}
+		if status != "running" {
+			return ErrRunClosed
+		}
 		for _, q := range []string{
 			`ALTER TABLE ` + b.table + ` ADD CONSTRAINT ` + p + `_pkey PRIMARY KEY USING INDEX ` + p + `_pkey,
 				ADD CONSTRAINT ` + p + `_external_key UNIQUE USING INDEX ` + p + `_external_key`,

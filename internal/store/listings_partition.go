@@ -14,8 +14,12 @@ import (
 // BulkLoad); an import that finds none otherwise makes an empty one.
 
 func listingsPartition(channelID int64) string {
-	return "channel_items_" + strconv.FormatInt(channelID, 10)
+	return listingsPartitionPrefix + strconv.FormatInt(channelID, 10)
 }
+
+// listingsPartitionPrefix followed by the channel's id names its partition;
+// SQL that looks for a channel's partition builds the name the same way.
+const listingsPartitionPrefix = "channel_items_"
 
 // HasListingsPartition tells whether the channel's listings have their
 // partition yet, which is to say whether any import of it has finished.
@@ -71,9 +75,12 @@ func (s *Store) ensureListingsPartition(ctx context.Context, channelID int64) er
 // newListingsTableSQL makes a table fit to be the channel's partition: the
 // columns, defaults and checks of channel_items, and a check that every row
 // is the channel's, which spares ATTACH PARTITION a scan of the table.
+// Each page keeps a tenth free, where a re-sync's changed stock and prices
+// are rewritten in place without touching an index (see updateDetailsSQL);
+// a full page sends the new version elsewhere and into all five indexes.
 func newListingsTableSQL(name string, channelID int64) string {
 	return fmt.Sprintf(`CREATE TABLE %s (LIKE channel_items INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-		CONSTRAINT partition_channel_check CHECK (channel_id = %d))`, name, channelID)
+		CONSTRAINT partition_channel_check CHECK (channel_id = %d)) WITH (fillfactor = 90)`, name, channelID)
 }
 
 // attachListingsSQL attaches a table as the channel's partition. Indexes of

@@ -27,6 +27,8 @@ type Run struct {
 	Synced         int        `db:"synced"`
 	NewUnconfirmed int        `db:"new_unconfirmed"`
 	Error          *string    `db:"error"`
+	// HeartbeatAt is when the running run's process last said it was alive.
+	HeartbeatAt *time.Time `db:"heartbeat_at"`
 }
 
 // Duration is how long the run took, or has taken so far.

@@ -52,8 +52,26 @@ func StatusClass(status string, failed int) string {
 		return "text-bg-success"
 	case status == "failed":
 		return "text-bg-danger"
+	case status == "interrupted":
+		return "text-bg-warning"
 	}
 	return "text-bg-primary"
+}
+
+// silentAfter is how long a running run may go without a heartbeat before
+// staff are told: its process beats every few seconds while alive.
+const silentAfter = 20 * time.Second
+
+// silence is how long a running run's process has given no sign of life,
+// or 0 while it is fine (or no longer running).
+func silence(r syncrun.Run) time.Duration {
+	if r.Status != "running" || r.HeartbeatAt == nil {
+		return 0
+	}
+	if d := time.Since(*r.HeartbeatAt); d >= silentAfter {
+		return d
+	}
+	return 0
 }
 
 func When(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04:05") }
@@ -81,7 +99,7 @@ func n(i int) string { return strconv.Itoa(i) }
 
 // percent is how far a run has got, when the channel told its total.
 func percent(r syncrun.Run) (int, bool) {
-	if r.Status != "running" {
+	if r.Status != "running" && r.Status != "interrupted" {
 		return 100, true
 	}
 	if r.RecordsTotal == nil || *r.RecordsTotal <= 0 || *r.RecordsTotal < r.Records {

@@ -19,8 +19,9 @@ import (
 var _ channel.BulkLister = (*Client)(nil)
 
 // bulkVariantsQuery selects exactly what productVariantsQuery does, so that
-// listingFrom reads a bulk line as it reads a page node.
-const bulkVariantsQuery = `{ productVariants { edges { node { id title displayName sku price inventoryQuantity updatedAt inventoryItem { id tracked } } } } }`
+// listingFrom reads a bulk line as it reads a page node. product is an
+// object, not a connection, so Shopify writes it inside the variant's line.
+const bulkVariantsQuery = `{ productVariants { edges { node { id title displayName sku price inventoryQuantity updatedAt inventoryItem { id tracked } product { id title } } } } }`
 
 const bulkRunMutation = `mutation BulkRun($query: String!) {
   bulkOperationRunQuery(query: $query) {

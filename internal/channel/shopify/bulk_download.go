@@ -167,11 +167,14 @@ func (b *batcher) add(line []byte) error {
 	if len(line) == 0 {
 		return nil
 	}
+	l, ok := bulkListing(line)
+	if !ok {
+		return nil
+	}
 	if b.buf == nil {
 		b.buf = make([]channel.Listing, 0, min(b.size, 4096))
 	}
-	// Copied so a kept Listing.Raw does not pin the whole downloaded range.
-	b.buf = append(b.buf, listingFrom(json.RawMessage(bytes.Clone(line))))
+	b.buf = append(b.buf, l)
 	if len(b.buf) >= b.size {
 		return b.flush()
 	}
@@ -186,3 +189,24 @@ func (b *batcher) flush() error {
 	b.buf = nil
 	return b.fn(chunk)
 }
+
+// bulkListing reads one line of the export; ok is false for a line that is
+// not a variant. Shopify writes the nodes of a nested connection as lines
+// of their own after their parent's, each naming it in __parentId, and a
+// query that nests variants under products would write product lines: none
+// of them is a listing. A line that cannot be read is one, with a Problem,
+// so the failure is reported rather than lost.
+func bulkListing(line []byte) (l channel.Listing, ok bool) {
+	// Copied so a kept Listing.Raw does not pin the whole downloaded range.
+	raw := json.RawMessage(bytes.Clone(line))
+	var n variantNode
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return channel.Listing{Raw: raw, Problem: "the variant could not be read: " + err.Error()}, true
+	}
+	if n.ParentID != "" || (n.ID != "" && !strings.HasPrefix(n.ID, variantGIDPrefix)) {
+		return channel.Listing{}, false
+	}
+	return n.listing(raw), true
+}
+
+const variantGIDPrefix = "gid://shopify/ProductVariant/"

@@ -33,10 +33,11 @@ func TestPagingThroughTheCatalogueWaitsOutTheBucket(t *testing.T) {
 		}
 		seen[l.ExternalID] = true
 	}
-	// Three full pages spend 3 × 502 of 2000 points; the fourth must wait
-	// for the 8 it lacks at 100 points a second.
-	if w := s.sleeps.Waits(); len(w) != 1 || w[0] != 80*time.Millisecond {
-		t.Fatalf("waits %v, want [80ms]", w)
+	// A full page asks for 752 points (a variant costs 3 with its product).
+	// Two pages spend 1504 of 2000 points; the third must wait for the 256
+	// it lacks, the fourth for all 752, at 100 points a second.
+	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 2560*time.Millisecond || w[1] != 7520*time.Millisecond {
+		t.Fatalf("waits %v, want [2.56s 7.52s]", w)
 	}
 }
 
@@ -73,9 +74,9 @@ func TestThrottledAnswersAreWaitedOut(t *testing.T) {
 	if len(all) != 10 {
 		t.Fatalf("%d listings", len(all))
 	}
-	// The fake reports an empty bucket: 502 points at 100 a second.
-	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 5020*time.Millisecond || w[1] != 5020*time.Millisecond {
-		t.Fatalf("waits %v, want two of 5.02s", w)
+	// The fake reports an empty bucket: 752 points at 100 a second.
+	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 7520*time.Millisecond || w[1] != 7520*time.Millisecond {
+		t.Fatalf("waits %v, want two of 7.52s", w)
 	}
 }
 

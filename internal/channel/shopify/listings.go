@@ -31,6 +31,7 @@ type variantNode struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
 	} `json:"product"`
+	ParentID string `json:"__parentId"` // bulk export lines only: a nested connection's node
 }
 
 // FetchListings returns one page of product variants, oldest ID first.
@@ -74,6 +75,10 @@ func listingFrom(raw json.RawMessage) channel.Listing {
 	if err := json.Unmarshal(raw, &n); err != nil {
 		return channel.Listing{Raw: raw, Problem: "the variant could not be read: " + err.Error()}
 	}
+	return n.listing(raw)
+}
+
+func (n variantNode) listing(raw json.RawMessage) channel.Listing {
 	l := channel.Listing{
 		ExternalID:   n.ID,
 		ProductID:    n.Product.ID,
@@ -91,22 +96,25 @@ func listingFrom(raw json.RawMessage) channel.Listing {
 	return l
 }
 
-// name is the listing's name: the product's title, with the variant's when
-// it tells variants apart. Pages carry displayName ("Mug - Blue"), which
-// Shopify also writes for a lone variant as "Mug - Default Title".
+// name is the listing's name: Shopify's displayName ("Mug - Blue", which it
+// writes "Mug - Default Title" for a lone variant), or else the same made
+// from the product's title and the variant's.
 func (n variantNode) name() string {
-	if n.Product.Title != "" || n.DisplayName == "" {
-		return variantName(n.Product.Title, n.Title)
+	if n.DisplayName != "" {
+		return strings.TrimSuffix(n.DisplayName, " - Default Title")
 	}
-	return strings.TrimSuffix(n.DisplayName, " - Default Title")
+	return variantName(n.Product.Title, n.Title)
 }
 
 // variantName adds the variant's title to the product's when it tells the
 // variants apart; Shopify calls a product's only variant "Default Title".
 func variantName(product, variant string) string {
 	v := strings.TrimSpace(variant)
-	if v == "" || v == "Default Title" || v == strings.TrimSpace(product) {
+	switch {
+	case v == "" || v == "Default Title" || v == strings.TrimSpace(product):
 		return product
+	case strings.TrimSpace(product) == "":
+		return variant
 	}
 	return product + " - " + variant
 }

@@ -196,7 +196,7 @@ func TestNewChecksCredentials(t *testing.T) {
 	} {
 		c, err := kind.New(map[string]string{"site_url": creds[0], "consumer_key": creds[1], "consumer_secret": creds[2]}, channel.Options{})
 		if want == "" {
-			if err != nil || c.(*Client).base != "https://shop.example.com/wordpress/wp-json/wc/v3" {
+			if err != nil || c.(interface{ Unwrap() channel.Connector }).Unwrap().(*Client).base != "https://shop.example.com/wordpress/wp-json/wc/v3" {
 				t.Errorf("%v: %v", creds, err)
 			}
 			continue

@@ -91,7 +91,7 @@ func productListing(p product, raw json.RawMessage) channel.Listing {
 	l := channel.Listing{
 		ExternalID: id, ProductID: id, SKU: p.SKU, Name: p.Name,
 		Price: channel.RawText(p.Price), InventoryRef: id,
-		UpdatedAt: gmtTime(p.DateModifiedGMT), Raw: raw,
+		UpdatedAt: gmtTime(p.DateModifiedGMT), Raw: raw, NotForSale: !forSale(p.Status),
 	}
 	if stockMode(p.ManageStock) == "true" {
 		l.Quantity, l.Problem = quantity(p.StockQuantity)
@@ -99,8 +99,18 @@ func productListing(p product, raw json.RawMessage) channel.Listing {
 	return l
 }
 
-// variations fetches every variation of a variable product. A product
-// deleted between the page and this call has none.
+// variations fetches every variation of a variable product, disabled ones
+// included (the default status "any"), so that a variation that stops
+// being for sale is seen as such. A product deleted between the page and
+// this call has none.
+//
+// A change made only to a variation needs no query of its own: saving a
+// variation queues its parent for a sync at the end of the request
+// (WC_Product::maybe_defer_product_sync in abstract-wc-product.php), and
+// that sync saves the parent (WC_Product_Variable::sync), which records the
+// save in its post_modified_gmt even when nothing else changed
+// (WC_Product_Data_Store_CPT::update). The parent then passes
+// modified_after, and its variations are all read again.
 func (c *Client) variations(ctx context.Context, parent product) ([]channel.Listing, error) {
 	var out []channel.Listing
 	pid := strconv.Itoa(parent.ID)
@@ -149,6 +159,9 @@ func variationListing(parent product, raw json.RawMessage) channel.Listing {
 		ExternalID: id, ProductID: pid, SKU: v.SKU, Name: name,
 		Price: channel.RawText(v.Price), InventoryRef: id,
 		UpdatedAt: gmtTime(v.DateModifiedGMT), Raw: raw,
+		// A published product's disabled variation is not sold, nor is any
+		// variation of a product that is not published.
+		NotForSale: !forSale(v.Status) || !forSale(parent.Status),
 	}
 	switch stockMode(v.ManageStock) {
 	case "true":

@@ -20,6 +20,7 @@ type product struct {
 	Name            string          `json:"name"`
 	SKU             string          `json:"sku"`
 	Type            string          `json:"type"`
+	Status          string          `json:"status"` // publish, draft, pending, private or future
 	Price           json.RawMessage `json:"price"`
 	ManageStock     json.RawMessage `json:"manage_stock"`
 	StockQuantity   json.RawMessage `json:"stock_quantity"`
@@ -29,6 +30,7 @@ type product struct {
 type variation struct {
 	ID              int             `json:"id"`
 	SKU             string          `json:"sku"`
+	Status          string          `json:"status"` // publish (enabled) or private (disabled)
 	Price           json.RawMessage `json:"price"`
 	ManageStock     json.RawMessage `json:"manage_stock"` // true, false or "parent"
 	StockQuantity   json.RawMessage `json:"stock_quantity"`
@@ -70,6 +72,13 @@ func gmtTime(s string) time.Time {
 	}
 	return t
 }
+
+// forSale tells whether a product or variation status is one a customer can
+// buy: "publish" (an enabled variation is "publish", a disabled one
+// "private"). A record without a status is taken as for sale, as every
+// WooCommerce since 3.0 sends one and a plugin that drops it should not
+// empty the catalogue.
+func forSale(status string) bool { return status == "" || status == "publish" }
 
 // stockMode reads manage_stock: "true", "false" or "parent".
 func stockMode(raw json.RawMessage) string { return channel.RawText(raw) }

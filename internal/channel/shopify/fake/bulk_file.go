@@ -2,7 +2,6 @@ package fake
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -25,7 +24,7 @@ func (op *bulkOp) line(i int) []byte {
 	if err != nil { // the selection was checked when the export started
 		panic("shopify fake: bulk line: " + err.Error())
 	}
-	b, _ := json.Marshal(pv)
+	b, _ := fakekit.Marshal(pv)
 	if op.cut[op.rows[i].id] {
 		b = b[:len(b)/2]
 	}

@@ -313,7 +313,7 @@ func (s *Server) execute(op *operation, forceThrottle bool) map[string]any {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
+	body, err := fakekit.Marshal(v)
 	if err != nil {
 		status, body = http.StatusInternalServerError, []byte(`{"errors":"fake could not encode its answer"}`)
 	}

@@ -28,7 +28,8 @@ type Product struct {
 
 // Variation is one variation of a variable product.
 type Variation struct {
-	ID           int // assigned when 0
+	ID           int    // assigned when 0
+	Status       string // publish (enabled, the default) or private (disabled)
 	SKU          string
 	Price        string
 	RegularPrice string
@@ -92,7 +93,7 @@ func (s *Server) Generate(n int, seed int64) {
 				q := g.Quantity
 				colour, size, _ := strings.Cut(g.VariantTitle, " / ")
 				p.Variations = append(p.Variations, Variation{
-					ID: s.nextID, SKU: g.SKU, Price: g.Price, RegularPrice: g.Price, ManageStock: true, StockQuantity: &q,
+					ID: s.nextID, Status: "publish", SKU: g.SKU, Price: g.Price, RegularPrice: g.Price, ManageStock: true, StockQuantity: &q,
 					Attributes: []Attribute{{Name: "Colour", Option: colour}, {Name: "Size", Option: size}}, DateModified: at,
 				})
 				s.nextID++
@@ -132,6 +133,9 @@ func (s *Server) newProduct(p Product) *Product {
 		s.nextID = max(s.nextID, v.ID+1)
 		if v.RegularPrice == "" {
 			v.RegularPrice = v.Price
+		}
+		if v.Status == "" {
+			v.Status = "publish"
 		}
 		if v.DateModified.IsZero() {
 			v.DateModified = now
@@ -191,19 +195,42 @@ func (s *Server) SetQuantity(externalID string, q int) bool {
 
 // SetBrokenField gives a listing a price that is not a number ("abc").
 func (s *Server) SetBrokenField(externalID string) bool {
+	return s.Edit(externalID, func(p *Product, v *Variation) {
+		if v != nil {
+			v.Price = "abc"
+		} else {
+			p.Price = "abc"
+		}
+	})
+}
+
+// Edit changes a product ("pid") or one variation ("pid/vid") as the
+// merchant would in WooCommerce's admin or through its API; edit gets the
+// variation nil when a product is edited. The dates move as WooCommerce
+// moves them: the edited record's, and a variation's parent's too, because
+// saving a variation queues its parent for a sync that saves it at the end
+// of the request (WC_Product::maybe_defer_product_sync,
+// WC_Product_Variable::sync), and saving a product records the save in its
+// post_modified_gmt even when nothing else changed.
+func (s *Server) Edit(externalID string, edit func(p *Product, v *Variation)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, v := s.find(externalID)
-	switch {
-	case v != nil:
-		v.Price, v.DateModified = "abc", s.now()
-		p.DateModified = v.DateModified
-	case p != nil:
-		p.Price, p.DateModified = "abc", s.now()
-	default:
+	if p == nil || (v == nil && strings.Contains(externalID, "/")) {
 		return false
 	}
+	edit(p, v)
+	s.touch(p, v)
 	return true
+}
+
+// touch moves the modification dates of an edited product or variation.
+func (s *Server) touch(p *Product, v *Variation) {
+	now := s.now()
+	if v != nil {
+		v.DateModified = now
+	}
+	p.DateModified = now
 }
 
 // RemoveListing deletes a product ("pid") or one variation ("pid/vid"), as
@@ -252,13 +279,13 @@ func (p *Product) variation(id int) *Variation {
 // setStock sets managed stock on a product or variation, with the stock
 // status and modification date WooCommerce would set.
 func (s *Server) setStock(p *Product, v *Variation, q int) {
-	now := s.now()
 	if v != nil && !v.StockFromParent {
-		v.ManageStock, v.StockQuantity, v.DateModified = true, &q, now
-	} else {
-		p.ManageStock, p.StockQuantity = true, &q
+		v.ManageStock, v.StockQuantity = true, &q
+		s.touch(p, v)
+		return
 	}
-	p.DateModified = now // a variation's change touches its parent, so modified_after finds it
+	p.ManageStock, p.StockQuantity = true, &q
+	s.touch(p, nil)
 }
 
 func atoi(s string) int {

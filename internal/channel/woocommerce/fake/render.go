@@ -55,7 +55,7 @@ func (s *Server) renderVariation(p *Product, v *Variation) map[string]any {
 	}
 	return map[string]any{
 		"id": v.ID, "date_created_gmt": gmt(v.DateModified), "date_modified_gmt": gmt(v.DateModified),
-		"date_modified": gmt(v.DateModified), "sku": v.SKU, "status": "publish",
+		"date_modified": gmt(v.DateModified), "sku": v.SKU, "status": v.Status,
 		"price": v.Price, "regular_price": v.RegularPrice, "sale_price": "",
 		"manage_stock": manage, "stock_quantity": quantityJSON(q),
 		"stock_status": stockStatus(v.ManageStock || v.StockFromParent, q),

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -165,7 +164,7 @@ func (s *Server) systemStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
+	body, err := fakekit.Marshal(v)
 	if err != nil {
 		status, body = http.StatusInternalServerError, []byte(`{"code":"fake_encoding","message":"The fake could not encode its answer.","data":{"status":500}}`)
 	}
