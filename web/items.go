@@ -35,9 +35,12 @@ func itemFilter(c echo.Context) inventory.ItemFilter {
 
 // itemsList is the items list; an htmx request (typing in the search, a
 // changed filter) gets the table fragment only.
-func (a *App) itemsList(c echo.Context) error {
+func (a *App) itemsList(c echo.Context) error { return a.listItems(c, true) }
+
+func (a *App) listItems(c echo.Context, countLater bool) error {
 	ctx := c.Request().Context()
 	f := itemFilter(c)
+	f.CountLater = countLater
 	p, err := a.store.ListItems(ctx, f)
 	if err != nil {
 		return err
@@ -47,7 +50,7 @@ func (a *App) itemsList(c echo.Context) error {
 		return err
 	}
 	v := items.ListView{Filter: f, Items: p.Items, Next: p.Next, Prev: p.Prev, Currency: cur,
-		Total: min(p.Total, store.ItemCountCap), TotalMore: p.Total > store.ItemCountCap}
+		Total: min(p.Total, store.ItemCountCap), TotalMore: p.Total > store.ItemCountCap, CountLater: p.Total < 0}
 	if len(p.Items) == 0 && f.After == 0 && f.Before == 0 {
 		any, err := a.store.AnyItems(ctx)
 		if err != nil {
@@ -56,6 +59,21 @@ func (a *App) itemsList(c echo.Context) error {
 		v.Empty = !any
 	}
 	return a.render(c, http.StatusOK, items.List(a.page(c, "Items", "items"), v), "items-table")
+}
+
+// itemsCount is the total of a search, fetched by the list after its page
+// has been shown.
+func (a *App) itemsCount(c echo.Context) error {
+	if !isHTMX(c) {
+		return a.listItems(c, false) // without JavaScript: the list, counted
+	}
+	f := itemFilter(c)
+	n, err := a.store.CountItems(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	v := items.ListView{Filter: f, Total: min(n, store.ItemCountCap), TotalMore: n > store.ItemCountCap}
+	return a.render(c, http.StatusOK, items.Total(v), "")
 }
 
 func (a *App) itemPage(c echo.Context) error {

@@ -82,6 +82,7 @@ var routeTable = []route{
 
 	{http.MethodGet, "/items", signedIn, h((*App).itemsList)},
 	{http.MethodGet, "/items/new", signedIn, h((*App).newItem)},
+	{http.MethodGet, "/items/count", signedIn, h((*App).itemsCount)},
 	{http.MethodPost, "/items", signedIn, h((*App).createItem)},
 	{http.MethodGet, "/items/picker", signedIn, h((*App).itemPicker)},
 	{http.MethodGet, "/items/:id", signedIn, h((*App).itemPage)},

@@ -15,6 +15,10 @@ type ItemFilter struct {
 	After  int64  // id of the last row of the previous page
 	Before int64  // id of the first row of the next page (going back); wins over After
 	Limit  int
+	// CountLater leaves a search's total to a request of its own
+	// (ItemPage.Total is then -1): counting a broad search's matches costs
+	// more than its page, and the person should not wait for it.
+	CountLater bool
 }
 
 // ListItem is a row of the items list: the few columns it shows.

@@ -92,8 +92,17 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventor
 		p.Total = len(rows) // the whole list is on this page
 		return p, nil
 	}
+	if f.CountLater && strings.TrimSpace(f.Q) != "" {
+		p.Total = -1
+		return p, nil
+	}
 	p.Total, err = s.countItems(ctx, f)
 	return p, err
+}
+
+// CountItems counts a filter's matches up to one past ItemCountCap.
+func (s *Store) CountItems(ctx context.Context, f inventory.ItemFilter) (int, error) {
+	return s.countItems(ctx, f)
 }
 
 // listItemsQuery is the statement of one page of the list and its
