@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -117,8 +118,12 @@ func TestBrowserSettleWithoutJavaScript(t *testing.T) {
 		{"the second listing", chromedp.Navigate(s.URL + path(ids["2"], ""))},
 		{"open Link", chromedp.Click(chromedp.CSS(`[data-testid=link-section] summary`), chromedp.NodeVisible)},
 		{"search", chromedp.SendKeys(chromedp.CSS(`#picker-q`), "teapot\n")},
+		// The page before the search lists radio buttons too: wait for the
+		// search's own page, or the click lands on the one being left.
+		{"the search's page", untilNavigated(`location.search.includes("q=teapot") && document.readyState === "complete"`)},
 		{"the results as radio buttons", chromedp.WaitVisible(chromedp.CSS(`#picker-results input[type=radio]`))},
 		{"choose the item", chromedp.Click(chromedp.CSS(`#picker-results input[type=radio]`), chromedp.NodeVisible)},
+		{"the item chosen", untilNavigated(`!!document.querySelector('#picker-results input[type=radio]:checked') || (document.querySelector('#picker-results input[type=radio]').click(), false)`)},
 		{"press Link", chromedp.Click(chromedp.CSS(`[data-testid=link]`), chromedp.NodeVisible)},
 		{"stock will be sent", chromedp.WaitVisible(chromedp.CSS(`[data-testid=push-pending]`))},
 	}
@@ -138,5 +143,23 @@ func TestBrowserSettleWithoutJavaScript(t *testing.T) {
 	s.Store.DB.Get(&linkedTo, `SELECT item_id FROM channel_items WHERE id = $1`, ids["2"])
 	if named != 1 || linkedTo != teapot {
 		t.Fatalf("updated items %d, second listing linked to %d", named, linkedTo)
+	}
+}
+
+// untilNavigated polls a condition across a navigation, which makes a plain
+// Poll fail with "target navigated".
+func untilNavigated(cond string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for {
+			ok, err := chromedp.Evaluate[bool](cond)(ctx, t)
+			if err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("%s: %w (last error: %v)", cond, ctx.Err(), err)
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
 	}
 }
