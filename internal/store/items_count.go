@@ -14,8 +14,8 @@ import (
 // past a thousand the exact number helps nobody.
 const ItemCountCap = 1000
 
-// countItems counts a filter's matches, stopping at one past ItemCountCap.
-func (s *Store) countItems(ctx context.Context, f inventory.ItemFilter) (int, error) {
+// CountItems counts a filter's matches, stopping at one past ItemCountCap.
+func (s *Store) CountItems(ctx context.Context, f inventory.ItemFilter) (int, error) {
 	var args []any
 	where := itemConditions(f, func(v any) string {
 		args = append(args, v)

@@ -96,13 +96,8 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventor
 		p.Total = -1
 		return p, nil
 	}
-	p.Total, err = s.countItems(ctx, f)
+	p.Total, err = s.CountItems(ctx, f)
 	return p, err
-}
-
-// CountItems counts a filter's matches up to one past ItemCountCap.
-func (s *Store) CountItems(ctx context.Context, f inventory.ItemFilter) (int, error) {
-	return s.countItems(ctx, f)
 }
 
 // listItemsQuery is the statement of one page of the list and its
