@@ -15,8 +15,10 @@ package channelsync
 
 import (
 	"context"
+	"strings"
 
 	"stocksync/internal/channel"
+	"stocksync/internal/inventory"
 )
 
 // OrderImportResult says what one ImportOrders call did.
@@ -54,8 +56,41 @@ func (s *Service) ImportOrders(ctx context.Context, channelID int64, orders []ch
 }
 
 func (s *Service) importOrders(ctx context.Context, channelID int64, orders []channel.Order) (OrderImportResult, error) {
-	_ = ctx
-	_ = channelID
-	_ = orders
-	return OrderImportResult{}, nil
+	var res OrderImportResult
+	checked := make([]inventory.OnlineOrder, 0, len(orders))
+	for _, o := range orders {
+		in := onlineOrderInput(o)
+		if strings.TrimSpace(in.Customer) == "" {
+			in.Customer = "Online customer"
+		}
+		oo, problem := inventory.CheckOnlineOrder(in)
+		if problem != nil {
+			res.Failures = append(res.Failures, OrderFailure{Record: problem.Record, Cause: problem.Cause})
+			continue
+		}
+		checked = append(checked, oo)
+	}
+	out, err := s.store.ImportOnlineOrders(ctx, channelID, checked)
+	if err != nil {
+		return res, err
+	}
+	res.Imported, res.Skipped, res.NewUnconfirmed = out.Imported, out.Skipped, out.NewListings
+	for _, b := range out.Blocked {
+		res.BlockedListings = append(res.BlockedListings, BlockedListing{ListingID: b.ID, ExternalID: b.ExternalID, Name: b.Label})
+	}
+	return res, nil
+}
+
+// onlineOrderInput is the order as the inventory checks it. Refunded counts
+// as cancelled: nothing of it will ship (Shopify says so only by the
+// financial status).
+func onlineOrderInput(o channel.Order) inventory.OnlineOrderInput {
+	in := inventory.OnlineOrderInput{ExternalID: o.ExternalID, Number: o.Number, Status: o.Status, Currency: o.Currency,
+		Customer: o.Customer, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+		Cancelled: o.Cancelled || strings.EqualFold(o.Status, "refunded")}
+	for _, l := range o.Lines {
+		in.Lines = append(in.Lines, inventory.OnlineOrderLineInput{ExternalID: l.ExternalID, ListingExternalID: l.ListingExternalID,
+			SKU: l.SKU, Name: l.Name, Quantity: l.Quantity, UnitPrice: l.UnitPrice})
+	}
+	return in
 }

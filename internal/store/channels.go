@@ -32,13 +32,17 @@ type Channel struct {
 	Listings        int        `db:"listings"`
 	Unconfirmed     int        `db:"unconfirmed"`
 	Failing         int        `db:"failing"` // listings failing now
+	// OrdersSince: orders changed after it are fetched by the next sync.
+	OrdersSince *time.Time `db:"orders_since"`
+	// DefaultWarehouseID takes the stock its orders commit; nil is the primary warehouse.
+	DefaultWarehouseID *int64 `db:"default_warehouse_id"`
 }
 
 const channelColumns = `c.id, c.kind, c.name, c.credentials, c.credentials_hint, c.enabled,
 	extract(epoch FROM c.sync_interval)::bigint AS sync_interval,
 	extract(epoch FROM c.first_sync_delay)::bigint AS first_sync_delay,
 	c.needs_attention, c.listings_since, c.last_sync_at, c.next_sync_at, c.created_at, c.disconnected_at,
-	c.listings, c.unconfirmed, c.failing`
+	c.listings, c.unconfirmed, c.failing, c.orders_since, c.default_warehouse_id`
 
 // Interval is a duration stored as whole seconds.
 type Interval int64

@@ -30,15 +30,20 @@ func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int6
 }
 
 const orderColumns = `o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
-	u.email AS created_by_email, o.created_at`
+	u.email AS created_by_email, o.created_at, ch.name AS channel_name, o.external_order_id, o.channel_order_number,
+	o.channel_status, o.channel_updated_at, o.currency`
 
-const orderLineColumns = `l.id, l.line_no, l.item_id, i.name AS item_name, i.sku AS item_sku, l.warehouse_id,
-	w.name AS warehouse_name, l.quantity, l.rate, l.packed, l.shipped, l.invoiced`
+// A line of an online order may have no item yet (its listing is
+// unconfirmed): it reads as item 0 with the name and SKU the channel sent.
+const orderLineColumns = `l.id, l.line_no, COALESCE(l.item_id, 0) AS item_id, COALESCE(i.name, l.line_name) AS item_name,
+	COALESCE(i.sku, l.line_sku) AS item_sku, l.warehouse_id,
+	w.name AS warehouse_name, l.quantity, l.rate, l.packed, l.shipped, l.invoiced, l.channel_item_id`
 
 // SalesOrder reads an order with its lines, packages and invoices.
 func (s *Store) SalesOrder(ctx context.Context, id int64) (inventory.SalesOrder, error) {
 	var o inventory.SalesOrder
-	err := s.DB.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM sales_orders o LEFT JOIN users u ON u.id = o.created_by WHERE o.id = $1`, id)
+	err := s.DB.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM sales_orders o LEFT JOIN users u ON u.id = o.created_by
+		LEFT JOIN channels ch ON ch.id = o.channel_id WHERE o.id = $1`, id)
 	if err != nil {
 		return o, fmt.Errorf("store: sales order %d: %w", id, notFound(err, inventory.ErrNotFound))
 	}
@@ -66,7 +71,7 @@ type selecter interface {
 
 func orderLines(ctx context.Context, q selecter, order int64) ([]inventory.OrderLine, error) {
 	var ls []inventory.OrderLine
-	query := `SELECT ` + orderLineColumns + ` FROM sales_order_lines l JOIN items i ON i.id = l.item_id
+	query := `SELECT ` + orderLineColumns + ` FROM sales_order_lines l LEFT JOIN items i ON i.id = l.item_id
 		JOIN warehouses w ON w.id = l.warehouse_id WHERE l.order_id = $1 ORDER BY l.line_no`
 	if err := q.SelectContext(ctx, &ls, query, order); err != nil {
 		return nil, fmt.Errorf("store: sales order lines: %w", err)
@@ -119,7 +124,7 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 
 const lockOrderQuery = `SELECT o.status, o.frozen, ` + orderLineColumns + `
 	FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
-	JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
+	LEFT JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
 	WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`
 
 // lockOrder takes the order's row lock and its lines' (before any stock
