@@ -97,6 +97,9 @@ type ChannelSettings struct {
 	Enabled        bool
 	SyncInterval   time.Duration
 	FirstSyncDelay time.Duration
+	// WarehouseID takes the stock the channel's orders commit; 0 is the
+	// primary warehouse.
+	WarehouseID int64
 }
 
 // UpdateChannelSettings saves settings; a changed interval reschedules the
@@ -104,11 +107,12 @@ type ChannelSettings struct {
 func (s *Store) UpdateChannelSettings(ctx context.Context, id int64, st ChannelSettings) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE channels SET name = $2, enabled = $3,
 		next_sync_at = CASE WHEN last_sync_at IS NULL THEN next_sync_at ELSE last_sync_at + make_interval(secs => $4) END,
-		sync_interval = make_interval(secs => $4), first_sync_delay = make_interval(secs => $5)
+		sync_interval = make_interval(secs => $4), first_sync_delay = make_interval(secs => $5),
+		default_warehouse_id = NULLIF($6, 0)
 		WHERE id = $1 AND disconnected_at IS NULL`,
-		id, st.Name, st.Enabled, st.SyncInterval.Seconds(), st.FirstSyncDelay.Seconds())
+		id, st.Name, st.Enabled, st.SyncInterval.Seconds(), st.FirstSyncDelay.Seconds(), st.WarehouseID)
 	if err != nil {
-		return fmt.Errorf("store: channel settings: %w", err)
+		return fmt.Errorf("store: channel settings: %w", mapFK(err))
 	}
 	return mustAffect(res, ErrChannelNotFound)
 }
