@@ -59,7 +59,7 @@ func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settin
 	for _, w := range whs {
 		settings.Warehouses = append(settings.Warehouses, channelviews.WarehouseChoice{ID: strconv.FormatInt(w.ID, 10), Name: w.Name})
 	}
-		page := channelviews.ShowPage{Channel: channelView(ch), Runs: runs, Now: a.now(), Settings: settings, Reconnect: reconnect}
+	page := channelviews.ShowPage{Channel: channelView(ch), Runs: runs, Now: a.now(), Settings: settings, Reconnect: reconnect}
 	if k, ok := channel.Lookup(ch.Kind); ok {
 		page.KindName, page.Kind = k.DisplayName, &k
 	}
