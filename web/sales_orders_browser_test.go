@@ -111,7 +111,9 @@ func TestBrowserFrozenSandboxOrder(t *testing.T) {
 	s.Store.DB.Get(&frozen, `SELECT count(*) FROM sales_orders WHERE channel_order_number = '#1003' AND frozen`)
 	s.Store.DB.Get(&shipped, `SELECT count(*) FROM packages p JOIN sales_orders o ON o.id = p.order_id
 		WHERE o.channel_order_number = '#1003' AND p.status = 'shipped'`)
-	if frozen != 0 || shipped != 1 {
-		t.Fatalf("order #1003: frozen %d, shipped packages %d", frozen, shipped)
+	var customer string
+	s.Store.DB.Get(&customer, `SELECT customer FROM sales_orders WHERE channel_order_number = '#1003'`)
+	if frozen != 0 || shipped != 1 || customer != "Priya Raman" {
+		t.Fatalf("order #1003: frozen %d, shipped packages %d, customer %q", frozen, shipped, customer)
 	}
 }

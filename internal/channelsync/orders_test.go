@@ -137,10 +137,18 @@ func (f *orderShop) listingOf(externalID string) int64 {
 
 func TestSyncImportsOrdersWithExactLinesPricesAndCommitments(t *testing.T) {
 	f := newOrderShop(t)
-	linked := f.addOrder(shopifyfake.OrderLine{VariantID: f.mug.ID, Quantity: 2},
-		shopifyfake.OrderLine{VariantID: f.pot.ID, Quantity: 1, Price: "27.95"})
+	linked, err := f.shop.AddOrder(shopifyfake.Order{Customer: "Jane Buyer", Lines: []shopifyfake.OrderLine{
+		{VariantID: f.mug.ID, Quantity: 2}, {VariantID: f.pot.ID, Quantity: 1, Price: "27.95"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.sync()
 	o := f.order(linked.ID)
+	var customer string
+	f.st.DB.Get(&customer, `SELECT customer FROM sales_orders WHERE id = $1`, o.ID)
+	if customer != "Jane Buyer" {
+		t.Fatalf("customer %q", customer)
+	}
 	if o.Status != "open" || o.Frozen || o.Number != linked.Name || len(o.Lines) != 2 {
 		t.Fatalf("order: %+v", o)
 	}

@@ -19,13 +19,13 @@ func (sb *Sandbox) seedOrders() error {
 			bySKU[l.SKU] = l.ID
 		}
 	}
-	shop := func(lines ...shopifyfake.OrderLine) (shopifyfake.Order, error) {
+	shop := func(customer string, lines ...shopifyfake.OrderLine) (shopifyfake.Order, error) {
 		for i, l := range lines {
 			if l.VariantID == "" && l.SKU != "" {
 				lines[i].VariantID, lines[i].SKU = bySKU[l.SKU], ""
 			}
 		}
-		return sb.Shopify.AddOrder(shopifyfake.Order{CreatedAt: seeded, UpdatedAt: seeded, Lines: lines})
+		return sb.Shopify.AddOrder(shopifyfake.Order{Customer: customer, CreatedAt: seeded, UpdatedAt: seeded, Lines: lines})
 	}
 	orders := [][]shopifyfake.OrderLine{
 		{{SKU: "SB-0001", Quantity: 2}, {SKU: "SB-0002", Quantity: 1}},
@@ -34,9 +34,10 @@ func (sb *Sandbox) seedOrders() error {
 		{{SKU: "SB-0006", Quantity: 3}},
 		{{SKU: "SB-0007", Quantity: 1}, {Name: "Gift wrapping", Quantity: 1, Price: "3.00"}},
 	}
+	customers := []string{"Maya Lindqvist", "Tom Okafor", "Priya Raman", "Lucas Moreau", "Hana Sato"}
 	var placed []shopifyfake.Order
-	for _, lines := range orders {
-		o, err := shop(lines...)
+	for i, lines := range orders {
+		o, err := shop(customers[i], lines...)
 		if err != nil {
 			return fmt.Errorf("sandbox: shopify order: %w", err)
 		}
@@ -52,12 +53,13 @@ func (sb *Sandbox) seedOrders() error {
 			wooIDs[p.SKU] = strconv.Itoa(p.ID)
 		}
 	}
-	for _, lines := range [][]woofake.OrderLine{
+	wooCustomers := []string{"Ines Duarte", "Ben Carter", "Olga Petrova"}
+	for i, lines := range [][]woofake.OrderLine{
 		{{ExternalID: wooIDs["SB-0040"], Quantity: 1}, {ExternalID: wooIDs["SB-0041"], Quantity: 2}},
 		{{ExternalID: wooIDs["SB-0042"], Quantity: 1}, {ExternalID: wooIDs["WOO-NEW-001"], Quantity: 1}},
 		{{ExternalID: wooIDs["WOO-NEW-002"], Quantity: 2}},
 	} {
-		if _, err := sb.Woo.AddOrder(woofake.Order{DateCreated: seeded, DateModified: seeded, Lines: lines}); err != nil {
+		if _, err := sb.Woo.AddOrder(woofake.Order{Customer: wooCustomers[i], DateCreated: seeded, DateModified: seeded, Lines: lines}); err != nil {
 			return fmt.Errorf("sandbox: woocommerce order: %w", err)
 		}
 	}
