@@ -28,6 +28,8 @@ var scenarios = []scenario{
 	{"stock", benchStock},
 	{"ingest", benchIngest},
 	{"sync", benchSync},
+	{"orders_import", benchOrdersImport},
+	{"orders_list", benchOrdersList},
 }
 
 // children are scenarios' parts that run in a process of their own.
