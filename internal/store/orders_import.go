@@ -101,7 +101,7 @@ func (s *Store) ImportOnlineOrders(ctx context.Context, channelID int64, orders 
 		out.Skipped = len(kept) - len(stored)
 		out.Imported = len(stored)
 		w := orderWrite{warehouse: ch.Warehouse}
-		if err := w.plan(ctx, tx, stored, kept, refs, listings); err != nil {
+		if err := w.plan(ctx, tx, stored, kept, listings); err != nil {
 			return err
 		}
 		if err := w.write(ctx, tx); err != nil {
@@ -336,7 +336,7 @@ type oldLine struct {
 // one not yet packed or invoiced here has its lines replaced (its old
 // commitment released, the new one made); one whose processing has begun
 // keeps its lines, and only a cancellation on the channel reaches it.
-func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder, kept []keptOrder, refs [][]listingRef, listings map[string]resolvedListing) error {
+func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder, kept []keptOrder, listings map[string]resolvedListing) error {
 	byExt := make(map[string]*keptOrder, len(kept))
 	for i := range kept {
 		byExt[kept[i].ExternalID] = &kept[i]
