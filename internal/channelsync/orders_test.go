@@ -413,3 +413,47 @@ func TestMalformedOrderIsAFailureNamingItAndTheRestIsImported(t *testing.T) {
 		t.Fatalf("%d orders stored", n)
 	}
 }
+
+// Pages naming the same new orders and a listing never seen, imported at
+// once in different orders, neither deadlock nor duplicate anything.
+func TestConcurrentPagesWithNewListingsLeaveOneOfEach(t *testing.T) {
+	f := newOrderShop(t)
+	f.sync()
+	ctx := context.Background()
+	at := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	a := shopOrder("gid://shopify/Order/501", at, 1, "gid://shopify/ProductVariant/424242")
+	b := shopOrder("gid://shopify/Order/502", at, 2, f.mug.ID)
+	b.Lines = append(b.Lines, channel.OrderLine{ExternalID: "x", ListingExternalID: "gid://shopify/ProductVariant/424242", Quantity: 1, UnitPrice: "3.00"})
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			page := []channel.Order{a, b}
+			if i%2 == 1 {
+				page = []channel.Order{b, a}
+			}
+			_, err := f.svc.ImportOrders(ctx, f.ch, page)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var listings int
+	f.st.DB.Get(&listings, `SELECT count(*) FROM channel_items WHERE channel_id = $1 AND external_id = 'gid://shopify/ProductVariant/424242'`, f.ch)
+	if n := f.orderCount(); n != 2 || listings != 1 {
+		t.Fatalf("%d orders, %d new listings", n, listings)
+	}
+	if !f.order(a.ExternalID).Frozen || !f.order(b.ExternalID).Frozen {
+		t.Fatal("orders of a new listing are not frozen")
+	}
+	if total, _ := f.committed(f.mugItem); total != 2 {
+		t.Fatalf("committed %d, want 2", total)
+	}
+}
