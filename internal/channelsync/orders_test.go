@@ -457,3 +457,31 @@ func TestConcurrentPagesWithNewListingsLeaveOneOfEach(t *testing.T) {
 		t.Fatalf("committed %d, want 2", total)
 	}
 }
+
+// A channel that refuses the orders (the app lacks the scope) fails the
+// order part of the sync only: the catalogue stands, the run names the
+// page and its cause, and the order cursor stays for the next sync.
+func TestOrdersRefusedByTheChannelAreARunFailure(t *testing.T) {
+	f := newOrderShop(t)
+	f.addOrder(shopifyfake.OrderLine{VariantID: f.mug.ID, Quantity: 1})
+	f.shop.DenyAccess("orders")
+	runID := f.sync()
+	fails, err := f.st.RunFailures(context.Background(), runID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fails) != 1 || fails[0].Label != "orders page 1" || !strings.Contains(fails[0].Cause, "next sync") {
+		t.Fatalf("failures: %+v", fails)
+	}
+	var since *time.Time
+	f.st.DB.Get(&since, `SELECT orders_since FROM channels WHERE id = $1`, f.ch)
+	if since != nil || f.orderCount() != 0 {
+		t.Fatalf("cursor %v, %d orders", since, f.orderCount())
+	}
+	f.shop.DenyAccess()
+	f.sync()
+	f.st.DB.Get(&since, `SELECT orders_since FROM channels WHERE id = $1`, f.ch)
+	if since == nil || f.orderCount() != 1 {
+		t.Fatalf("after access is given: cursor %v, %d orders", since, f.orderCount())
+	}
+}
