@@ -100,7 +100,7 @@ func (s *Store) ImportOnlineOrders(ctx context.Context, channelID int64, orders 
 		}
 		out.Skipped = len(kept) - len(stored)
 		out.Imported = len(stored)
-		w := orderWrite{warehouse: ch.Warehouse}
+		w := orderWrite{warehouse: ch.Warehouse, frozen: map[int64]bool{}}
 		if err := w.plan(ctx, tx, stored, kept, listings); err != nil {
 			return err
 		}
@@ -306,7 +306,9 @@ type orderWrite struct {
 	warehouse int64
 	replace   []int64 // orders whose lines are deleted before the new ones go in
 	cancel    []int64 // open orders cancelled on the channel
-	touched   []int64
+	// frozen is the flag of each order whose lines or status changed:
+	// open with a line of an unconfirmed listing (§1.5).
+	frozen map[int64]bool
 	lines     struct {
 		order, item, listing, qty []int64
 		lineNo                    []int64
@@ -360,7 +362,6 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 	}
 	for _, o := range stored {
 		k := byExt[o.ExternalID]
-		w.touched = append(w.touched, o.ID)
 		if o.Inserted {
 			w.addLines(o.ID, k, listings, o.Status == inventory.OrderOpen)
 			continue
@@ -376,6 +377,7 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 		if begun {
 			if k.Cancelled {
 				w.cancel = append(w.cancel, o.ID)
+				w.frozen[o.ID] = false
 				for _, l := range lines {
 					w.move("cancel", o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
 				}
@@ -404,6 +406,7 @@ func committedOf(l oldLine) int64 {
 }
 
 func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]resolvedListing, commits bool) {
+	w.frozen[orderID] = false
 	for n, j := range k.lines {
 		l := k.Lines[j]
 		ci := listings[k.refs[n].externalID]
@@ -420,6 +423,9 @@ func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]r
 		w.lines.ext = append(w.lines.ext, l.ExternalID)
 		w.lines.sku = append(w.lines.sku, l.SKU)
 		w.lines.name = append(w.lines.name, l.Name)
+		if item == 0 && commits {
+			w.frozen[orderID] = true
+		}
 		if commits && item != 0 {
 			w.move("order", orderID, item, w.warehouse, l.Quantity)
 		}
@@ -456,22 +462,20 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 			return fmt.Errorf("cancel orders: %w", err)
 		}
 	}
-	return refreeze(ctx, tx, w.touched)
-}
-
-// refreeze sets each order's frozen flag from its lines: an open order
-// with a line whose listing is unconfirmed is frozen (§1.5). It returns
-// nothing; the orders are locked by the caller.
-func refreeze(ctx context.Context, tx *sqlx.Tx, orderIDs []int64) error {
-	if len(orderIDs) == 0 {
+	if len(w.frozen) == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE sales_orders o SET frozen = f.frozen, updated_at = now()
-		FROM (SELECT o2.id, o2.status = 'open' AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o2.id AND l.item_id IS NULL) AS frozen
-			FROM sales_orders o2 WHERE o2.id = ANY($1)) f
-		WHERE o.id = f.id AND o.frozen IS DISTINCT FROM f.frozen`, pq.Array(orderIDs))
-	if err != nil {
-		return fmt.Errorf("store: freeze orders: %w", err)
+	// The flags are known from the lines just written: asking the lines
+	// table instead let the planner scan every waiting line per order
+	// (sales_order_lines_waiting) once its statistics lagged.
+	ids, flags := make([]int64, 0, len(w.frozen)), make([]bool, 0, len(w.frozen))
+	for id, f := range w.frozen {
+		ids, flags = append(ids, id), append(flags, f)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE sales_orders o SET frozen = u.f, updated_at = now()
+		FROM unnest($1::bigint[], $2::boolean[]) AS u(id, f) WHERE o.id = u.id AND o.frozen <> u.f`,
+		pq.Array(ids), pq.Array(flags)); err != nil {
+		return fmt.Errorf("freeze orders: %w", err)
 	}
 	return nil
 }

@@ -53,8 +53,8 @@ func (s *Store) settleOrdersOf(ctx context.Context, tx *sqlx.Tx, listingIDs []in
 	var unfrozen int
 	if err := tx.GetContext(ctx, &unfrozen, `WITH f AS (
 			UPDATE sales_orders o SET frozen = false, updated_at = now()
-			WHERE o.id = ANY($1) AND o.frozen
-				AND NOT EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.item_id IS NULL)
+			WHERE o.frozen AND o.id IN (SELECT l.order_id FROM sales_order_lines l WHERE l.order_id = ANY($1)
+				GROUP BY l.order_id HAVING bool_and(l.item_id IS NOT NULL))
 			RETURNING 1)
 		SELECT count(*) FROM f`, pq.Array(orderIDs)); err != nil {
 		return 0, fmt.Errorf("store: unfreeze orders: %w", err)
