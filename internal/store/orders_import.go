@@ -309,7 +309,7 @@ type orderWrite struct {
 	// frozen is the flag of each order whose lines or status changed:
 	// open with a line of an unconfirmed listing (§1.5).
 	frozen map[int64]bool
-	lines     struct {
+	lines  struct {
 		order, item, listing, qty []int64
 		lineNo                    []int64
 		rates                     []inventory.Money
