@@ -128,8 +128,18 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 	return page, nil
 }
 
-// CountChannelItems counts a filter's listings.
+// CountChannelItems counts a filter's listings. The unconfirmed listings
+// of one or every channel are counted already (channels.unconfirmed, kept
+// by triggers); a search counts its matches.
 func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (int, error) {
+	if f.Status == "unconfirmed" && strings.TrimSpace(f.Q) == "" {
+		var n int
+		err := s.DB.GetContext(ctx, &n, `SELECT COALESCE(sum(unconfirmed), 0) FROM channels WHERE $1 = 0 OR id = $1`, f.ChannelID)
+		if err != nil {
+			return 0, fmt.Errorf("store: count unconfirmed: %w", err)
+		}
+		return n, nil
+	}
 	var args []any
 	where := channelItemConditions(f, func(v any) string {
 		args = append(args, v)
