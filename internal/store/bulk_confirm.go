@@ -139,7 +139,7 @@ func (s *Store) confirmChunk(ctx context.Context, tx *sqlx.Tx, runID int64, ids 
 		if err := tx.SelectContext(ctx, &holders, `SELECT i.sku, i.id, i.name,
 			(SELECT `+labelSQL("ci")+` FROM channel_items ci JOIN bulk_runs b ON b.id = $2
 				WHERE ci.item_id = i.id AND ci.link_source = 'confirm' AND ci.id = ANY(b.listing_ids[1:b.position]) LIMIT 1) AS twin
-			FROM items i WHERE i.sku = ANY($1::text[])`, pq.Array(skus), runID); err != nil {
+			FROM items i WHERE i.sku = ANY($1::text[]) AND i.sku <> ''`, pq.Array(skus), runID); err != nil {
 			return 0, nil, fmt.Errorf("store: skus taken: %w", err)
 		}
 	}
