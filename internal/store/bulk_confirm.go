@@ -128,7 +128,9 @@ func (s *Store) confirmChunk(ctx context.Context, tx *sqlx.Tx, runID int64, ids 
 		}
 	}
 	// A SKU's holder may be an item this run created from an earlier
-	// chunk's listing: then the selection holds the SKU twice.
+	// chunk's listing: then the selection holds the SKU twice. (A join, not
+	// sku = ANY(array): for that the planner may take the SKU trigram
+	// index, and a thousand trigram lookups cost seconds.)
 	var holders []struct {
 		SKU  string  `db:"sku"`
 		ID   int64   `db:"id"`
@@ -137,9 +139,9 @@ func (s *Store) confirmChunk(ctx context.Context, tx *sqlx.Tx, runID int64, ids 
 	}
 	if len(skus) > 0 {
 		if err := tx.SelectContext(ctx, &holders, `SELECT i.sku, i.id, i.name,
-			(SELECT `+labelSQL("ci")+` FROM channel_items ci JOIN bulk_runs b ON b.id = $2
-				WHERE ci.item_id = i.id AND ci.link_source = 'confirm' AND ci.id = ANY(b.listing_ids[1:b.position]) LIMIT 1) AS twin
-			FROM items i WHERE i.sku = ANY($1::text[]) AND i.sku <> ''`, pq.Array(skus), runID); err != nil {
+			(SELECT `+labelSQL("ci")+` FROM channel_items ci WHERE ci.item_id = i.id AND ci.link_source = 'confirm'
+				AND ci.id = ANY((SELECT listing_ids[1:position] FROM bulk_runs WHERE id = $2)::bigint[]) LIMIT 1) AS twin
+			FROM unnest($1::text[]) AS k(sku) JOIN items i ON i.sku = k.sku AND i.sku <> ''`, pq.Array(skus), runID); err != nil {
 			return 0, nil, fmt.Errorf("store: skus taken: %w", err)
 		}
 	}
