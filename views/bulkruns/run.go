@@ -99,3 +99,15 @@ func listingURL(id int64) templ.SafeURL {
 func itemURL(id int64) templ.SafeURL { return templ.SafeURL("/items/" + strconv.FormatInt(id, 10)) }
 
 func runURL(id int64) string { return "/bulk-runs/" + strconv.FormatInt(id, 10) }
+
+// silence is how long a running run has made no progress, once that is
+// more than a chunk could take.
+func silence(r Run) time.Duration {
+	if r.Status != "running" {
+		return 0
+	}
+	if d := time.Since(r.UpdatedAt).Round(time.Second); d > time.Minute {
+		return d
+	}
+	return 0
+}
