@@ -28,6 +28,7 @@ var scenarios = []scenario{
 	{"stock", benchStock},
 	{"ingest", benchIngest},
 	{"sync", benchSync},
+	{"bulk", benchBulk},
 	{"orders_import", benchOrdersImport},
 	{"orders_list", benchOrdersList},
 }

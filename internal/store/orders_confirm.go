@@ -116,18 +116,6 @@ func (s *Store) writeOpenings(ctx context.Context, tx *sqlx.Tx, changes []stockC
 	return nil
 }
 
-func listingLabel(l catalogue.Listing) string {
-	switch {
-	case l.Name != "" && l.SKU != "":
-		return l.Name + " (" + l.SKU + ")"
-	case l.Name != "":
-		return l.Name
-	case l.SKU != "":
-		return "SKU " + l.SKU
-	}
-	return l.ExternalID
-}
-
 // OrderLineListing is the listing an order's line sold, for its Link
 // action: 0 when the line names none.
 func (s *Store) OrderLineListing(ctx context.Context, orderID, lineID int64) (int64, error) {
