@@ -20,12 +20,12 @@ var derivedFilter = map[string]string{
 		" AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.shipped < l.quantity)",
 	inventory.OrdersShipped: "o.status IN ('open', 'fulfilled') AND NOT EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.shipped < l.quantity)" +
 		" AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.invoiced < l.quantity)",
-	inventory.OrdersInvoiced:  "o.status IN ('open', 'fulfilled') AND NOT EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.invoiced < l.quantity)",
-	inventory.OrdersToPack:    "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.packed < l.quantity)",
-	inventory.OrdersToShip:    "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.id AND p.status = 'packed')",
-	inventory.OrderCancelled:  "o.status = 'cancelled'",
-	inventory.OrderFulfilled:  "o.status = 'fulfilled'",
-	"":                        "true",
+	inventory.OrdersInvoiced: "o.status IN ('open', 'fulfilled') AND NOT EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.invoiced < l.quantity)",
+	inventory.OrdersToPack:   "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.packed < l.quantity)",
+	inventory.OrdersToShip:   "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.id AND p.status = 'packed')",
+	inventory.OrderCancelled: "o.status = 'cancelled'",
+	inventory.OrderFulfilled: "o.status = 'fulfilled'",
+	"":                       "true",
 }
 
 // Every status × marketplace filter of the list returns exactly the orders
