@@ -13,10 +13,44 @@ import (
 // passed on as sent, because the catalogue import reports a listing it
 // cannot store as a failure a person can fix (catalogue.Prepare).
 func cleanConnector(c Connector) Connector {
-	if b, ok := c.(BulkLister); ok {
+	b, bulk := c.(BulkLister)
+	o, bulkOrders := c.(BulkOrderLister)
+	switch {
+	case bulk && bulkOrders:
+		return cleanedBulkBoth{cleanedBulk{cleaned{c}, b}, o}
+	case bulk:
 		return cleanedBulk{cleaned{c}, b}
+	case bulkOrders:
+		return cleanedBulkOrders{cleaned{c}, o}
 	}
 	return cleaned{c}
+}
+
+type cleanedBulkOrders struct {
+	cleaned
+	orders BulkOrderLister
+}
+
+func (c cleanedBulkOrders) FetchAllOrders(ctx context.Context, since time.Time, chunk int, fn func([]Order) error) error {
+	return fetchAllCleaned(ctx, c.orders, since, chunk, fn)
+}
+
+type cleanedBulkBoth struct {
+	cleanedBulk
+	orders BulkOrderLister
+}
+
+func (c cleanedBulkBoth) FetchAllOrders(ctx context.Context, since time.Time, chunk int, fn func([]Order) error) error {
+	return fetchAllCleaned(ctx, c.orders, since, chunk, fn)
+}
+
+func fetchAllCleaned(ctx context.Context, b BulkOrderLister, since time.Time, chunk int, fn func([]Order) error) error {
+	return b.FetchAllOrders(ctx, since, chunk, func(orders []Order) error {
+		for i := range orders {
+			orders[i] = CleanOrder(orders[i])
+		}
+		return fn(orders)
+	})
 }
 
 type cleaned struct{ Connector }

@@ -125,3 +125,12 @@ type Connector interface {
 type BulkLister interface {
 	FetchAllListings(ctx context.Context, chunk int, fn func([]Listing) error) error
 }
+
+// BulkOrderLister is implemented by connectors that can export the orders
+// changed after since (all when since is zero) as one job outside the
+// per-call rate limits, for a first import or a large backlog. fn receives
+// whole orders in chunks of at most chunk; an error from fn stops the
+// export and is returned.
+type BulkOrderLister interface {
+	FetchAllOrders(ctx context.Context, since time.Time, chunk int, fn func([]Order) error) error
+}

@@ -21,6 +21,9 @@ func (s *Service) importOrderPages(ctx context.Context, conn channel.Connector, 
 	if ch.OrdersSince != nil {
 		since = ch.OrdersSince.Add(-cursorOverlap)
 	}
+	if bulk, ok := conn.(channel.BulkOrderLister); ok && ch.OrdersSince == nil {
+		return s.importOrderExport(ctx, bulk, ch, runID, started)
+	}
 	cursor := ""
 	for page := 1; ; page++ {
 		res, err := conn.FetchOrders(ctx, since, cursor)
@@ -47,6 +50,43 @@ func (s *Service) importOrderPages(ctx context.Context, conn channel.Connector, 
 				"The channel sent the same page of orders twice; the import stopped to avoid looping.")
 		}
 		cursor = res.NextCursor
+	}
+	if _, err := s.store.SettleWaitingOrders(ctx, ch.ID); err != nil {
+		return err
+	}
+	return s.store.SetOrdersSince(ctx, ch.ID, started)
+}
+
+// bulkOrderChunk is how many orders of an export one import transaction
+// takes: as many as a page, so a chunk costs what a page does.
+const bulkOrderChunk = 250
+
+// importOrderExport is the first import of a channel that can export its
+// orders in bulk: the whole order book, which paging would read at a few
+// orders a second under the query-cost limit, comes as one export and is
+// imported chunk by chunk through the same ImportOrders as a page. A
+// failed export is a failure of the run as a failed page is, and leaves
+// the cursor unset, so the next sync exports again; the chunks already in
+// are upserts, so that re-run is harmless.
+func (s *Service) importOrderExport(ctx context.Context, bulk channel.BulkOrderLister, ch store.Channel, runID int64, started time.Time) error {
+	var importErr error
+	err := bulk.FetchAllOrders(ctx, time.Time{}, bulkOrderChunk, func(orders []channel.Order) error {
+		out, err := s.ImportOrders(ctx, ch.ID, orders)
+		if err == nil {
+			err = s.recordOrderOutcome(ctx, runID, out)
+		}
+		importErr = err
+		return err
+	})
+	switch {
+	case importErr != nil:
+		return importErr
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		s.log.Warn("order export failed", "channel_id", ch.ID, "run_id", runID, "err", err)
+		return s.store.RecordRunFailure(ctx, runID, "orders export",
+			"The orders could not be exported: "+DescribeError(err)+" They are exported again by the next sync.")
 	}
 	if _, err := s.store.SettleWaitingOrders(ctx, ch.ID); err != nil {
 		return err

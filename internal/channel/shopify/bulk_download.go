@@ -25,10 +25,19 @@ const downloadWhat = "shopify: downloading the bulk export"
 // downloadListings reads the export's JSONL file, one variant per line, and
 // passes the listings to fn in chunks.
 func (c *Client) downloadListings(ctx context.Context, fileURL string, chunk int, fn func([]channel.Listing) error) error {
+	b := batcher{size: chunk, fn: fn}
+	if err := c.downloadLines(ctx, fileURL, b.add); err != nil {
+		return err
+	}
+	return b.flush()
+}
+
+// downloadLines reads the export's JSONL file range by range and hands
+// each line to add, in file order (the last one may be empty).
+func (c *Client) downloadLines(ctx context.Context, fileURL string, add func([]byte) error) error {
 	if u, err := url.Parse(fileURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return &channel.MalformedError{What: downloadWhat, Err: errors.New("Shopify gave a download link that is not a web address")}
 	}
-	b := batcher{size: chunk, fn: fn}
 	var carry []byte // a line cut by the end of the previous range
 	var offset int64
 	for {
@@ -46,7 +55,7 @@ func (c *Client) downloadListings(ctx context.Context, fileURL string, chunk int
 			if i < 0 {
 				break
 			}
-			if err := b.add(data[:i]); err != nil {
+			if err := add(data[:i]); err != nil {
 				return err
 			}
 			data = data[i+1:]
@@ -56,10 +65,7 @@ func (c *Client) downloadListings(ctx context.Context, fileURL string, chunk int
 			break
 		}
 	}
-	if err := b.add(carry); err != nil {
-		return err
-	}
-	return b.flush()
+	return add(carry)
 }
 
 type rangePart struct {

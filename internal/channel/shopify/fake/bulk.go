@@ -66,8 +66,12 @@ type bulkState struct {
 type bulkOp struct {
 	id         int64
 	query      string
-	node       []*field  // what each line holds
+	node       []*field  // what each line holds (an order's, without its line items)
 	rows       []variant // the catalogue when the export started
+	orders     []Order   // or the orders, for an export of orders
+	lineSel    []*field  // an order's line items' selection; nil when not selected
+	starts     []int     // starts[k] is the file line of order k
+	objects    int       // lines in the file: variants, or orders and their line items
 	cut        map[int64]bool
 	createdAt  time.Time
 	doneAt     time.Time
@@ -117,7 +121,7 @@ func (op *bulkOp) status(now time.Time) string {
 // progress is the running objectCount: the share of the rows the delay has
 // let through by now.
 func (op *bulkOp) progress(now time.Time) int64 {
-	total := int64(len(op.rows))
+	total := int64(op.objects)
 	if !op.canceledAt.IsZero() && op.canceledAt.Before(now) {
 		now = op.canceledAt
 	}
@@ -135,7 +139,7 @@ func (s *Server) bulkObject(op *bulkOp, now time.Time) object {
 	switch status {
 	case bulkCompleted:
 		completedAt = dateTime(op.doneAt)
-		if len(op.rows) > 0 {
+		if op.objects > 0 {
 			url = s.http.URL + bulkPath + strconv.FormatInt(op.id, 10) + ".jsonl"
 			fileSize = lazy(func(map[string]any) (any, error) { return strconv.FormatInt(op.size(), 10), nil })
 		}
@@ -172,7 +176,7 @@ func bulkPayload(typeName string, op any, userErrors ...object) object {
 func (s *Server) resolveBulkOperationRunQuery(f *field) (any, error) {
 	const payloadType = "BulkOperationRunQueryPayload"
 	query, _ := f.args["query"].(string)
-	node, conds, err := bulkSelection(query)
+	sel, err := bulkSelection(query)
 	if err != nil {
 		return bulkPayload(payloadType, nil, bulkUserError("INVALID", err.Error(), "query")), nil
 	}
@@ -190,15 +194,20 @@ func (s *Server) resolveBulkOperationRunQuery(f *field) (any, error) {
 		}
 		return bulkPayload(payloadType, nil, bulkUserError("LIMIT_REACHED", "Bulk operations limit reached. Please try again later.")), nil
 	}
-	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: node, cut: s.bulk.cut, createdAt: now}
-	for _, v := range s.variants {
-		if matches(conds, v.updatedAt, v.updatedAt) {
-			op.rows = append(op.rows, *v)
+	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: sel.node, lineSel: sel.lineSel, cut: s.bulk.cut, createdAt: now}
+	if sel.root == "orders" {
+		s.snapshotOrders(op, sel.conds)
+	} else {
+		for _, v := range s.variants {
+			if matches(sel.conds, v.updatedAt, v.updatedAt) {
+				op.rows = append(op.rows, *v)
+			}
 		}
+		op.objects = len(op.rows)
 	}
-	op.doneAt = now.Add(s.opts.ExportDuration(len(op.rows)))
+	op.doneAt = now.Add(s.opts.ExportDuration(op.objects))
 	switch {
-	case s.denied["productVariants"]:
+	case s.denied[sel.root]:
 		// As on Shopify: the bulk query is accepted and fails when it runs.
 		op.failCode = "ACCESS_DENIED"
 	case s.bulk.failNext != "":
@@ -210,29 +219,57 @@ func (s *Server) resolveBulkOperationRunQuery(f *field) (any, error) {
 	return bulkPayload(payloadType, obj), nil
 }
 
+// bulkQuery is an accepted bulk query: what it exports (productVariants or
+// orders), the selection of each exported node, for orders the selection
+// of their line items, and the search filter.
+type bulkQuery struct {
+	root    string
+	node    []*field
+	lineSel []*field
+	conds   []condition
+}
+
 // bulkSelection checks a bulk query the way Shopify does before accepting
-// it, and returns the selection of each exported node and the search
-// filter. Paging arguments are ignored, as bulk queries ignore them.
-func bulkSelection(query string) ([]*field, []condition, error) {
+// it. Paging arguments are ignored, as bulk queries ignore them.
+func bulkSelection(query string) (bulkQuery, error) {
+	var q bulkQuery
 	op, err := parseOperation(query, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("Invalid bulk query: %v", err)
+		return q, fmt.Errorf("Invalid bulk query: %v", err)
 	}
 	if op.kind != "query" || len(op.fields) != 1 {
-		return nil, nil, fmt.Errorf("Invalid bulk query: a bulk query must be a query with one top-level field")
+		return q, fmt.Errorf("Invalid bulk query: a bulk query must be a query with one top-level field")
 	}
 	root := op.fields[0]
-	if root.name != "productVariants" {
-		return nil, nil, fmt.Errorf("Invalid bulk query: this fake can only export productVariants, not %s", root.name)
+	if root.name != "productVariants" && root.name != "orders" {
+		return q, fmt.Errorf("Invalid bulk query: this fake can only export productVariants or orders, not %s", root.name)
 	}
-	var conds []condition
-	if q, ok := root.args["query"].(string); ok {
-		if conds, err = parseSearch(q); err != nil {
-			return nil, nil, fmt.Errorf("Invalid bulk query: %v", err)
+	q.root = root.name
+	if search, ok := root.args["query"].(string); ok {
+		if q.conds, err = parseSearch(search); err != nil {
+			return q, fmt.Errorf("Invalid bulk query: %v", err)
 		}
 	}
+	if q.node = connectionNode(root); q.node == nil {
+		return q, fmt.Errorf("Invalid bulk query: select the %s as edges { node { … } } or nodes { … }", root.name)
+	}
+	var cost int
+	if q.root == "orders" {
+		return orderSelection(q)
+	}
+	// Projecting an empty variant rejects unknown fields and scalar or
+	// object mismatches with the same words a normal query gets.
+	if _, err := projectObject((&variant{}).object(), q.node, &cost); err != nil {
+		return q, fmt.Errorf("Invalid bulk query: %v", err)
+	}
+	return q, nil
+}
+
+// connectionNode is the selection of a connection's nodes, selected as
+// nodes { … } or edges { node { … } }; nil when neither is.
+func connectionNode(conn *field) []*field {
 	var node []*field
-	for _, sel := range root.selections {
+	for _, sel := range conn.selections {
 		switch sel.name {
 		case "nodes":
 			node = sel.selections
@@ -244,16 +281,7 @@ func bulkSelection(query string) ([]*field, []condition, error) {
 			}
 		}
 	}
-	if node == nil {
-		return nil, nil, fmt.Errorf("Invalid bulk query: select the variants as edges { node { … } } or nodes { … }")
-	}
-	// Projecting an empty variant rejects unknown fields and scalar or
-	// object mismatches with the same words a normal query gets.
-	var cost int
-	if _, err := projectObject((&variant{}).object(), node, &cost); err != nil {
-		return nil, nil, fmt.Errorf("Invalid bulk query: %v", err)
-	}
-	return node, conds, nil
+	return node
 }
 
 func (s *Server) bulkByGID(id string) *bulkOp {

@@ -19,6 +19,9 @@ const bulkPath = "/bulk/"
 // every download rather than kept, so a 100,000-line file costs an index of
 // offsets, not its own size in memory.
 func (op *bulkOp) line(i int) []byte {
+	if op.orders != nil {
+		return op.orderLine(i)
+	}
 	var cost int
 	pv, err := projectObject(op.rows[i].object(), op.node, &cost)
 	if err != nil { // the selection was checked when the export started
@@ -34,9 +37,9 @@ func (op *bulkOp) line(i int) []byte {
 // layout finds where each line ends, once; Range requests need it.
 func (op *bulkOp) layout() []int64 {
 	op.layoutOnce.Do(func() {
-		op.lineEnds = make([]int64, len(op.rows))
+		op.lineEnds = make([]int64, op.objects)
 		var end int64
-		for i := range op.rows {
+		for i := range op.objects {
 			end += int64(len(op.line(i)))
 			op.lineEnds[i] = end
 		}

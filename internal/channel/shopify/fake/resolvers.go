@@ -152,18 +152,21 @@ func lineItemConnection(lines []OrderLine, currency string, args map[string]any)
 	page, more := pageAfter(indexes, func(i int64) int64 { return i }, p, func(int64) bool { return true })
 	nodes, cursors := make([]object, len(page)), make([]string, len(page))
 	for i, idx := range page {
-		l := lines[idx]
-		var v any
-		if l.VariantID != "" {
-			v = object{"__typename": "ProductVariant", "id": l.VariantID}
-		}
-		money := object{"__typename": "MoneyV2", "amount": l.Price, "currencyCode": currency}
-		nodes[i] = object{
-			"__typename": "LineItem", "id": l.ID, "sku": l.SKU, "name": l.Name, "title": l.Name,
-			"quantity": l.Quantity, "currentQuantity": l.Quantity, "variant": v,
-			"originalUnitPriceSet": object{"__typename": "MoneyBag", "shopMoney": money, "presentmentMoney": money},
-		}
+		nodes[i] = lineItemObject(lines[idx], currency)
 		cursors[i] = encodeCursor(idx)
 	}
 	return connection("LineItemConnection", nodes, cursors, page != nil && page[0] > 0, more), nil
+}
+
+func lineItemObject(l OrderLine, currency string) object {
+	var v any
+	if l.VariantID != "" {
+		v = object{"__typename": "ProductVariant", "id": l.VariantID}
+	}
+	money := object{"__typename": "MoneyV2", "amount": l.Price, "currencyCode": currency}
+	return object{
+		"__typename": "LineItem", "id": l.ID, "sku": l.SKU, "name": l.Name, "title": l.Name,
+		"quantity": l.Quantity, "currentQuantity": l.Quantity, "variant": v,
+		"originalUnitPriceSet": object{"__typename": "MoneyBag", "shopMoney": money, "presentmentMoney": money},
+	}
 }
