@@ -31,6 +31,10 @@ type cleanedBulkOrders struct {
 	orders BulkOrderLister
 }
 
+func (c cleanedBulkOrders) CountOrders(ctx context.Context, since time.Time, limit int) (int, error) {
+	return c.orders.CountOrders(ctx, since, limit)
+}
+
 func (c cleanedBulkOrders) FetchAllOrders(ctx context.Context, since time.Time, chunk int, fn func([]Order) error) error {
 	return fetchAllCleaned(ctx, c.orders, since, chunk, fn)
 }
@@ -38,6 +42,10 @@ func (c cleanedBulkOrders) FetchAllOrders(ctx context.Context, since time.Time, 
 type cleanedBulkBoth struct {
 	cleanedBulk
 	orders BulkOrderLister
+}
+
+func (c cleanedBulkBoth) CountOrders(ctx context.Context, since time.Time, limit int) (int, error) {
+	return c.orders.CountOrders(ctx, since, limit)
 }
 
 func (c cleanedBulkBoth) FetchAllOrders(ctx context.Context, since time.Time, chunk int, fn func([]Order) error) error {

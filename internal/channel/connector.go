@@ -131,6 +131,10 @@ type BulkLister interface {
 // per-call rate limits, for a first import or a large backlog. fn receives
 // whole orders in chunks of at most chunk; an error from fn stops the
 // export and is returned.
+// CountOrders says how many orders changed after since, counting no
+// further than limit, so a sync can tell a backlog worth exporting from a
+// few pages.
 type BulkOrderLister interface {
 	FetchAllOrders(ctx context.Context, since time.Time, chunk int, fn func([]Order) error) error
+	CountOrders(ctx context.Context, since time.Time, limit int) (int, error)
 }

@@ -90,3 +90,62 @@ func TestFirstOrderImportIsABulkExport(t *testing.T) {
 		t.Fatalf("after a second export: committed mug %d pot %d, %d lines", mug2, pot2, lines)
 	}
 }
+
+// With a cursor, a sync counts the changed orders first: a backlog of a
+// thousand or more is exported (only the orders after the cursor), fewer
+// are paged.
+func TestOrderBacklogIsExportedAndAFewArePaged(t *testing.T) {
+	f := newOrderShop(t)
+	ctx := context.Background()
+	f.sync() // the catalogue's first import is an export of its own
+	for range 1000 {
+		f.addOrder(shopifyfake.OrderLine{VariantID: f.mug.ID, Quantity: 1})
+	}
+	old := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	syncFrom := func(cursor time.Time) (exports, pages, counts int) {
+		t.Helper()
+		f.st.DB.MustExec(`UPDATE channels SET orders_since = $2 WHERE id = $1`, f.ch, cursor)
+		before := len(f.shop.Calls())
+		runID, err := f.svc.SyncCatalogue(ctx, f.ch, false, "manual", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run, _ := f.st.Run(ctx, runID); run.Status != "succeeded" {
+			t.Fatalf("sync: %+v", run)
+		}
+		for _, c := range f.shop.Calls()[before:] {
+			switch c.Operation {
+			case "orders":
+				pages++
+			case "ordersCount":
+				counts++
+			case "bulkOperationRunQuery":
+				exports++
+			}
+		}
+		var since time.Time
+		f.st.DB.Get(&since, `SELECT orders_since FROM channels WHERE id = $1`, f.ch)
+		if since.Equal(cursor) { // it moves to the run's start (the fake's clock runs apart)
+			t.Fatalf("cursor left at %v", cursor)
+		}
+		return exports, pages, counts
+	}
+	if e, p, c := syncFrom(old); e != 1 || p != 0 || c != 1 {
+		t.Fatalf("backlog of 1000: %d exports, %d pages, %d counts", e, p, c)
+	}
+	if n := f.orderCount(); n != 1000 {
+		t.Fatalf("%d orders after the backlog export", n)
+	}
+	// Only orders after the cursor are exported or paged: one newer order.
+	last := f.shop.Orders()[999].UpdatedAt
+	if _, err := f.shop.AddOrder(shopifyfake.Order{CreatedAt: last.Add(time.Hour),
+		Lines: []shopifyfake.OrderLine{{VariantID: f.pot.ID, Quantity: 2}}}); err != nil {
+		t.Fatal(err)
+	}
+	if e, p, c := syncFrom(last.Add(30 * time.Minute)); e != 0 || p != 1 || c != 1 {
+		t.Fatalf("one new order: %d exports, %d pages, %d counts", e, p, c)
+	}
+	if n := f.orderCount(); n != 1001 {
+		t.Fatalf("%d orders after the page", n)
+	}
+}

@@ -459,7 +459,7 @@ func TestConcurrentPagesWithNewListingsLeaveOneOfEach(t *testing.T) {
 }
 
 // A channel that refuses the orders (the app lacks the scope) fails the
-// order part of the sync only: the catalogue stands, the run names the
+// order part of the sync only (here the first import, an export): the catalogue stands, the run names the
 // page and its cause, and the order cursor stays for the next sync.
 func TestOrdersRefusedByTheChannelAreARunFailure(t *testing.T) {
 	f := newOrderShop(t)
@@ -470,7 +470,7 @@ func TestOrdersRefusedByTheChannelAreARunFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fails) != 1 || fails[0].Label != "orders page 1" || !strings.Contains(fails[0].Cause, "next sync") {
+	if len(fails) != 1 || fails[0].Label != "orders export" || !strings.Contains(fails[0].Cause, "next sync") {
 		t.Fatalf("failures: %+v", fails)
 	}
 	var since *time.Time
@@ -483,5 +483,31 @@ func TestOrdersRefusedByTheChannelAreARunFailure(t *testing.T) {
 	f.st.DB.Get(&since, `SELECT orders_since FROM channels WHERE id = $1`, f.ch)
 	if since == nil || f.orderCount() != 1 {
 		t.Fatalf("after access is given: cursor %v, %d orders", since, f.orderCount())
+	}
+}
+
+// The same refusal of a page of the orders query, once the channel has an
+// order cursor: the run names the page, the cursor stays where it was.
+func TestOrderPageRefusedByTheChannelIsARunFailure(t *testing.T) {
+	f := newOrderShop(t)
+	f.addOrder(shopifyfake.OrderLine{VariantID: f.mug.ID, Quantity: 1})
+	old := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.st.DB.MustExec(`UPDATE channels SET orders_since = $2 WHERE id = $1`, f.ch, old)
+	f.shop.DenyAccess("orders")
+	runID, err := f.svc.SyncCatalogue(context.Background(), f.ch, true, "manual", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails, err := f.st.RunFailures(context.Background(), runID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fails) != 1 || fails[0].Label != "orders page 1" || !strings.Contains(fails[0].Cause, "next sync") {
+		t.Fatalf("failures: %+v", fails)
+	}
+	var since time.Time
+	f.st.DB.Get(&since, `SELECT orders_since FROM channels WHERE id = $1`, f.ch)
+	if !since.Equal(old) || f.orderCount() != 0 {
+		t.Fatalf("cursor %v, %d orders", since, f.orderCount())
 	}
 }

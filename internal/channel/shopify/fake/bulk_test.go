@@ -39,10 +39,12 @@ func TestBulkQueryIsCheckedAndCharged(t *testing.T) {
 	s := New(Options{})
 	defer s.Close()
 	for q, want := range map[string]string{
-		`{ productVariants { edges { node { id colour } } } }`: "Field 'colour' doesn't exist on type 'ProductVariant'",
-		`{ productVariants { nodes { id product } } }`:         "must have a selection of subfields",
-		`{ orders { edges { node { id } } } }`:                 "only export productVariants",
-		`{ productVariants { edges { node { id } }`:            "Parse error",
+		`{ productVariants { edges { node { id colour } } } }`:                   "Field 'colour' doesn't exist on type 'ProductVariant'",
+		`{ productVariants { nodes { id product } } }`:                           "must have a selection of subfields",
+		`{ products { edges { node { id } } } }`:                                 "only export productVariants or orders",
+		`{ orders { edges { node { id lineItems { nodes { id colour } } } } } }`: "Field 'colour' doesn't exist on type 'LineItem'",
+		`{ orders { edges { node { id lineItems { id } } } } }`:                  "select the line items as edges",
+		`{ productVariants { edges { node { id } }`:                              "Parse error",
 	} {
 		op, errs, _ := runBulkQuery(t, s, q)
 		if op != nil || len(errs) != 1 || !strings.Contains(fmt.Sprint(errs[0]), want) || errs[0].(map[string]any)["code"] != "INVALID" {

@@ -14,6 +14,7 @@ var queryRoot = map[string]resolver{
 	"productVariants": (*Server).resolveProductVariants,
 	"orders":          (*Server).resolveOrders,
 	"order":           (*Server).resolveOrder,
+	"ordersCount":     (*Server).resolveOrdersCount,
 	// Bulk operations (bulk.go).
 	"bulkOperation":        (*Server).resolveBulkOperation,
 	"currentBulkOperation": (*Server).resolveCurrentBulkOperation,
@@ -100,6 +101,36 @@ func (s *Server) resolveOrders(f *field) (any, error) {
 		cursors[i] = encodeCursor(o.id)
 	}
 	return connection("OrderConnection", nodes, cursors, p.hasAfter, more), nil
+}
+
+// resolveOrdersCount counts the orders the search matches, up to limit
+// (10,000 unless given; null for no limit), as Shopify's ordersCount does.
+func (s *Server) resolveOrdersCount(f *field) (any, error) {
+	var conds []condition
+	if q, ok := f.args["query"].(string); ok {
+		var err error
+		if conds, err = parseSearch(q); err != nil {
+			return nil, newError("argumentLiteralsIncompatible", "%v", err)
+		}
+	}
+	limit := int64(10000)
+	if v, given := f.args["limit"]; given {
+		limit = -1
+		if n, ok := toInt(v); ok {
+			limit = int64(n)
+		}
+	}
+	var n int64
+	for _, o := range s.orders {
+		if matches(conds, o.UpdatedAt, o.CreatedAt) {
+			n++
+		}
+	}
+	precision := "EXACT"
+	if limit >= 0 && n > limit {
+		n, precision = limit, "AT_LEAST"
+	}
+	return object{"__typename": "Count", "count": n, "precision": precision}, nil
 }
 
 func (s *Server) resolveOrder(f *field) (any, error) {
