@@ -76,19 +76,6 @@ func Percent(score float64) string {
 	return fmt.Sprintf("%d%%", int(p))
 }
 
-// Less orders suggestions: by reason, then the more alike name, then the
-// older item. The store sorts the same way in SQL; this is for merging and
-// for tests.
-func Less(a, b Suggestion) bool {
-	if a.Reason != b.Reason {
-		return a.Reason < b.Reason
-	}
-	if a.Score != b.Score {
-		return a.Score > b.Score
-	}
-	return a.ItemID < b.ItemID
-}
-
 // TopSuggestion is one row of a bulk preview: a listing and the first of
 // its suggestions, if it has any.
 type TopSuggestion struct {

@@ -60,10 +60,10 @@ func shopifyCatalogue(items []DemoItem) []shopifyfake.Listing {
 			add("Shop exclusive "+strings.ToLower(it.Name), "", strings.ToLower(strings.ReplaceAll(it.SKU, "-", " ")), it.Price, 3)
 		case 1: // the name apart from case and spacing
 			add(strings.ToLower(strings.ReplaceAll(it.Name, " ", "  ")), "", fmt.Sprintf("SHOP-NM-%d", i), it.Price, 3)
-		case 2: // the price, and a name with words added
-			add(it.Name+" Gift Set", "", fmt.Sprintf("SHOP-GS-%d", i), it.Price, 3)
+		case 2: // the price, and a name with a word added
+			add(it.Name+" Bundle", "", fmt.Sprintf("SHOP-BN-%d", i), it.Price, 3)
 		default: // a very similar name at another price
-			add(it.Name+"s", "", fmt.Sprintf("SHOP-PL-%d", i), "99.00", 3)
+			add(it.Name+" XL", "", fmt.Sprintf("SHOP-XL-%d", i), "99.00", 3)
 		}
 	}
 	for i := 0; i < 60; i++ {

@@ -2,43 +2,53 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"stocksync/internal/catalogue"
 )
 
-// Suggestions are found in SQL, each reason through its own index on
-// active items (migration 00020), never by reading items into Go:
+// Suggestions are found in SQL, each reason through an index on active
+// items (migration 00020), never by reading items into Go:
 //
-//	SameSKU               sku_key(sku) = sku_key(listing's)        items_sku_norm (btree)
-//	SameName              name_key(name) = name_key(listing's)     items_name_norm (btree)
-//	SamePriceSimilarName  selling_price = price AND name % name    items_price_name_trgm (GIN, btree_gin)
-//	SimilarName           name % name                              items_name_trgm (GIN)
+//	SameSKU               sku_key(sku) = sku_key(listing's)          items_sku_norm (btree)
+//	SameName              name_key(name) = name_key(listing's)       items_name_norm (btree)
+//	SamePriceSimilarName  near name, same price, similarity >= 0.4    items_name_lexemes (GIN)
+//	SimilarName           near name, similarity >= 0.6                items_name_lexemes (GIN)
 //
-// The % operator compares with pg_trgm.similarity_threshold, which each
-// transaction sets for itself (set_config(..., true) is SET LOCAL): low for
-// the same-price reason, where the price already narrows the items to few,
-// high for a name alone, so the GIN scan reads only the rarest of the
-// name's trigrams in full. Two thresholds are two statements.
+// A near name has every word of the listing's name but at most one
+// (name_near_query); the word index finds those, and pg_trgm's similarity
+// scores them. Why not a trigram index: see the migration.
 
-// The columns of a suggestion, for a lateral subquery over listing l and
-// items i with the reason r.
+// nearCandidates caps the near names scored per listing: a name of one or
+// two common words ("Oak chair") has thousands, and the best of any
+// thousand of them is as good a suggestion.
+const nearCandidates = 1000
+
 func suggestionCols(r catalogue.Reason) string {
 	return `i.id AS item_id, ` + strconv.Itoa(int(r)) + ` AS reason, similarity(i.name, l.name)::float8 AS score`
 }
 
+// nearSQL is the lateral subquery of listing l's near names with their
+// reason (same price first), strongest first.
+var nearSQL = `SELECT n.item_id, CASE WHEN n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + ` THEN ` +
+	strconv.Itoa(int(catalogue.SamePriceSimilarName)) + ` ELSE ` + strconv.Itoa(int(catalogue.SimilarName)) + ` END AS reason, n.score
+	FROM (SELECT i.id AS item_id, i.selling_price = round(l.price, 2) AS same_price, similarity(i.name, l.name)::float8 AS score
+		FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ name_near_query(l.name) LIMIT ` + strconv.Itoa(nearCandidates) + `) n
+	WHERE n.score >= ` + threshold(catalogue.VerySimilarName) + ` OR (n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + `)
+	ORDER BY reason, n.score DESC, n.item_id`
+
+func threshold(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
 const suggestedItem = `it.name AS item_name, it.sku AS item_sku, it.selling_price::text AS item_price`
 
-// Statement 1 of a listing's suggestions: the SKU, name and same-price
-// reasons together, each candidate item once, at its best reason.
-var suggestFirstQuery = `SELECT DISTINCT ON (s.item_id) l.id AS listing_id, s.item_id, s.reason, s.score, ` + suggestedItem + `
+// A listing's suggestions: every reason's candidates, each item once at its
+// best reason, the strongest three.
+var suggestQuery = `SELECT listing_id, item_id, reason, score, ` + suggestedItem + ` FROM (
+	SELECT DISTINCT ON (s.item_id) l.id AS listing_id, s.item_id, s.reason, s.score
 	FROM channel_items l CROSS JOIN LATERAL (
 		SELECT ` + suggestionCols(catalogue.SameSKU) + ` FROM items i
 		WHERE i.active AND i.sku <> '' AND sku_key(i.sku) = sku_key(l.sku) AND sku_key(l.sku) <> ''
@@ -46,93 +56,30 @@ var suggestFirstQuery = `SELECT DISTINCT ON (s.item_id) l.id AS listing_id, s.it
 		SELECT ` + suggestionCols(catalogue.SameName) + ` FROM items i
 		WHERE i.active AND name_key(i.name) = name_key(l.name) AND name_key(l.name) <> ''
 		UNION ALL
-		(SELECT ` + suggestionCols(catalogue.SamePriceSimilarName) + ` FROM items i
-		WHERE i.active AND i.selling_price = round(l.price, 2) AND i.name % l.name
-		ORDER BY score DESC, i.id LIMIT 10)
-	) s JOIN items it ON it.id = s.item_id
+		(` + nearSQL + ` LIMIT 10)
+	) s
 	WHERE l.id = $1 AND l.item_id IS NULL
-	ORDER BY s.item_id, s.reason, s.score DESC`
-
-// Statement 2: very similar names, the best few.
-const suggestSimilarQuery = `SELECT l.id AS listing_id, i.id AS item_id, 4 AS reason, similarity(i.name, l.name)::float8 AS score,
-		i.name AS item_name, i.sku AS item_sku, i.selling_price::text AS item_price
-	FROM channel_items l JOIN items i ON i.active AND i.name % l.name
-	WHERE l.id = $1 AND l.item_id IS NULL
-	ORDER BY score DESC, i.id LIMIT $2`
+	ORDER BY s.item_id, s.reason, s.score DESC
+) b JOIN items it ON it.id = b.item_id
+ORDER BY reason, score DESC, item_id LIMIT ` + strconv.Itoa(catalogue.SuggestionsShown)
 
 // Suggestions are up to three active items for an unconfirmed listing,
 // strongest reason first (catalogue.Reason); none for a settled listing.
 func (s *Store) Suggestions(ctx context.Context, listingID int64) ([]catalogue.Suggestion, error) {
 	var found []catalogue.Suggestion
-	err := s.trigramTx(ctx, func(tx *sqlx.Tx) error {
-		if err := setSimilarity(ctx, tx, catalogue.SimilarNameMin); err != nil {
-			return err
-		}
-		if err := tx.SelectContext(ctx, &found, suggestFirstQuery, listingID); err != nil {
-			return err
-		}
-		if len(found) >= catalogue.SuggestionsShown {
-			return nil
-		}
-		if err := setSimilarity(ctx, tx, catalogue.VerySimilarName); err != nil {
-			return err
-		}
-		var similar []catalogue.Suggestion
-		if err := tx.SelectContext(ctx, &similar, suggestSimilarQuery, listingID, catalogue.SuggestionsShown+len(found)); err != nil {
-			return err
-		}
-		for _, c := range similar {
-			if !slices.ContainsFunc(found, func(f catalogue.Suggestion) bool { return f.ItemID == c.ItemID }) {
-				found = append(found, c)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.DB.SelectContext(ctx, &found, suggestQuery, listingID); err != nil {
 		return nil, fmt.Errorf("store: suggestions for listing %d: %w", listingID, err)
-	}
-	slices.SortFunc(found, func(a, b catalogue.Suggestion) int {
-		if catalogue.Less(a, b) {
-			return -1
-		}
-		if catalogue.Less(b, a) {
-			return 1
-		}
-		return 0
-	})
-	if len(found) > catalogue.SuggestionsShown {
-		found = found[:catalogue.SuggestionsShown]
 	}
 	return found, nil
 }
 
-// trigramTx runs fn in a read-only transaction, the scope of the
-// similarity thresholds it sets.
-func (s *Store) trigramTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.DB.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-func setSimilarity(ctx context.Context, tx *sqlx.Tx, threshold float64) error {
-	_, err := tx.ExecContext(ctx, `SELECT set_config('pg_trgm.similarity_threshold', $1, true)`,
-		strconv.FormatFloat(threshold, 'f', -1, 64))
-	return err
-}
-
-// Bulk preview: the top suggestion of each of many listings, in two
-// statements for any number. Each listing's lateral subqueries are gated on
-// the stronger reasons having found nothing, so a listing with a SKU match
-// costs one btree probe.
-var topFirstQuery = `SELECT l.id AS listing_id, ch.name AS channel_name, l.external_id, l.sku, l.name,
-		COALESCE(a.item_id, b.item_id, d.item_id) AS item_id, COALESCE(a.reason, b.reason, d.reason) AS reason,
-		COALESCE(a.score, b.score, d.score) AS score, ` + suggestedItem + `
+// Bulk preview: the top suggestion of each of many listings in one
+// statement. Each listing's lateral subqueries are gated on the stronger
+// reasons having found nothing, so a listing with a SKU match costs one
+// btree probe.
+var topQuery = `SELECT l.id AS listing_id, ch.name AS channel_name, l.external_id, l.sku, l.name,
+		COALESCE(a.item_id, b.item_id, n.item_id) AS item_id, COALESCE(a.reason, b.reason, n.reason) AS reason,
+		COALESCE(a.score, b.score, n.score) AS score, ` + suggestedItem + `
 	FROM channel_items l JOIN channels ch ON ch.id = l.channel_id
 	LEFT JOIN LATERAL (
 		SELECT ` + suggestionCols(catalogue.SameSKU) + ` FROM items i
@@ -142,23 +89,12 @@ var topFirstQuery = `SELECT l.id AS listing_id, ch.name AS channel_name, l.exter
 	LEFT JOIN LATERAL (
 		SELECT ` + suggestionCols(catalogue.SameName) + ` FROM items i
 		WHERE a.item_id IS NULL AND i.active AND name_key(i.name) = name_key(l.name) AND name_key(l.name) <> ''
-		ORDER BY i.id LIMIT 1
-	) b ON true
-	LEFT JOIN LATERAL (
-		SELECT ` + suggestionCols(catalogue.SamePriceSimilarName) + ` FROM items i
-		WHERE a.item_id IS NULL AND b.item_id IS NULL AND i.active AND i.selling_price = round(l.price, 2) AND i.name % l.name
 		ORDER BY score DESC, i.id LIMIT 1
-	) d ON true
-	LEFT JOIN items it ON it.id = COALESCE(a.item_id, b.item_id, d.item_id)
+	) b ON true
+	LEFT JOIN LATERAL (SELECT * FROM (` + nearSQL + `) n WHERE a.item_id IS NULL AND b.item_id IS NULL LIMIT 1) n ON true
+	LEFT JOIN items it ON it.id = COALESCE(a.item_id, b.item_id, n.item_id)
 	WHERE l.id = ANY($1) AND l.item_id IS NULL
 	ORDER BY l.id`
-
-var topSimilarQuery = `SELECT l.id AS listing_id, t.item_id, t.reason, t.score, ` + suggestedItem + `
-	FROM channel_items l CROSS JOIN LATERAL (
-		SELECT ` + suggestionCols(catalogue.SimilarName) + ` FROM items i
-		WHERE i.active AND i.name % l.name ORDER BY score DESC, i.id LIMIT 1
-	) t JOIN items it ON it.id = t.item_id
-	WHERE l.id = ANY($1) AND l.item_id IS NULL`
 
 type topRow struct {
 	ListingID   int64    `db:"listing_id"`
@@ -178,46 +114,15 @@ type topRow struct {
 // its strongest suggestion or none. Settled listings are left out.
 func (s *Store) TopSuggestions(ctx context.Context, ids []int64) ([]catalogue.TopSuggestion, error) {
 	var rows []topRow
-	var similar []catalogue.Suggestion
-	err := s.trigramTx(ctx, func(tx *sqlx.Tx) error {
-		if err := setSimilarity(ctx, tx, catalogue.SimilarNameMin); err != nil {
-			return err
-		}
-		if err := tx.SelectContext(ctx, &rows, topFirstQuery, pq.Array(ids)); err != nil {
-			return err
-		}
-		var rest []int64
-		for _, r := range rows {
-			if r.ItemID == nil {
-				rest = append(rest, r.ListingID)
-			}
-		}
-		if len(rest) == 0 {
-			return nil
-		}
-		if err := setSimilarity(ctx, tx, catalogue.VerySimilarName); err != nil {
-			return err
-		}
-		return tx.SelectContext(ctx, &similar, topSimilarQuery, pq.Array(rest))
-	})
-	if err != nil {
+	if err := s.DB.SelectContext(ctx, &rows, topQuery, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("store: top suggestions: %w", err)
-	}
-	bySimilar := make(map[int64]catalogue.Suggestion, len(similar))
-	for _, sg := range similar {
-		bySimilar[sg.ListingID] = sg
 	}
 	out := make([]catalogue.TopSuggestion, len(rows))
 	for i, r := range rows {
 		out[i] = catalogue.TopSuggestion{ListingID: r.ListingID, ChannelName: r.ChannelName, ExternalID: r.ExternalID, SKU: r.SKU, Name: r.Name}
-		switch {
-		case r.ItemID != nil:
+		if r.ItemID != nil {
 			out[i].Top = &catalogue.Suggestion{ListingID: r.ListingID, ItemID: *r.ItemID, ItemName: deref(r.ItemName),
 				ItemSKU: deref(r.ItemSKU), ItemPrice: deref(r.ItemPrice), Reason: catalogue.Reason(*r.Reason), Score: *r.Score}
-		default:
-			if sg, ok := bySimilar[r.ListingID]; ok {
-				out[i].Top = &sg
-			}
 		}
 	}
 	return out, nil
