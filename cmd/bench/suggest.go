@@ -140,7 +140,9 @@ func suggestName(i int) string {
 		colours[(h/7)%len(colours)], 10+(h/11)%90, sizeUnits[(h/13)%len(sizeUnits)])
 }
 
-func suggestSKU(i int) string { return fmt.Sprintf("%s-%06d", strings.ToUpper(brand(mix(i) % 3000)[:3]), i) }
+func suggestSKU(i int) string {
+	return fmt.Sprintf("%s-%06d", strings.ToUpper(brand(mix(i) % 3000)[:3]), i)
+}
 
 func suggestPrice(i int) string {
 	h := mix(i + 17)
