@@ -25,12 +25,12 @@ $$;
 -- the rarest 40% of them in full), and a GiST nearest-neighbour scan more.
 -- Candidates are instead the items whose name has every word of the
 -- listing's but one (name_near_query; all of them for names of one or two
--- words, all but two for names of six or more): a word index reads only
--- the two or three rarest words' lists in full, a few thousand entries for
--- a name with a brand or a size in it. Up to eight words count, the
--- longest first.
+-- words, all but two for names of six or more), leaving out words no item
+-- has and the common words (below): a word index reads those few words'
+-- lists, a few hundred entries for a name with a brand or a size in it.
+-- Up to eight words count, the longest first.
 -- +goose StatementBegin
-CREATE FUNCTION name_near_query(name text) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+CREATE FUNCTION name_near_query(name text, common text[]) RETURNS tsquery LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     w text[];
     k int;
@@ -38,7 +38,16 @@ DECLARE
     c tsquery;
 BEGIN
     SELECT array_agg(t.lexeme ORDER BY length(t.lexeme) DESC, t.lexeme) INTO w
-    FROM (SELECT lexeme FROM unnest(to_tsvector('simple', name)) ORDER BY length(lexeme) DESC, lexeme LIMIT 8) t;
+    FROM (SELECT lexeme FROM unnest(to_tsvector('simple', name)) WHERE lexeme <> ALL (common)
+        -- a word no item has ("Gift Box" added, "Mugs" for "Mug") cannot be shared
+        AND EXISTS (SELECT 1 FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ plainto_tsquery('simple', lexeme))
+        ORDER BY length(lexeme) DESC, lexeme LIMIT 8) t;
+    IF w IS NULL THEN
+        -- only common words: all of them count
+        SELECT array_agg(t.lexeme ORDER BY length(t.lexeme) DESC, t.lexeme) INTO w
+        FROM (SELECT lexeme FROM unnest(to_tsvector('simple', name)) WHERE lexeme = ANY (common)
+            ORDER BY length(lexeme) DESC, lexeme LIMIT 8) t;
+    END IF;
     k := coalesce(array_length(w, 1), 0);
     IF k = 0 THEN
         RETURN NULL;
@@ -61,6 +70,20 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
+-- Common words (in more than 1% of items' names, by the word index's
+-- statistics) are left out of a near name's words: a GIN scan reads every
+-- word's list of the query in full, and those of "oak" or "black" hold
+-- tens of thousands of items where a brand's or a size's hold hundreds.
+-- Similarity still scores the whole name. Before ANALYZE has seen the
+-- index there are no statistics and every word counts.
+-- +goose StatementBegin
+CREATE FUNCTION common_name_words() RETURNS text[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(u.e), '{}') FROM pg_stats s,
+        unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
+    WHERE s.schemaname = current_schema() AND s.tablename = 'items_name_lexemes' AND u.e IS NOT NULL AND u.f > 0.01
+$$;
+-- +goose StatementEnd
+
 -- Partial on active: inactive items are never suggested, and the indexes
 -- stay the size of what can be suggested.
 CREATE INDEX items_sku_norm ON items (sku_key(sku)) WHERE active AND sku <> '';
@@ -71,6 +94,7 @@ CREATE INDEX items_name_lexemes ON items USING gin (to_tsvector('simple', name))
 DROP INDEX items_name_lexemes;
 DROP INDEX items_name_norm;
 DROP INDEX items_sku_norm;
-DROP FUNCTION name_near_query(text);
+DROP FUNCTION common_name_words();
+DROP FUNCTION name_near_query(text, text[]);
 DROP FUNCTION name_key(text);
 DROP FUNCTION sku_key(text);

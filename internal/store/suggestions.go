@@ -19,9 +19,10 @@ import (
 //	SamePriceSimilarName  near name, same price, similarity >= 0.4    items_name_lexemes (GIN)
 //	SimilarName           near name, similarity >= 0.6                items_name_lexemes (GIN)
 //
-// A near name has every word of the listing's name but at most one
-// (name_near_query); the word index finds those, and pg_trgm's similarity
-// scores them. Why not a trigram index: see the migration.
+// A near name has every word of the listing's name but one or two, common
+// words aside (name_near_query, common_name_words, read once a statement);
+// the word index finds those, and pg_trgm's similarity scores them. Why not
+// a trigram index: see the migration.
 
 // nearCandidates caps the near names scored per listing: a name of one or
 // two common words ("Oak chair") has thousands, and the best of any
@@ -37,7 +38,7 @@ func suggestionCols(r catalogue.Reason) string {
 var nearSQL = `SELECT n.item_id, CASE WHEN n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + ` THEN ` +
 	strconv.Itoa(int(catalogue.SamePriceSimilarName)) + ` ELSE ` + strconv.Itoa(int(catalogue.SimilarName)) + ` END AS reason, n.score
 	FROM (SELECT i.id AS item_id, i.selling_price = round(l.price, 2) AS same_price, similarity(i.name, l.name)::float8 AS score
-		FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ name_near_query(l.name) LIMIT ` + strconv.Itoa(nearCandidates) + `) n
+		FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ name_near_query(l.name, (SELECT common_name_words())) LIMIT ` + strconv.Itoa(nearCandidates) + `) n
 	WHERE n.score >= ` + threshold(catalogue.VerySimilarName) + ` OR (n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + `)
 	ORDER BY reason, n.score DESC, n.item_id`
 
