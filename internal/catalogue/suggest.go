@@ -30,7 +30,7 @@ const (
 
 // Trigram similarities (pg_trgm, 0 to 1) the name reasons need: a name is
 // "very similar" from VerySimilarName on, and "similar" enough to count
-// with an equal price from SimilarName on.
+// with an equal price from SimilarNameMin on.
 const (
 	VerySimilarName = 0.6
 	SimilarNameMin  = 0.4
