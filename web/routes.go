@@ -66,6 +66,10 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
+	{http.MethodGet, "/channel-items/count", signedIn, h((*App).channelItemsCount)},
+	{http.MethodPost, "/channel-items/bulk", signedIn, h((*App).channelItemsBulk)},
+	{http.MethodPost, "/channel-items/bulk/link", signedIn, h((*App).channelItemsBulkLink)},
+	{http.MethodGet, "/bulk-runs/:id", signedIn, h((*App).bulkRun)},
 	{http.MethodGet, "/channel-items/bulk/suggest", signedIn, h((*App).bulkSuggest)},
 	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},
 	{http.MethodPost, "/channel-items/:id/confirm", signedIn, h((*App).confirmListing)},

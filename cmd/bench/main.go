@@ -31,6 +31,7 @@ var scenarios = []scenario{
 	{"stock", benchStock, nil},
 	{"ingest", benchIngest, nil},
 	{"sync", benchSync, nil},
+	{"bulk", benchBulk, nil},
 	{"suggest", benchSuggest, []string{"channel_item_page", "bulk_suggest"}},
 }
 

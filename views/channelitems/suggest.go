@@ -1,7 +1,6 @@
 package channelitems
 
 import (
-	"net/url"
 	"strconv"
 
 	"stocksync/internal/catalogue"
@@ -24,15 +23,3 @@ func pairValue(s *catalogue.Suggestion) string {
 }
 
 func listingLink(id int64) string { return listingURL(id, "") }
-
-// suggestAllURL previews every unconfirmed listing matching the filter.
-func suggestAllURL(f Filter) string {
-	v := url.Values{"all": {"1"}, "status": {"unconfirmed"}}
-	if f.Channel != "" {
-		v.Set("channel", f.Channel)
-	}
-	if f.Q != "" {
-		v.Set("q", f.Q)
-	}
-	return "/channel-items/bulk/suggest?" + v.Encode()
-}
