@@ -70,6 +70,21 @@ func benchSuggest(ctx context.Context, env *benchEnv) error {
 	log.Printf("channel_item_page: %.0f req/s over %d listings", res.rps(), len(pages))
 	report("channel_item_page_p50_ms", ms(res.percentile(0.50)), "ms")
 	report("channel_item_page_p99_ms", ms(res.percentile(0.99)), "ms")
+	// The same page of linked listings, which has no suggestions: what the
+	// page costs without them, on the same machine at the same moment.
+	var linked []int64
+	if err := db.QueryRowContext(ctx, `SELECT array_agg(id ORDER BY id) FROM (SELECT id FROM channel_items WHERE item_id IS NOT NULL
+		ORDER BY id LIMIT 400) l`).Scan(pq.Array(&linked)); err != nil {
+		return err
+	}
+	for i, id := range linked {
+		reqs[i] = getRequest(srv.Addr, "/channel-items/"+strconv.FormatInt(id, 10), "Cookie", cookie)
+	}
+	base, err := loadRotating(ctx, srv.Addr, reqs, http.StatusOK, 20, 3*time.Second, 10*time.Second)
+	if err != nil {
+		return fmt.Errorf("linked channel item page: %w", err)
+	}
+	report("channel_item_page_linked_p99_ms", ms(base.percentile(0.99)), "ms")
 
 	// The preview of the first 10,000 unconfirmed listings of the channel,
 	// three times (the first also warms the cache); the median counts.
