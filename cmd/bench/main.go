@@ -32,6 +32,8 @@ var scenarios = []scenario{
 	{"ingest", benchIngest, nil},
 	{"sync", benchSync, nil},
 	{"bulk", benchBulk, nil},
+	{"orders_import", benchOrdersImport, nil},
+	{"orders_list", benchOrdersList, nil},
 	{"suggest", benchSuggest, []string{"channel_item_page", "bulk_suggest"}},
 }
 
