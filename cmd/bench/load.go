@@ -39,6 +39,12 @@ func load(ctx context.Context, addr string, request []byte, conns int, warmup, d
 
 // loadExpecting is load for a request whose every answer must be status.
 func loadExpecting(ctx context.Context, addr string, request []byte, status, conns int, warmup, duration time.Duration) (loadResult, error) {
+	return loadRotating(ctx, addr, [][]byte{request}, status, conns, warmup, duration)
+}
+
+// loadRotating is loadExpecting over several requests: each connection
+// sends them in turn, starting from its own, so all are in flight at once.
+func loadRotating(ctx context.Context, addr string, requests [][]byte, status, conns int, warmup, duration time.Duration) (loadResult, error) {
 	var mu sync.Mutex
 	var res loadResult
 	start := time.Now()
@@ -48,6 +54,7 @@ func loadExpecting(ctx context.Context, addr string, request []byte, status, con
 	errCh := make(chan error, conns)
 	for i := 0; i < conns; i++ {
 		wg.Add(1)
+		next := i
 		go func() {
 			defer wg.Done()
 			c, err := net.Dial("tcp", addr)
@@ -64,6 +71,8 @@ func loadExpecting(ctx context.Context, addr string, request []byte, status, con
 				if t0.After(stopAt) {
 					break
 				}
+				request := requests[next%len(requests)]
+				next++
 				if _, err := c.Write(request); err != nil {
 					errCh <- err
 					return

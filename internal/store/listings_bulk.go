@@ -81,6 +81,12 @@ func (b *BulkLoad) Import(ctx context.Context, batch ImportBatch) (catalogue.Cou
 	return c, nil
 }
 
+// Table is the table the load writes into until Finish attaches it. The
+// benchmark's seed copies generated listings straight into it (and sets
+// the channel's counts itself after Finish, which counts only what Import
+// wrote).
+func (b *BulkLoad) Table() string { return b.table }
+
 // Close lets go of the load's prepared insert; Finish closes it too.
 func (b *BulkLoad) Close() error { return b.insert.Close() }
 
