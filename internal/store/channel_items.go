@@ -27,12 +27,53 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ca
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	var where []string
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	where := channelItemConditions(f, arg)
+	if f.After > 0 {
+		where = append(where, "ci.id > "+arg(f.After))
+	}
+	from := "channel_items ci"
+	if q := strings.TrimSpace(f.Q); q != "" {
+		match := listingSearch(q, arg)
+		if f.Status == "unconfirmed" && hasTrigram(q) {
+			from, where = unconfirmedSearchSQL(where, match, f.Limit+1), nil
+		} else {
+			where = append(where, match)
+		}
+	}
+	q := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
+		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at
+		FROM ` + from + ` JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY ci.id LIMIT " + strconv.Itoa(f.Limit+1)
+	// Prepared: planning a statement over every channel's partition costs
+	// more than running it, and the list's statements are a handful.
+	st, err := s.prepared(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []catalogue.ChannelItem
+	if err := st.SelectContext(ctx, &rows, args...); err != nil {
+		return nil, 0, fmt.Errorf("store: list channel items: %w", err)
+	}
+	var next int64
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next = rows[len(rows)-1].ID
+	}
+	return rows, next, nil
+}
+
+// channelItemConditions are the list's filters but the search and the
+// cursor, which the list and its count share.
+func channelItemConditions(f ChannelItemFilter, arg func(any) string) []string {
+	var where []string
 	switch f.Status {
 	case "unconfirmed":
 		where = append(where, "ci.item_id IS NULL")
@@ -42,30 +83,7 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ca
 	if f.ChannelID > 0 {
 		where = append(where, "ci.channel_id = "+arg(f.ChannelID))
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		p := arg("%" + likeEscape(q) + "%")
-		where = append(where, "(ci.sku ILIKE "+p+" OR ci.name ILIKE "+p+")")
-	}
-	if f.After > 0 {
-		where = append(where, "ci.id > "+arg(f.After))
-	}
-	q := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
-		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at
-		FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY ci.id LIMIT " + strconv.Itoa(f.Limit+1)
-	var rows []catalogue.ChannelItem
-	if err := s.DB.SelectContext(ctx, &rows, q, args...); err != nil {
-		return nil, 0, fmt.Errorf("store: list channel items: %w", err)
-	}
-	var next int64
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		next = rows[len(rows)-1].ID
-	}
-	return rows, next, nil
+	return where
 }
 
 // ChannelCounts is what the dashboard shows of the channels.

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// ChannelItemCountCap bounds the count of a search of listings: counting
+// every match of a broad term among 100,000 unconfirmed listings costs more
+// than the page, and past a thousand the exact number helps nobody.
+const ChannelItemCountCap = 1000
+
+// CountChannelItems counts the listings a filter (its cursor aside)
+// matches. Without a search the answer is exact and costs nothing: the
+// channels' counts (kept by triggers and by the bulk load) hold it. A
+// search is counted up to one past ChannelItemCountCap.
+func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (int, error) {
+	var n int
+	if strings.TrimSpace(f.Q) == "" {
+		col := "listings"
+		switch f.Status {
+		case "unconfirmed":
+			col = "unconfirmed"
+		case "linked":
+			col = "listings - unconfirmed"
+		}
+		if err := s.DB.GetContext(ctx, &n, `SELECT COALESCE(sum(`+col+`), 0) FROM channels WHERE $1 = 0 OR id = $1`, f.ChannelID); err != nil {
+			return 0, fmt.Errorf("store: count channel items: %w", err)
+		}
+		return n, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where := append(channelItemConditions(f, arg), listingSearch(strings.TrimSpace(f.Q), arg))
+	q := `SELECT count(*) FROM (SELECT 1 FROM channel_items ci WHERE ` + strings.Join(where, " AND ") +
+		` LIMIT ` + strconv.Itoa(ChannelItemCountCap+1) + `) x`
+	if err := s.DB.GetContext(ctx, &n, q, args...); err != nil {
+		return 0, fmt.Errorf("store: count channel items: %w", err)
+	}
+	return n, nil
+}
