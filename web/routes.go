@@ -66,6 +66,7 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
+	{http.MethodGet, "/channel-items/count", signedIn, h((*App).channelItemsCount)},
 	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},
 	{http.MethodPost, "/channel-items/:id/confirm", signedIn, h((*App).confirmListing)},
 	{http.MethodPost, "/channel-items/:id/update", signedIn, h((*App).updateListing)},

@@ -15,9 +15,8 @@ const ChannelItemCountCap = 1000
 // CountChannelItems counts the listings a filter (its cursor aside)
 // matches. Without a search the answer is exact and costs nothing: the
 // channels' counts (kept by triggers and by the bulk load) hold it. A
-// search is counted up to one past ChannelItemCountCap.
-func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (int, error) {
-	var n int
+// search is counted up to ChannelItemCountCap; more says it matches more.
+func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (n int, more bool, err error) {
 	if strings.TrimSpace(f.Q) == "" {
 		col := "listings"
 		switch f.Status {
@@ -27,9 +26,9 @@ func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (int
 			col = "listings - unconfirmed"
 		}
 		if err := s.DB.GetContext(ctx, &n, `SELECT COALESCE(sum(`+col+`), 0) FROM channels WHERE $1 = 0 OR id = $1`, f.ChannelID); err != nil {
-			return 0, fmt.Errorf("store: count channel items: %w", err)
+			return 0, false, fmt.Errorf("store: count channel items: %w", err)
 		}
-		return n, nil
+		return n, false, nil
 	}
 	var args []any
 	arg := func(v any) string {
@@ -40,7 +39,7 @@ func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (int
 	q := `SELECT count(*) FROM (SELECT 1 FROM channel_items ci WHERE ` + strings.Join(where, " AND ") +
 		` LIMIT ` + strconv.Itoa(ChannelItemCountCap+1) + `) x`
 	if err := s.DB.GetContext(ctx, &n, q, args...); err != nil {
-		return 0, fmt.Errorf("store: count channel items: %w", err)
+		return 0, false, fmt.Errorf("store: count channel items: %w", err)
 	}
-	return n, nil
+	return min(n, ChannelItemCountCap), n > ChannelItemCountCap, nil
 }

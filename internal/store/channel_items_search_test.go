@@ -1,0 +1,152 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"stocksync/internal/channel"
+	"stocksync/internal/store"
+)
+
+// searchFixture is a channel whose unconfirmed listings are more than a
+// search page walks before it turns to the trigram index (3,000 fillers),
+// with a few listings to find among them, and one linked listing.
+type searchFixture struct {
+	*importer
+	ch int64
+}
+
+func newSearchFixture(t *testing.T) *searchFixture {
+	im := newImporter(t)
+	im.item("Linked zebra mug", "LZM-1", true)
+	f := &searchFixture{importer: im, ch: im.channel("Main shop")}
+	f.run(f.ch,
+		channel.Listing{ExternalID: "early", SKU: "ZB-1", Name: "Zebra mug"},
+		channel.Listing{ExternalID: "linked", SKU: "LZM-1", Name: "Linked zebra mug"},
+		channel.Listing{ExternalID: "short", SKU: "AB-77", Name: "Blue bowl"},
+		channel.Listing{ExternalID: "under", SKU: "RU-1", Name: "Red_mug"},
+		channel.Listing{ExternalID: "not-under", SKU: "RU-2", Name: "Redxmug"},
+	)
+	f.st.DB.MustExec(`INSERT INTO channel_items (channel_id, external_id, listing_key, sku, name)
+		SELECT $1, 'fill-' || g, g, 'FILL-' || g, 'Filler listing ' || g FROM generate_series(1, 3000) g`, f.ch)
+	f.run(f.ch,
+		channel.Listing{ExternalID: "late", SKU: "lst-0099-xl", Name: "Zebra lamp"},
+		channel.Listing{ExternalID: "later", SKU: "ZB-3", Name: "Striped ZEBRA rug"},
+	)
+	f.st.DB.MustExec(`ANALYZE channel_items`)
+	return f
+}
+
+// search lists the unconfirmed listings matching q after the cursor and
+// returns their external ids and the next cursor.
+func (f *searchFixture) search(status, q string, after int64, limit int) ([]string, int64) {
+	f.t.Helper()
+	rows, next, err := f.st.ListChannelItems(context.Background(), store.ChannelItemFilter{Status: status, ChannelID: f.ch, Q: q, After: after, Limit: limit})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var ids []string
+	for i, r := range rows {
+		if i > 0 && r.ID <= rows[i-1].ID {
+			f.t.Fatalf("search %q: rows out of order", q)
+		}
+		ids = append(ids, r.ExternalID)
+	}
+	return ids, next
+}
+
+// The search finds a listing by any part of its SKU or name in any case,
+// whether the listing is among the first a page walks or past them (where
+// the trigram index finds it), and short terms, which have no trigram,
+// still match.
+func TestSearchUnconfirmedListingsBySubstringInAnyCase(t *testing.T) {
+	f := newSearchFixture(t)
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"zebra", []string{"early", "late", "later"}}, // the walk's and the index's, in order
+		{"ZEBRA", []string{"early", "late", "later"}},
+		{"ebr", []string{"early", "late", "later"}},
+		{"0099-X", []string{"late"}}, // the middle of a SKU
+		{"striped zebra", []string{"later"}},
+		{"Red_mug", []string{"under"}}, // _ is a character, not a wildcard
+		{"b-7", []string{"short"}},     // no trigram: the walk alone
+		{"ab", []string{"short"}},
+		{"zz", nil},
+		{"nothing like it", nil},
+	} {
+		if got, _ := f.search("unconfirmed", c.q, 0, 50); !slices.Equal(got, c.want) {
+			t.Errorf("search %q: %v, want %v", c.q, got, c.want)
+		}
+	}
+	// Linked listings are found when the list shows them.
+	if got, _ := f.search("", "zebra", 0, 50); len(got) != 4 || !slices.Contains(got, "linked") {
+		t.Errorf("search of all listings: %v", got)
+	}
+}
+
+// Pages of a search follow one another by the cursor, through the walk and
+// past it, with no listing twice or left out.
+func TestSearchUnconfirmedListingsPagesByCursor(t *testing.T) {
+	f := newSearchFixture(t)
+	got, next := f.search("unconfirmed", "zebra", 0, 2)
+	if !slices.Equal(got, []string{"early", "late"}) || next == 0 {
+		t.Fatalf("first page: %v, next %d", got, next)
+	}
+	if got, next = f.search("unconfirmed", "zebra", next, 2); !slices.Equal(got, []string{"later"}) || next != 0 {
+		t.Fatalf("second page: %v, next %d", got, next)
+	}
+	// A common term fills its pages from the walk.
+	seen := map[string]bool{}
+	var after int64
+	for page := 0; page < 3; page++ {
+		got, next := f.search("unconfirmed", "filler", after, 50)
+		if len(got) != 50 || next == 0 {
+			t.Fatalf("page %d of a common term: %d listings, next %d", page, len(got), next)
+		}
+		for _, id := range got {
+			if seen[id] {
+				t.Fatalf("listing %s on two pages", id)
+			}
+			seen[id] = true
+		}
+		after = next
+	}
+	if !seen["fill-1"] || !seen["fill-150"] {
+		t.Fatal("the pages of a common term skipped listings")
+	}
+}
+
+// The count of a filter without a search is the channels' own, exact; a
+// search is counted up to the cap.
+func TestCountChannelItems(t *testing.T) {
+	f := newSearchFixture(t)
+	ctx := context.Background()
+	other := f.channel("Other shop")
+	f.run(other, channel.Listing{ExternalID: "o1", SKU: "O-1", Name: "Other zebra"})
+	for _, c := range []struct {
+		filter store.ChannelItemFilter
+		n      int
+		more   bool
+	}{
+		{store.ChannelItemFilter{}, 3008, false},
+		{store.ChannelItemFilter{Status: "unconfirmed"}, 3007, false},
+		{store.ChannelItemFilter{Status: "linked"}, 1, false},
+		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: other}, 1, false},
+		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: f.ch, Q: "zebra"}, 3, false},
+		{store.ChannelItemFilter{Status: "unconfirmed", Q: "ZEBRA"}, 4, false},
+		{store.ChannelItemFilter{Q: "zebra"}, 5, false},
+		{store.ChannelItemFilter{Status: "unconfirmed", Q: "ab"}, 1, false},
+		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: f.ch, Q: "filler", After: 99999}, store.ChannelItemCountCap, true},
+	} {
+		n, more, err := f.st.CountChannelItems(ctx, c.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != c.n || more != c.more {
+			t.Errorf("count %+v: %d (more %v), want %d (more %v)", c.filter, n, more, c.n, c.more)
+		}
+	}
+}
