@@ -6,11 +6,13 @@ package main
 //	dbURL, err := settleSeed(ctx, env)
 //
 // returns a database of the scenario's own, cloned from a template built
-// once per bench run (the first call builds it, in about two minutes; later
-// calls clone it in seconds). The clone is dropped after the scenario like
-// any other (env.dropDatabases); the template when the run ends. With
-// BENCH_KEEP_DB set the template is kept, and BENCH_SETTLE_SEED=<its name>
-// makes a later run clone it instead of building another.
+// once per bench run (the first call builds it, in four to six minutes on
+// the shared machine; later calls clone it in about twenty seconds). The
+// clone is dropped after the scenario like any other (env.dropDatabases);
+// the template when the run ends. With BENCH_KEEP_DB set the template is
+// kept, and BENCH_SETTLE_SEED=<its name> makes a later run clone it instead
+// of building another: only while migrations and the bulk load's indexes
+// are as they were when it was built.
 //
 // What it holds:
 //   - 500,000 items, as the items scenario seeds them (seedCatalogue): item i
