@@ -64,11 +64,14 @@ func (a *App) listChannelItems(c echo.Context, countNow bool) error {
 	}
 	page := channelitems.ListPage{Items: items, Channels: channelChoices(channels), Filter: f, Currency: cur}
 	if len(items) > 0 {
-		if f.Q == "" || countNow {
+		switch {
+		case f.Q == "":
+			page.Total = store.CountListings(channels, sf)
+		case countNow:
 			if page.Total, page.TotalMore, err = a.store.CountChannelItems(ctx, sf); err != nil {
 				return err
 			}
-		} else {
+		default:
 			page.CountURL = "/channel-items/count?" + filterQuery(f).Encode()
 		}
 	}
