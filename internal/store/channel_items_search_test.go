@@ -3,19 +3,24 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"stocksync/internal/channel"
 	"stocksync/internal/store"
 )
 
-// searchFixture is a channel whose unconfirmed listings are more than a
-// search page walks before it turns to the trigram index (3,000 fillers),
-// with a few listings to find among them, and one linked listing.
+// searchFixture is a channel whose unconfirmed listings are many more than
+// a search page walks before it turns to the trigram index (30,000
+// fillers), with a few listings to find among them, before the fillers and
+// past them, and one linked listing.
 type searchFixture struct {
 	*importer
 	ch int64
 }
+
+const searchFillers = 30_000
 
 func newSearchFixture(t *testing.T) *searchFixture {
 	im := newImporter(t)
@@ -28,12 +33,12 @@ func newSearchFixture(t *testing.T) *searchFixture {
 		channel.Listing{ExternalID: "under", SKU: "RU-1", Name: "Red_mug"},
 		channel.Listing{ExternalID: "not-under", SKU: "RU-2", Name: "Redxmug"},
 	)
-	f.st.DB.MustExec(`INSERT INTO channel_items (channel_id, external_id, listing_key, sku, name)
-		SELECT $1, 'fill-' || g, g, 'FILL-' || g, 'Filler listing ' || g FROM generate_series(1, 3000) g`, f.ch)
-	f.run(f.ch,
-		channel.Listing{ExternalID: "late", SKU: "lst-0099-xl", Name: "Zebra lamp"},
-		channel.Listing{ExternalID: "later", SKU: "ZB-3", Name: "Striped ZEBRA rug"},
-	)
+	// Ids given, as sessions draw ids from the sequence in blocks: these
+	// must come after the imported ones.
+	f.st.DB.MustExec(`INSERT INTO channel_items (id, channel_id, external_id, listing_key, sku, name)
+		SELECT 100000 + g, $1, 'fill-' || g, g, 'FILL-' || g, 'Filler listing ' || g FROM generate_series(1, $2) g`, f.ch, searchFillers)
+	f.st.DB.MustExec(`INSERT INTO channel_items (id, channel_id, external_id, listing_key, sku, name) VALUES
+		(200001, $1, 'late', 1, 'lst-0099-xl', 'Zebra lamp'), (200002, $1, 'later', 2, 'ZB-3', 'Striped ZEBRA rug')`, f.ch)
 	f.st.DB.MustExec(`ANALYZE channel_items`)
 	return f
 }
@@ -131,8 +136,8 @@ func TestCountChannelItems(t *testing.T) {
 		n      int
 		more   bool
 	}{
-		{store.ChannelItemFilter{}, 3008, false},
-		{store.ChannelItemFilter{Status: "unconfirmed"}, 3007, false},
+		{store.ChannelItemFilter{}, searchFillers + 8, false},
+		{store.ChannelItemFilter{Status: "unconfirmed"}, searchFillers + 7, false},
 		{store.ChannelItemFilter{Status: "linked"}, 1, false},
 		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: other}, 1, false},
 		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: f.ch, Q: "zebra"}, 3, false},
@@ -148,5 +153,51 @@ func TestCountChannelItems(t *testing.T) {
 		if n != c.n || more != c.more {
 			t.Errorf("count %+v: %d (more %v), want %d (more %v)", c.filter, n, more, c.n, c.more)
 		}
+	}
+}
+
+// How a search page reads: a common term fills its page from the walk and
+// never reads the trigram index; a rare one finds what lies past the walk
+// through the index; a term too short for a trigram never reads the index
+// (it would read it whole).
+func TestSearchUnconfirmedListingsReadsTheIndexOnlyWhenItPays(t *testing.T) {
+	f := newSearchFixture(t)
+	var index string
+	if err := f.st.DB.Get(&index, `SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%gin_trgm_ops%'`,
+		"channel_items_"+strconv.FormatInt(f.ch, 10)); err != nil {
+		t.Fatal(err)
+	}
+	// loops is how many times the plan's scans of the trigram index ran,
+	// -1 if the plan has none.
+	loops := func(q string, walkFirst bool) int {
+		t.Helper()
+		sql, args := store.ChannelItemsSearchSQL(f.ch, q, walkFirst)
+		var plan []string
+		if err := f.st.DB.Select(&plan, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) `+sql, args...); err != nil {
+			t.Fatal(err)
+		}
+		n := -1
+		for _, line := range plan {
+			if !strings.Contains(line, index) {
+				continue
+			}
+			if n < 0 {
+				n = 0
+			}
+			if _, after, ok := strings.Cut(line, "loops="); ok {
+				l, _ := strconv.Atoi(strings.TrimRight(after, ")"))
+				n += l
+			}
+		}
+		return n
+	}
+	if n := loops("filler", true); n > 0 {
+		t.Errorf("a common term read the trigram index (%d scans)", n)
+	}
+	if n := loops("zebra", true); n < 1 {
+		t.Errorf("a rare term did not read the trigram index (%d)", n)
+	}
+	if n := loops("ab", false); n != -1 {
+		t.Errorf("a two-letter term's plan reads the trigram index (%d)", n)
 	}
 }
