@@ -12,19 +12,19 @@ import (
 	"stocksync/views/channelitems"
 )
 
-// channelItems lists the imported listings; filters and the cursor live in
-// the URL.
-func (a *App) channelItems(c echo.Context) error { return a.listChannelItems(c, false) }
-
-// channelItemsFilter reads the list's filters from the URL.
-func channelItemsFilter(c echo.Context) (channelitems.Filter, store.ChannelItemFilter) {
-	q := c.QueryParams()
-	f := channelitems.Filter{Status: q.Get("status"), Channel: q.Get("channel"), Q: strings.TrimSpace(searchText(c))}
+// listFilter reads the list's filter and sort from a query or a form (the
+// bulk form carries the filter it was shown with); anything unknown is
+// dropped, so a bookmark never fails.
+func listFilter(v url.Values, q string) (channelitems.Filter, store.ChannelItemFilter) {
+	f := channelitems.Filter{Status: v.Get("status"), Channel: v.Get("channel"), Q: strings.TrimSpace(q), Sort: v.Get("sort")}
 	if f.Status != "unconfirmed" && f.Status != "linked" {
 		f.Status = ""
 	}
-	sf := store.ChannelItemFilter{Status: f.Status, Q: f.Q, After: cursor(c, "after")}
-	if id, err := strconv.ParseInt(f.Channel, 10, 64); err == nil {
+	if _, ok := store.ChannelItemSorts[f.Sort]; !ok || f.Sort == "oldest" {
+		f.Sort = ""
+	}
+	sf := store.ChannelItemFilter{Status: f.Status, Q: f.Q, Sort: f.Sort}
+	if id, err := strconv.ParseInt(f.Channel, 10, 64); err == nil && id > 0 {
 		sf.ChannelID = id
 	} else {
 		f.Channel = ""
@@ -32,25 +32,13 @@ func channelItemsFilter(c echo.Context) (channelitems.Filter, store.ChannelItemF
 	return f, sf
 }
 
-// filterQuery is the URL query of the list's filters, without the cursor.
-func filterQuery(f channelitems.Filter) url.Values {
-	v := url.Values{}
-	for k, val := range map[string]string{"status": f.Status, "channel": f.Channel, "q": f.Q} {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	return v
-}
-
-// listChannelItems renders the list. Without a search its count is the
-// channels' own and costs nothing; a search is counted by
-// /channel-items/count after the page is shown, unless countNow (that
-// page, asked for without JavaScript).
-func (a *App) listChannelItems(c echo.Context, countNow bool) error {
-	f, sf := channelItemsFilter(c)
+// channelItems lists the imported listings; filters, sort and the cursor
+// live in the URL.
+func (a *App) channelItems(c echo.Context) error {
+	f, sf := listFilter(c.QueryParams(), searchText(c))
+	sf.After, sf.AfterKey = cursor(c, "after"), c.QueryParam("after_key")
 	ctx := c.Request().Context()
-	items, next, err := a.store.ListChannelItems(ctx, sf)
+	res, err := a.store.ListChannelItems(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -62,38 +50,28 @@ func (a *App) listChannelItems(c echo.Context, countNow bool) error {
 	if err != nil {
 		return err
 	}
-	page := channelitems.ListPage{Items: items, Channels: channelChoices(channels), Filter: f, Currency: cur}
-	if len(items) > 0 {
-		switch {
-		case f.Q == "":
-			page.Total = store.CountListings(channels, sf)
-		case countNow:
-			if page.Total, page.TotalMore, err = a.store.CountChannelItems(ctx, sf); err != nil {
-				return err
-			}
-		default:
-			page.CountURL = "/channel-items/count?" + filterQuery(f).Encode()
+	page := channelitems.ListPage{Items: res.Items, Channels: channelChoices(channels), Filter: f, Currency: cur,
+		Paged: sf.After > 0}
+	if res.NextID > 0 {
+		v := f.Query()
+		v.Set("after", strconv.FormatInt(res.NextID, 10))
+		if sf.Sort != "" && sf.Sort != "newest" {
+			v.Set("after_key", res.NextKey)
 		}
-	}
-	if next > 0 {
-		v := filterQuery(f)
-		v.Set("after", strconv.FormatInt(next, 10))
 		page.NextURL = "/channel-items?" + v.Encode()
 	}
 	return a.render(c, http.StatusOK, channelitems.List(a.page(c, "Channel items", "channel-items"), page), "")
 }
 
-// channelItemsCount is the count of a search, fetched by the list after its
-// page has been shown.
+// channelItemsCount is the number of unconfirmed listings a filter
+// selects, for "select all N matching this filter" (htmx fetches it after
+// the page, so a broad count never delays the list).
 func (a *App) channelItemsCount(c echo.Context) error {
-	if !isHTMX(c) {
-		return a.listChannelItems(c, true) // without JavaScript: the list, counted
-	}
-	f, sf := channelItemsFilter(c)
-	page := channelitems.ListPage{Filter: f}
-	var err error
-	if page.Total, page.TotalMore, err = a.store.CountChannelItems(c.Request().Context(), sf); err != nil {
+	_, sf := listFilter(c.QueryParams(), searchText(c))
+	sf.Status = "unconfirmed"
+	n, err := a.store.CountChannelItems(c.Request().Context(), sf)
+	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, channelitems.Total(page), "")
+	return c.HTML(http.StatusOK, strconv.Itoa(n))
 }
