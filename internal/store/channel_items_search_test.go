@@ -154,6 +154,7 @@ func TestCountChannelItems(t *testing.T) {
 		}
 	}
 }
+
 // How a search page reads: a common term fills its page from the walk and
 // never reads the trigram index; a rare one finds what lies past the walk
 // through the index; a term too short for a trigram never reads the index
