@@ -26,8 +26,9 @@ import (
 //
 // One statement serves one listing (its page) and ten thousand (the bulk
 // preview), set-based: the listings' words are exploded once, and each
-// distinct word is looked up in the word index once for the whole
-// selection, to leave out words no item has; only then is each listing's
+// distinct word is looked up once for the whole selection (a btree probe
+// of item_name_words, migration 00027), to leave out words no active item
+// has; only then is each listing's
 // query of near names run against the index. A word index query is an
 // intersection of a few posting lists inside the index, much cheaper than
 // joining (word, item) rows: a brand's list and a size's hold hundreds and
@@ -66,7 +67,7 @@ func suggestionsSQL(sel string, onlyBest bool) string {
 		-- each distinct word once: 0 counts, 1 is common (counts only in a
 		-- name of common words), 2 no active item has
 		SELECT d.lexeme, CASE WHEN d.lexeme = ANY (c.words) THEN 1
-			WHEN EXISTS (SELECT 1 FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ plainto_tsquery('simple', d.lexeme)) THEN 0
+			WHEN EXISTS (SELECT 1 FROM item_name_words w WHERE w.word = d.lexeme) THEN 0
 			ELSE 2 END AS class
 		FROM (SELECT DISTINCT lexeme FROM lw) d, (SELECT common_name_words() AS words) c
 	), q AS MATERIALIZED (
