@@ -31,8 +31,9 @@ var routeTable = []route{
 	{http.MethodGet, "/healthz", public, h((*App).healthz)},
 	{http.MethodGet, "/static/*", public, (*App).static},
 	{http.MethodGet, "/favicon.ico", public, (*App).favicon},
-	// Channel webhooks carry no session (the channel signs them); until a
-	// channel's webhooks are built, every address answers 404.
+	// Channel webhooks carry no session and no CSRF token: the channel
+	// signs them (web/webhooks.go). Any other address answers 404.
+	{http.MethodPost, "/webhooks/:kind/:channel", public, h((*App).webhook)},
 	{http.MethodPost, "/webhooks/*", public, h((*App).noWebhook)},
 
 	{http.MethodGet, "/login", anyone, h((*App).loginPage)},
