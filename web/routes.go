@@ -65,6 +65,7 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/settings", adminOnly, h((*App).channelSettings)},
 	{http.MethodPost, "/channels/:id/disconnect", adminOnly, h((*App).channelDisconnect)},
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
+	{http.MethodPost, "/channels/:id/webhook-secret", adminOnly, h((*App).channelWebhookSecret)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
 	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},

@@ -119,3 +119,14 @@ func (s *Store) WebhookStatus(ctx context.Context, channelID int64, recent int) 
 	}
 	return st, nil
 }
+
+// SealChannelCredentials replaces a channel's sealed credentials, keeping
+// its hint and its state: for a change that does not touch what the
+// connector uses (the webhook secret).
+func (s *Store) SealChannelCredentials(ctx context.Context, id int64, sealed []byte) error {
+	res, err := s.DB.ExecContext(ctx, `UPDATE channels SET credentials = $2 WHERE id = $1 AND disconnected_at IS NULL`, id, sealed)
+	if err != nil {
+		return fmt.Errorf("store: seal channel credentials: %w", err)
+	}
+	return mustAffect(res, ErrChannelNotFound)
+}
