@@ -37,3 +37,23 @@ func (s *Service) SetWebhookSecret(ctx context.Context, ch store.Channel, secret
 	}
 	return s.store.SealChannelCredentials(ctx, ch.ID, s.box.Seal(plain, sealContext(ch.Kind)))
 }
+
+// ChannelsAt lists the connected channels of a kind whose credential field
+// holds value: the sandbox finds the channels connected to its fakes so
+// that they deliver webhooks to them.
+func (s *Service) ChannelsAt(ctx context.Context, kind, field, value string) ([]int64, error) {
+	cs, err := s.store.ListChannels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, ch := range cs {
+		if ch.Kind != kind || ch.DisconnectedAt != nil {
+			continue
+		}
+		if creds, err := s.credentials(ch); err == nil && creds[field] == value {
+			ids = append(ids, ch.ID)
+		}
+	}
+	return ids, nil
+}
