@@ -96,6 +96,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg := jobs.NewRegistry()
 	jobs.AddLoginFailurePurge(reg, st)
 	jobs.AddSessionPurge(reg, st, cfg.SessionIdle)
+	jobs.AddDeliveryPurge(reg, st)
 	var jc *jobs.Client
 	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, svc.SweepEvery())
 	jc, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: log})

@@ -130,3 +130,13 @@ func (s *Store) SealChannelCredentials(ctx context.Context, id int64, sealed []b
 	}
 	return mustAffect(res, ErrChannelNotFound)
 }
+
+// DeleteDeliveriesBefore deletes the processed deliveries received before
+// the time; it returns how many.
+func (s *Store) DeleteDeliveriesBefore(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE received_at < $1 AND processed_at IS NOT NULL`, before)
+	if err != nil {
+		return 0, fmt.Errorf("store: purge webhook deliveries: %w", err)
+	}
+	return res.RowsAffected()
+}
