@@ -19,7 +19,7 @@ func SweepOnce(ctx context.Context, svc *Service, client *jobs.Client) error {
 // ImportFunc stands in for the order import in tests of the webhook job.
 type ImportFunc func(ctx context.Context, channelID int64, orders []channel.Order) ([]string, error)
 
-func (f ImportFunc) importOrders(ctx context.Context, channelID int64, orders []channel.Order) ([]string, error) {
+func (f ImportFunc) importForWebhook(ctx context.Context, channelID int64, orders []channel.Order) ([]string, error) {
 	return f(ctx, channelID, orders)
 }
 

@@ -32,7 +32,7 @@ func (WebhookDeliveryArgs) InsertOpts() river.InsertOpts {
 // lines it could not import, as sentences; err is for the database or
 // shutdown, and the job is retried.
 type orderImporter interface {
-	importOrders(ctx context.Context, channelID int64, orders []channel.Order) (problems []string, err error)
+	importForWebhook(ctx context.Context, channelID int64, orders []channel.Order) (problems []string, err error)
 }
 
 // errNoOrderImport: see pollingImport.
@@ -43,7 +43,7 @@ var errNoOrderImport = errors.New("order import is not built into this server ye
 // is kept with this cause, and polling will bring the order once it is.
 type pollingImport struct{ svc *Service }
 
-func (p pollingImport) importOrders(context.Context, int64, []channel.Order) ([]string, error) {
+func (p pollingImport) importForWebhook(context.Context, int64, []channel.Order) ([]string, error) {
 	return nil, errNoOrderImport
 }
 
@@ -94,7 +94,7 @@ func (s *Service) importDelivery(ctx context.Context, imp orderImporter, d store
 	if err != nil {
 		return "The delivery could not be read as an order (" + text.Clean(err.Error()) + "). It was not imported; the next sync fetches the order.", nil
 	}
-	problems, err := imp.importOrders(ctx, d.ChannelID, []channel.Order{channel.CleanOrder(o)})
+	problems, err := imp.importForWebhook(ctx, d.ChannelID, []channel.Order{channel.CleanOrder(o)})
 	if errors.Is(err, errNoOrderImport) {
 		return "Not imported: " + err.Error() + ".", nil
 	}
