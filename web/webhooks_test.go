@@ -397,3 +397,29 @@ func TestWebhookSecretIsSetOnItsOwnAndNeverShown(t *testing.T) {
 		t.Fatalf("channel after setting the secret: %+v %v", ch, err)
 	}
 }
+
+// TestReconnectKeepsTheWebhookSecretLeftBlank: reconnecting after a rotated
+// token, with the optional webhook secret left empty, keeps the stored one.
+func TestReconnectKeepsTheWebhookSecretLeftBlank(t *testing.T) {
+	s := webtest.NewServer(t)
+	shop := shopifyfake.New(shopifyfake.Options{})
+	defer shop.Close()
+	c, _ := s.SignedIn(t, auth.RoleAdmin)
+	c.Get("/channels/new?kind=shopify")
+	form := shopForm(shop, shopifyfake.DefaultAccessToken)
+	form.Set("cred_webhook_secret", hookSecret)
+	chURL := c.Post("/channels", form).Location
+	id, _ := strconv.ParseInt(strings.TrimPrefix(chURL, "/channels/"), 10, 64)
+	if st := deliver(t, hookURL(s, "shopify", id), shopifyHook, "d-1", sign(shopifyHook.body, hookSecret), bytes.NewReader(shopifyHook.body)); st != http.StatusOK {
+		t.Fatalf("delivery signed with the secret typed on Connect: %d", st)
+	}
+	s.Store.SetNeedsAttention(context.Background(), id, "The channel rejected its credentials during a sync: reconnect it.")
+	c.Get(chURL)
+	r := c.Post(chURL+"/credentials", url.Values{"cred_shop_url": {shop.URL()}, "cred_access_token": {shopifyfake.DefaultAccessToken}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("reconnect without a webhook secret: %d %s", r.Status, formError(r.Body))
+	}
+	if st := deliver(t, hookURL(s, "shopify", id), shopifyHook, "d-2", sign(shopifyHook.body, hookSecret), bytes.NewReader(shopifyHook.body)); st != http.StatusOK {
+		t.Fatalf("after reconnecting, the kept secret: %d, want 200", st)
+	}
+}
