@@ -82,6 +82,9 @@ func (s *Service) ReceiveWebhook(ctx context.Context, client *jobs.Client, in In
 			"topic", text.Clean(truncate(in.Topic, 100)), "bytes", len(in.Body), "signed", in.Signature != "", "secret_set", secret != "")
 		return 0, ErrBadSignature
 	}
+	if client == nil {
+		return 0, errors.New("channelsync: webhook: no job client to queue the import")
+	}
 	id := truncate(in.DeliveryID, 200)
 	if id == "" {
 		// Both channels always send one; without it, the same body is
