@@ -28,6 +28,7 @@ var scenarios = []scenario{
 	{"stock", benchStock},
 	{"ingest", benchIngest},
 	{"sync", benchSync},
+	{"webhook", benchWebhook},
 }
 
 // children are scenarios' parts that run in a process of their own.
