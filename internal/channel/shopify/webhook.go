@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"time"
 
 	"stocksync/internal/channel"
 )
@@ -25,13 +24,18 @@ type webhookOrder struct {
 	ID                json.RawMessage `json:"id"`
 	GID               string          `json:"admin_graphql_api_id"`
 	Name              string          `json:"name"`
-	CreatedAt         time.Time       `json:"created_at"`
-	UpdatedAt         time.Time       `json:"updated_at"`
-	CancelledAt       *time.Time      `json:"cancelled_at"`
+	CreatedAt         json.RawMessage `json:"created_at"`
+	UpdatedAt         json.RawMessage `json:"updated_at"`
+	CancelledAt       json.RawMessage `json:"cancelled_at"`
 	Currency          string          `json:"currency"`
 	FinancialStatus   string          `json:"financial_status"`
 	FulfillmentStatus *string         `json:"fulfillment_status"`
-	LineItems         []struct {
+	Customer          *struct {
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Email     string `json:"email"`
+	} `json:"customer"`
+	LineItems []struct {
 		ID        json.RawMessage `json:"id"`
 		GID       string          `json:"admin_graphql_api_id"`
 		VariantID json.RawMessage `json:"variant_id"`
@@ -48,44 +52,72 @@ type webhookOrder struct {
 }
 
 // ParseWebhookOrder reads the body of an orders/create, orders/updated or
-// orders/cancelled delivery. It turns the REST shape into the GraphQL
-// order FetchOrders reads and maps it with the same code, so an order has
-// the same ids, status and lines whichever way it arrives.
+// orders/cancelled delivery. It rewrites the REST shape as the GraphQL
+// order FetchOrders receives and reads that with the same types and
+// mapping, so an order has the same ids, status and lines whichever way it
+// arrives.
 func ParseWebhookOrder(body []byte) (channel.Order, error) {
-	var w webhookOrder
-	if err := json.Unmarshal(body, &w); err != nil {
+	malformed := func(err error) (channel.Order, error) {
 		return channel.Order{}, &channel.MalformedError{What: "shopify: webhook order", Err: err}
 	}
-	n := orderNode{
-		ID: restGID("Order", w.GID, w.ID), Name: w.Name, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
-		CancelledAt: w.CancelledAt, CurrencyCode: w.Currency,
-		// REST writes the GraphQL enum in lower case: "paid", "partially_refunded".
-		DisplayFinancialStatus: strings.ToUpper(w.FinancialStatus),
+	var w webhookOrder
+	if err := json.Unmarshal(body, &w); err != nil {
+		return malformed(err)
 	}
-	if n.ID == "" {
-		return channel.Order{}, &channel.MalformedError{What: "shopify: webhook order", Err: errors.New("the body has no order id")}
+	id := restGID("Order", w.GID, w.ID)
+	if id == "" {
+		return malformed(errors.New("the body has no order id"))
+	}
+	node := map[string]any{
+		"id": id, "name": w.Name, "createdAt": w.CreatedAt, "updatedAt": w.UpdatedAt, "cancelledAt": w.CancelledAt,
+		"currencyCode": w.Currency,
+		// REST writes the GraphQL enums in lower case: "paid", "partially_refunded".
+		"displayFinancialStatus": strings.ToUpper(w.FinancialStatus),
 	}
 	if w.FulfillmentStatus != nil {
-		n.DisplayFulfillmentStatus = strings.ToUpper(*w.FulfillmentStatus)
+		node["displayFulfillmentStatus"] = strings.ToUpper(*w.FulfillmentStatus)
 	}
-	lines := make([]lineItemNode, len(w.LineItems))
+	if c := w.Customer; c != nil {
+		name := strings.TrimSpace(c.FirstName + " " + c.LastName)
+		if name == "" {
+			name = c.Email
+		}
+		node["customer"] = map[string]any{"displayName": name}
+	}
+	lines := make([]map[string]any, len(w.LineItems))
 	for i, l := range w.LineItems {
-		line := lineItemNode{ID: restGID("LineItem", l.GID, l.ID), Name: l.Name, Quantity: l.Quantity}
+		price := l.Price
+		if l.PriceSet != nil && len(l.PriceSet.ShopMoney.Amount) > 0 {
+			price = l.PriceSet.ShopMoney.Amount
+		}
+		line := map[string]any{"id": restGID("LineItem", l.GID, l.ID), "name": l.Name, "quantity": l.Quantity,
+			"originalUnitPriceSet": map[string]any{"shopMoney": map[string]any{"amount": rawOrNull(price)}}}
 		if l.SKU != nil {
-			line.SKU = *l.SKU
+			line["sku"] = *l.SKU
 		}
 		if v := channel.RawText(l.VariantID); v != "" {
-			line.Variant = &struct {
-				ID string `json:"id"`
-			}{ID: gid("ProductVariant", v)}
-		}
-		line.OriginalUnitPriceSet.ShopMoney.Amount = l.Price
-		if l.PriceSet != nil && len(l.PriceSet.ShopMoney.Amount) > 0 {
-			line.OriginalUnitPriceSet.ShopMoney.Amount = l.PriceSet.ShopMoney.Amount
+			line["variant"] = map[string]any{"id": gid("ProductVariant", v)}
 		}
 		lines[i] = line
 	}
-	return orderFrom(n, lines, json.RawMessage(body)), nil
+	node["lineItems"] = map[string]any{"nodes": lines}
+	graphQL, err := json.Marshal(node)
+	if err != nil {
+		return malformed(err)
+	}
+	var n orderNode
+	if err := json.Unmarshal(graphQL, &n); err != nil {
+		return malformed(err)
+	}
+	return orderFrom(n, n.LineItems.Nodes, json.RawMessage(body)), nil
+}
+
+// rawOrNull keeps a JSON value as sent, null when nothing was.
+func rawOrNull(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return json.RawMessage("null")
+	}
+	return raw
 }
 
 // restGID is a record's GID: as sent beside the numeric id, else built

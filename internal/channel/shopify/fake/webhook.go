@@ -63,12 +63,18 @@ func restOrder(o *storedOrder) map[string]any {
 	if o.FulfillmentStatus != "UNFULFILLED" {
 		fulfillment = strings.ToLower(o.FulfillmentStatus)
 	}
-	return map[string]any{
+	out := map[string]any{
 		"id": o.id, "admin_graphql_api_id": o.ID, "name": o.Name, "currency": o.Currency,
 		"created_at": o.CreatedAt.Format(time.RFC3339), "updated_at": o.UpdatedAt.Format(time.RFC3339),
 		"cancelled_at": cancelled, "financial_status": strings.ToLower(o.FinancialStatus),
 		"fulfillment_status": fulfillment, "line_items": lines,
 	}
+	// The buyer, as the order's GraphQL object has them.
+	if c, ok := o.object()["customer"].(object); ok {
+		first, last, _ := strings.Cut(fmt.Sprint(c["displayName"]), " ")
+		out["customer"] = map[string]any{"first_name": first, "last_name": last, "email": ""}
+	}
+	return out
 }
 
 func uuid() string {
