@@ -44,9 +44,10 @@ func TestTrickleDeliversSignedOrdersToConnectedChannels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	none := func(context.Context, string, string, string) ([]int64, error) { return nil, nil }
+	before := len(sb.Shopify.Orders()) + len(sb.Woo.Orders())
 	sb.shopifyOrder(ctx, hook.URL, none, rng, log)
 	sb.wooOrder(ctx, hook.URL, none, rng, log)
-	if len(sb.Shopify.Orders())+len(sb.Woo.Orders()) != 0 {
+	if len(sb.Shopify.Orders())+len(sb.Woo.Orders()) != before {
 		t.Fatal("orders were placed with no channel connected")
 	}
 	connected := func(_ context.Context, kind, field, value string) ([]int64, error) {
