@@ -68,6 +68,10 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/webhook-secret", adminOnly, h((*App).channelWebhookSecret)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
+	{http.MethodGet, "/channel-items/count", signedIn, h((*App).channelItemsCount)},
+	{http.MethodPost, "/channel-items/bulk", signedIn, h((*App).channelItemsBulk)},
+	{http.MethodPost, "/channel-items/bulk/link", signedIn, h((*App).channelItemsBulkLink)},
+	{http.MethodGet, "/bulk-runs/:id", signedIn, h((*App).bulkRun)},
 	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},
 	{http.MethodPost, "/channel-items/:id/confirm", signedIn, h((*App).confirmListing)},
 	{http.MethodPost, "/channel-items/:id/update", signedIn, h((*App).updateListing)},

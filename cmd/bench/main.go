@@ -29,6 +29,7 @@ var scenarios = []scenario{
 	{"ingest", benchIngest},
 	{"sync", benchSync},
 	{"webhook", benchWebhook},
+	{"bulk", benchBulk},
 }
 
 // children are scenarios' parts that run in a process of their own.
