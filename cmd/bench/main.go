@@ -30,6 +30,8 @@ var scenarios = []scenario{
 	{"sync", benchSync},
 	{"webhook", benchWebhook},
 	{"bulk", benchBulk},
+	{"orders_import", benchOrdersImport},
+	{"orders_list", benchOrdersList},
 }
 
 // children are scenarios' parts that run in a process of their own.

@@ -35,17 +35,9 @@ type orderImporter interface {
 	importForWebhook(ctx context.Context, channelID int64, orders []channel.Order) (problems []string, err error)
 }
 
-// errNoOrderImport: see pollingImport.
-var errNoOrderImport = errors.New("order import is not built into this server yet")
-
-// pollingImport is the import the sync uses (Service.ImportOrders, issue
-// 11's order import). Until that import is part of this server, a delivery
-// is kept with this cause, and polling will bring the order once it is.
+// pollingImport is the import every sync runs, Service.ImportOrders
+// (webhook_import.go).
 type pollingImport struct{ svc *Service }
-
-func (p pollingImport) importForWebhook(context.Context, int64, []channel.Order) ([]string, error) {
-	return nil, errNoOrderImport
-}
 
 type webhookWorker struct {
 	river.WorkerDefaults[WebhookDeliveryArgs]
@@ -95,9 +87,6 @@ func (s *Service) importDelivery(ctx context.Context, imp orderImporter, d store
 		return "The delivery could not be read as an order (" + text.Clean(err.Error()) + "). It was not imported; the next sync fetches the order.", nil
 	}
 	problems, err := imp.importForWebhook(ctx, d.ChannelID, []channel.Order{channel.CleanOrder(o)})
-	if errors.Is(err, errNoOrderImport) {
-		return "Not imported: " + err.Error() + ".", nil
-	}
 	if err != nil {
 		return "", err
 	}
