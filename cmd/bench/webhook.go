@@ -32,8 +32,8 @@ const (
 // long the channel waits for its answer, and how long from sending until
 // the delivery's job has imported the order (its delivery is marked
 // processed in the transaction after the import, so the order shows on its
-// page from then on). When the job could not import (order import not part
-// of this build), that second figure is reported as webhook_to_processed.
+// page from then on). Should a delivery import nothing (its order
+// refused), that second figure is reported as webhook_to_processed.
 func benchWebhook(ctx context.Context, env *benchEnv) error {
 	dbURL, err := env.newDatabase(ctx)
 	if err != nil {
