@@ -32,6 +32,7 @@ var scenarios = []scenario{
 	{"ingest", benchIngest, nil},
 	{"sync", benchSync, nil},
 	{"webhook", benchWebhook, nil},
+	{"unconfirmed", benchUnconfirmed, nil},
 	{"bulk", benchBulk, nil},
 	{"orders_import", benchOrdersImport, nil},
 	{"orders_list", benchOrdersList, nil},
