@@ -56,20 +56,25 @@ func suggestionsSQL(sel string, onlyBest bool) string {
 	return `WITH l AS MATERIALIZED (
 		SELECT l.id, l.sku, l.name, round(l.price, 2) AS price FROM channel_items l WHERE ` + sel + ` AND l.item_id IS NULL
 	), exact AS MATERIALIZED (
-		SELECT l.id AS listing_id, i.id AS item_id, ` + reasonSQL(catalogue.SameSKU) + ` AS reason, similarity(i.name, l.name)::float8 AS score
-		FROM l JOIN items i ON i.active AND i.sku <> '' AND sku_key(i.sku) = sku_key(l.sku) WHERE sku_key(l.sku) <> ''
-		UNION ALL
-		SELECT l.id, i.id, ` + reasonSQL(catalogue.SameName) + `, similarity(i.name, l.name)::float8
-		FROM l JOIN items i ON i.active AND name_key(i.name) = name_key(l.name) WHERE name_key(l.name) <> ''
+		-- a btree probe a listing: a hash or merge join would compute the
+		-- key of every item (seconds for half a million)
+		SELECT l.id AS listing_id, e.item_id, e.reason, e.score FROM l CROSS JOIN LATERAL (
+			SELECT i.id AS item_id, ` + reasonSQL(catalogue.SameSKU) + ` AS reason, similarity(i.name, l.name)::float8 AS score
+			FROM items i WHERE i.active AND i.sku <> '' AND sku_key(i.sku) = sku_key(l.sku) AND sku_key(l.sku) <> ''
+			UNION ALL
+			SELECT i.id, ` + reasonSQL(catalogue.SameName) + `, similarity(i.name, l.name)::float8
+			FROM items i WHERE i.active AND name_key(i.name) = name_key(l.name) AND name_key(l.name) <> ''
+		) e
 	), lw AS MATERIALIZED (
 		SELECT l.id, t.lexeme FROM l CROSS JOIN unnest(to_tsvector('simple', l.name)) t` + gate + `
 	), dw AS MATERIALIZED (
 		-- each distinct word once: 0 counts, 1 is common (counts only in a
 		-- name of common words), 2 no active item has
-		SELECT d.lexeme, CASE WHEN d.lexeme = ANY (c.words) THEN 1
+		-- (common_name_words reads pg_stats: once a statement, as an initplan)
+		SELECT d.lexeme, CASE WHEN d.lexeme = ANY ((SELECT common_name_words())::text[]) THEN 1
 			WHEN EXISTS (SELECT 1 FROM item_name_words w WHERE w.word = d.lexeme) THEN 0
 			ELSE 2 END AS class
-		FROM (SELECT DISTINCT lexeme FROM lw) d, (SELECT common_name_words() AS words) c
+		FROM (SELECT DISTINCT lexeme FROM lw) d
 	), q AS MATERIALIZED (
 		SELECT w.id, near_query(array_agg(w.lexeme ORDER BY length(w.lexeme) DESC, w.lexeme)) AS q
 		FROM (SELECT r.id, r.lexeme, row_number() OVER (PARTITION BY r.id ORDER BY length(r.lexeme) DESC, r.lexeme) AS n
