@@ -173,6 +173,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveBulkFile(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, storefrontPath) {
+		s.serveStorefront(w, r)
+		return
+	}
 	if r.URL.Path != GraphQLPath {
 		writeJSON(w, http.StatusNotFound, map[string]any{"errors": "Not Found"})
 		return

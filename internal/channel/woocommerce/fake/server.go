@@ -99,6 +99,10 @@ func (s *Server) Close() {
 func (s *Server) now() time.Time { return s.opts.Now() }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, storefrontPath) {
+		s.serveStorefront(w, r)
+		return
+	}
 	_, pattern := s.mux.Handler(r)
 	fakekit.Record(s.Recorder, Call{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(),
