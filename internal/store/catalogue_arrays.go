@@ -20,7 +20,7 @@ import (
 // catalogue.Prepare.
 type listingArrays struct {
 	externalID, listingKey, fingerprint, productID, sku, name, price, quantity, inventoryRef, updatedAt binaryArray
-	url, raw                                                                                           binaryArray
+	url, raw                                                                                            binaryArray
 }
 
 // Type oids of the arrays' elements, which the server checks.
