@@ -16,7 +16,7 @@ import (
 // the URL.
 func (a *App) channelItems(c echo.Context) error {
 	q := c.QueryParams()
-	f := channelitems.Filter{Status: q.Get("status"), Channel: q.Get("channel"), Q: strings.TrimSpace(searchText(c))}
+	f := channelitems.Filter{Status: q.Get("status"), Channel: q.Get("channel"), Run: q.Get("run"), Q: strings.TrimSpace(searchText(c))}
 	if f.Status != "unconfirmed" && f.Status != "linked" {
 		f.Status = ""
 	}
@@ -25,6 +25,11 @@ func (a *App) channelItems(c echo.Context) error {
 		sf.ChannelID = id
 	} else {
 		f.Channel = ""
+	}
+	if id, err := strconv.ParseInt(f.Run, 10, 64); err == nil && id > 0 {
+		sf.RunID = id
+	} else {
+		f.Run = ""
 	}
 	ctx := c.Request().Context()
 	items, next, err := a.store.ListChannelItems(ctx, sf)
@@ -42,7 +47,7 @@ func (a *App) channelItems(c echo.Context) error {
 	page := channelitems.ListPage{Items: items, Channels: channelChoices(channels), Filter: f, Currency: cur}
 	if next > 0 {
 		v := url.Values{}
-		for k, val := range map[string]string{"status": f.Status, "channel": f.Channel, "q": f.Q} {
+		for k, val := range map[string]string{"status": f.Status, "channel": f.Channel, "run": f.Run, "q": f.Q} {
 			if val != "" {
 				v.Set(k, val)
 			}

@@ -16,6 +16,7 @@ const listingPrice = `CASE WHEN scale(trim_scale(ci.price)) <= 2 THEN round(ci.p
 type ChannelItemFilter struct {
 	Status    string // "unconfirmed", "linked" or "" for both
 	ChannelID int64
+	RunID     int64  // only listings this sync run created
 	Q         string // part of the SKU or the name
 	After     int64  // keyset cursor: listings after this id
 	Limit     int
@@ -42,6 +43,9 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ca
 	if f.ChannelID > 0 {
 		where = append(where, "ci.channel_id = "+arg(f.ChannelID))
 	}
+	if f.RunID > 0 {
+		where = append(where, "ci.first_seen_run = "+arg(f.RunID))
+	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		p := arg("%" + likeEscape(q) + "%")
 		where = append(where, "(ci.sku ILIKE "+p+" OR ci.name ILIKE "+p+")")
@@ -66,6 +70,17 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ca
 		next = rows[len(rows)-1].ID
 	}
 	return rows, next, nil
+}
+
+// RunUnconfirmed counts the listings a run created that are still
+// unconfirmed (channel_items_run_unconfirmed_idx).
+func (s *Store) RunUnconfirmed(ctx context.Context, channelID, runID int64) (int, error) {
+	var n int
+	if err := s.DB.GetContext(ctx, &n, `SELECT count(*) FROM channel_items
+		WHERE channel_id = $1 AND first_seen_run = $2 AND item_id IS NULL`, channelID, runID); err != nil {
+		return 0, fmt.Errorf("store: run %d unconfirmed: %w", runID, err)
+	}
+	return n, nil
 }
 
 // ChannelCounts is what the dashboard shows of the channels.
