@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lib/pq"
+
 	"stocksync/internal/catalogue"
 )
 
@@ -70,6 +72,27 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ca
 		next = rows[len(rows)-1].ID
 	}
 	return rows, next, nil
+}
+
+// UnconfirmedListingsByRef finds, for each reference typed on a document
+// that matched no item, an unconfirmed listing with that SKU or name, and
+// names its channel. It runs only for a refused document.
+func (s *Store) UnconfirmedListingsByRef(ctx context.Context, refs []string) (map[string]string, error) {
+	var rows []struct {
+		Ref     string `db:"ref"`
+		Channel string `db:"channel"`
+	}
+	err := s.DB.SelectContext(ctx, &rows, `SELECT r.ref, l.channel FROM unnest($1::text[]) r(ref)
+		CROSS JOIN LATERAL (SELECT ch.name AS channel FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id
+			WHERE ci.item_id IS NULL AND (ci.sku = r.ref OR ci.name = r.ref) ORDER BY ci.id LIMIT 1) l`, pq.Array(refs))
+	if err != nil {
+		return nil, fmt.Errorf("store: unconfirmed listings by reference: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Ref] = r.Channel
+	}
+	return out, nil
 }
 
 // RunUnconfirmed counts the listings a run created that are still
