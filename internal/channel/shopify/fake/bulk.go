@@ -191,7 +191,7 @@ func (s *Server) resolveBulkOperationRunQuery(f *field) (any, error) {
 		}
 		return bulkPayload(payloadType, nil, bulkUserError("LIMIT_REACHED", "Bulk operations limit reached. Please try again later.")), nil
 	}
-	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: node, cut: s.bulk.cut, createdAt: now, storefront: s.URL()}
+	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: node, cut: s.bulk.cut, createdAt: now, storefront: s.storefrontURL()}
 	for _, v := range s.variants {
 		if matches(conds, v.updatedAt, v.updatedAt) {
 			op.rows = append(op.rows, *v)

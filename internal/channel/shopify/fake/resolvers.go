@@ -57,7 +57,7 @@ func (s *Server) resolveProductVariants(f *field) (any, error) {
 		func(v *variant) bool { return matches(p.query, v.updatedAt, v.updatedAt) })
 	nodes, cursors := make([]object, len(page)), make([]string, len(page))
 	for i, v := range page {
-		nodes[i] = v.object(s.URL())
+		nodes[i] = v.object(s.storefrontURL())
 		cursors[i] = encodeCursor(v.id)
 	}
 	return connection("ProductVariantConnection", nodes, cursors, p.hasAfter, more), nil

@@ -71,6 +71,7 @@ type Server struct {
 	orders         []*storedOrder
 	locations      []Location
 	bucket         bucket
+	storefront     string // see SetStorefront
 	idempotent     map[string]idempotentResult
 	denied         map[string]bool
 	bulk           bulkState

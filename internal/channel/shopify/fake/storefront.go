@@ -36,6 +36,23 @@ func (v *variant) handle() string {
 	return b.String()
 }
 
+// SetStorefront makes base the address the shop's product pages are given
+// under (its URL by default): the sandbox serves the fake on an address of
+// its own.
+func (s *Server) SetStorefront(base string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.storefront = base
+}
+
+// storefrontURL is the base of product page addresses; s.mu is held.
+func (s *Server) storefrontURL() string {
+	if s.storefront != "" {
+		return s.storefront
+	}
+	return s.URL()
+}
+
 // serveStorefront shows a product's page: its title and its variants.
 func (s *Server) serveStorefront(w http.ResponseWriter, r *http.Request) {
 	h := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, storefrontPath), "/")

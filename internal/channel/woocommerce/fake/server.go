@@ -47,12 +47,13 @@ type Server struct {
 	http *httptest.Server
 	mux  *http.ServeMux
 
-	mu       sync.Mutex
-	requests int
-	products []*Product // sorted by ID
-	orders   []*Order   // sorted by ID
-	nextID   int
-	nextLine int
+	mu         sync.Mutex
+	requests   int
+	products   []*Product // sorted by ID
+	storefront string     // see SetStorefront
+	orders     []*Order   // sorted by ID
+	nextID     int
+	nextLine   int
 }
 
 // New starts a fake store on a loopback port; Close stops it.

@@ -38,7 +38,24 @@ func productSlug(p *Product) string {
 }
 
 func (s *Server) permalink(p *Product) string {
-	return s.URL() + storefrontPath + productSlug(p) + "/"
+	return s.storefrontURL() + storefrontPath + productSlug(p) + "/"
+}
+
+// SetStorefront makes base the address the shop's product pages are given
+// under (its URL by default): the sandbox serves the fake on an address of
+// its own.
+func (s *Server) SetStorefront(base string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.storefront = base
+}
+
+// storefrontURL is the base of product page addresses; s.mu is held.
+func (s *Server) storefrontURL() string {
+	if s.storefront != "" {
+		return s.storefront
+	}
+	return s.URL()
 }
 
 // serveStorefront shows a product's page: its name and price.
