@@ -43,7 +43,7 @@ func importRun(t *testing.T, svc *channelsync.Service, st *store.Store, ch int64
 }
 
 func shopListing(id, sku, name string) channel.Listing {
-	return channel.Listing{ExternalID: id, SKU: sku, Name: name, Price: "9.50"}
+	return channel.Listing{ExternalID: id, SKU: sku, Name: name, Price: "9.50", Raw: []byte(`{"id":"` + id + `"}`)}
 }
 
 func TestImporterCountsUnchangedListingsWithoutRewritingThem(t *testing.T) {
