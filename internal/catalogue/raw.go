@@ -34,17 +34,18 @@ func PublicURL(u string) string {
 // UTF-8 without NUL, which a text column takes. Connectors hand over
 // records a JSON decoder read, so the record is not parsed again here:
 // this runs for every listing written, and a first import writes a million.
-func StoredRaw(raw json.RawMessage) string {
+// It returns raw itself when it is fit, without a copy.
+func StoredRaw(raw json.RawMessage) []byte {
 	switch {
 	case len(raw) == 0:
-		return ""
+		return nil
 	case len(raw) > maxRawBytes:
-		return string(CapRaw(raw))
+		return CapRaw(raw)
 	case !utf8.Valid(raw) || bytes.IndexByte(raw, 0) >= 0:
 		b, _ := json.Marshal(text.Clean(string(raw)))
-		return string(b)
+		return b
 	}
-	return string(raw)
+	return raw
 }
 
 // PrettyRaw is a stored raw record indented for reading, or as stored when

@@ -26,15 +26,15 @@ func TestPublicURLKeepsOnlyWebAddresses(t *testing.T) {
 }
 
 func TestStoredRawIsCappedAndClean(t *testing.T) {
-	if got := StoredRaw(json.RawMessage(`{"sku":"A"}`)); got != `{"sku":"A"}` {
+	if got := string(StoredRaw(json.RawMessage(`{"sku":"A"}`))); got != `{"sku":"A"}` {
 		t.Fatalf("kept %q", got)
 	}
 	big := json.RawMessage(`{"description":"` + strings.Repeat("x", 40000) + `"}`)
-	got := StoredRaw(big)
+	got := string(StoredRaw(big))
 	if len(got) > maxRawBytes+100 || !json.Valid([]byte(got)) || !strings.HasSuffix(got, `…"`) {
 		t.Fatalf("a big record is kept at %d bytes: %.80q", len(got), got)
 	}
-	bad := StoredRaw(json.RawMessage("{\"sku\":\"A\xff\"}"))
+	bad := string(StoredRaw(json.RawMessage("{\"sku\":\"A\xff\"}")))
 	if !utf8.ValidString(bad) || strings.ContainsRune(bad, 0) {
 		t.Fatalf("bad bytes kept: %q", bad)
 	}

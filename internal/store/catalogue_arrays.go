@@ -48,7 +48,7 @@ func newListingArrays(rows []catalogue.Row) *listingArrays {
 	a.inventoryRef.begin(oidText, n, 40)
 	a.updatedAt.begin(oidTimestampTZ, n, 12)
 	a.url.begin(oidText, n, 8)
-	a.raw.begin(oidText, n, 64)
+	a.raw.begin(oidText, n, 256)
 	for _, r := range rows {
 		a.externalID.text(r.ExternalID)
 		a.listingKey.int8(r.Key)
@@ -74,7 +74,7 @@ func newListingArrays(rows []catalogue.Row) *listingArrays {
 			a.updatedAt.int8(r.UpdatedAt.Round(time.Microsecond).Sub(postgresEpoch).Microseconds())
 		}
 		a.url.textOrNull(r.URL)
-		a.raw.textOrNull(catalogue.StoredRaw(r.Raw))
+		a.raw.bytesOrNull(catalogue.StoredRaw(r.Raw))
 	}
 	return a
 }
@@ -120,6 +120,16 @@ func (a *binaryArray) textOrNull(s string) {
 		return
 	}
 	a.text(s)
+}
+
+// bytesOrNull is textOrNull for text held as bytes (checked UTF-8).
+func (a *binaryArray) bytesOrNull(b []byte) {
+	if len(b) == 0 {
+		a.null()
+		return
+	}
+	a.buf = binary.BigEndian.AppendUint32(a.buf, uint32(len(b)))
+	a.buf = append(a.buf, b...)
 }
 
 func (a *binaryArray) int8(v int64) {

@@ -45,8 +45,8 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 		if r.URL != "" {
 			url = r.URL
 		}
-		if s := catalogue.StoredRaw(r.Raw); s != "" {
-			raw = s
+		if b := catalogue.StoredRaw(r.Raw); len(b) > 0 {
+			raw = string(b)
 		}
 		lookups = lookups || !r.New || !r.SKUNew
 		known = known || !r.New
