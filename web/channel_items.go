@@ -12,16 +12,19 @@ import (
 	"stocksync/views/channelitems"
 )
 
-// channelItems lists the imported listings; filters and the cursor live in
-// the URL.
-func (a *App) channelItems(c echo.Context) error {
-	q := c.QueryParams()
-	f := channelitems.Filter{Status: q.Get("status"), Channel: q.Get("channel"), Run: q.Get("run"), Q: strings.TrimSpace(searchText(c))}
+// listFilter reads the list's filter and sort from a query or a form (the
+// bulk form carries the filter it was shown with); anything unknown is
+// dropped, so a bookmark never fails.
+func listFilter(v url.Values, q string) (channelitems.Filter, store.ChannelItemFilter) {
+	f := channelitems.Filter{Status: v.Get("status"), Channel: v.Get("channel"), Run: v.Get("run"), Q: strings.TrimSpace(q), Sort: v.Get("sort")}
 	if f.Status != "unconfirmed" && f.Status != "linked" {
 		f.Status = ""
 	}
-	sf := store.ChannelItemFilter{Status: f.Status, Q: f.Q, After: cursor(c, "after")}
-	if id, err := strconv.ParseInt(f.Channel, 10, 64); err == nil {
+	if _, ok := store.ChannelItemSorts[f.Sort]; !ok || f.Sort == "oldest" {
+		f.Sort = ""
+	}
+	sf := store.ChannelItemFilter{Status: f.Status, Q: f.Q, Sort: f.Sort}
+	if id, err := strconv.ParseInt(f.Channel, 10, 64); err == nil && id > 0 {
 		sf.ChannelID = id
 	} else {
 		f.Channel = ""
@@ -31,8 +34,16 @@ func (a *App) channelItems(c echo.Context) error {
 	} else {
 		f.Run = ""
 	}
+	return f, sf
+}
+
+// channelItems lists the imported listings; filters, sort and the cursor
+// live in the URL.
+func (a *App) channelItems(c echo.Context) error {
+	f, sf := listFilter(c.QueryParams(), searchText(c))
+	sf.After, sf.AfterKey = cursor(c, "after"), c.QueryParam("after_key")
 	ctx := c.Request().Context()
-	items, next, err := a.store.ListChannelItems(ctx, sf)
+	res, err := a.store.ListChannelItems(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -44,16 +55,28 @@ func (a *App) channelItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := channelitems.ListPage{Items: items, Channels: channelChoices(channels), Filter: f, Currency: cur}
-	if next > 0 {
-		v := url.Values{}
-		for k, val := range map[string]string{"status": f.Status, "channel": f.Channel, "run": f.Run, "q": f.Q} {
-			if val != "" {
-				v.Set(k, val)
-			}
+	page := channelitems.ListPage{Items: res.Items, Channels: channelChoices(channels), Filter: f, Currency: cur,
+		Paged: sf.After > 0}
+	if res.NextID > 0 {
+		v := f.Query()
+		v.Set("after", strconv.FormatInt(res.NextID, 10))
+		if sf.Sort != "" && sf.Sort != "newest" {
+			v.Set("after_key", res.NextKey)
 		}
-		v.Set("after", strconv.FormatInt(next, 10))
 		page.NextURL = "/channel-items?" + v.Encode()
 	}
 	return a.render(c, http.StatusOK, channelitems.List(a.page(c, "Channel items", "channel-items"), page), "")
+}
+
+// channelItemsCount is the number of unconfirmed listings a filter
+// selects, for "select all N matching this filter" (htmx fetches it after
+// the page, so a broad count never delays the list).
+func (a *App) channelItemsCount(c echo.Context) error {
+	_, sf := listFilter(c.QueryParams(), searchText(c))
+	sf.Status = "unconfirmed"
+	n, err := a.store.CountChannelItems(c.Request().Context(), sf)
+	if err != nil {
+		return err
+	}
+	return c.HTML(http.StatusOK, strconv.Itoa(n))
 }

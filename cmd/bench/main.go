@@ -28,6 +28,9 @@ var scenarios = []scenario{
 	{"stock", benchStock},
 	{"ingest", benchIngest},
 	{"sync", benchSync},
+	{"bulk", benchBulk},
+	{"orders_import", benchOrdersImport},
+	{"orders_list", benchOrdersList},
 }
 
 // children are scenarios' parts that run in a process of their own.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"stocksync/internal/auth"
+	"stocksync/internal/bulk"
 	"stocksync/internal/channel"
 	_ "stocksync/internal/channel/all"
 	"stocksync/internal/channelsync"
@@ -97,6 +98,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	jobs.AddSessionPurge(reg, st, cfg.SessionIdle)
 	var jc *jobs.Client
 	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, svc.SweepEvery())
+	bulk.Register(reg, st, log)
 	jc, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: log})
 	if err != nil {
 		return err

@@ -20,22 +20,41 @@ type ChannelItemFilter struct {
 	ChannelID int64
 	RunID     int64  // only listings this sync run created
 	Q         string // part of the SKU or the name
-	After     int64  // keyset cursor: listings after this id
-	Limit     int
+	// Sort is one of ChannelItemSorts; "" is "oldest".
+	Sort string
+	// The keyset cursor: listings after this one in the sort (its id and
+	// its sort key as the previous page's NextKey gave it).
+	After    int64
+	AfterKey string
+	Limit    int
 }
 
-// ListChannelItems returns one keyset page of listings, oldest first, and
-// the cursor of the next page (0 at the end).
-func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]catalogue.ChannelItem, int64, error) {
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
+// channelItemSort is one order of the list: a key expression (never NULL,
+// so the keyset comparison is exact), its SQL type for the cursor's key,
+// and its direction; ties go by id in the same direction.
+type channelItemSort struct {
+	expr, typ string
+	desc      bool
+}
+
+// ChannelItemSorts are the list's orders by their URL name.
+var ChannelItemSorts = map[string]channelItemSort{
+	// Ids are handed out as listings first come in, so id order is the
+	// order they were first seen, and the unconfirmed index serves it.
+	"newest":     {"ci.id", "bigint", true},
+	"oldest":     {"ci.id", "bigint", false},
+	"name":       {`lower(ci.name) COLLATE "C"`, "text", false},
+	"sku":        {"ci.sku", "text", false},
+	"price_low":  {"COALESCE(ci.price, -1)", "numeric", false},
+	"price_high": {"COALESCE(ci.price, -1)", "numeric", true},
+	"stock_low":  {"COALESCE(ci.quantity::bigint, -9223372036854775807)", "bigint", false},
+	"stock_high": {"COALESCE(ci.quantity::bigint, -9223372036854775807)", "bigint", true},
+}
+
+// channelItemConditions is the WHERE of a filter (without its cursor), for
+// the list and for a bulk action on "all matching this filter".
+func channelItemConditions(f ChannelItemFilter, arg func(any) string) []string {
 	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
 	switch f.Status {
 	case "unconfirmed":
 		where = append(where, "ci.item_id IS NULL")
@@ -52,26 +71,95 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) ([]ca
 		p := arg("%" + likeEscape(q) + "%")
 		where = append(where, "(ci.sku ILIKE "+p+" OR ci.name ILIKE "+p+")")
 	}
-	if f.After > 0 {
-		where = append(where, "ci.id > "+arg(f.After))
+	return where
+}
+
+// ChannelItemPage is one page of the list and the cursor of the next.
+type ChannelItemPage struct {
+	Items []catalogue.ChannelItem
+	// NextID and NextKey are the After and AfterKey of the next page
+	// (NextID 0 at the end).
+	NextID  int64
+	NextKey string
+}
+
+// ListChannelItems returns one keyset page of listings in the filter's sort.
+func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (ChannelItemPage, error) {
+	var page ChannelItemPage
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	sort, ok := ChannelItemSorts[f.Sort]
+	if !ok {
+		sort = ChannelItemSorts["oldest"]
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where := channelItemConditions(f, arg)
+	cmp, dir := ">", ""
+	if sort.desc {
+		cmp, dir = "<", " DESC"
+	}
+	switch {
+	case f.After > 0 && sort.expr == "ci.id":
+		where = append(where, "ci.id "+cmp+" "+arg(f.After))
+	case f.After > 0 && f.AfterKey != "":
+		where = append(where, "("+sort.expr+", ci.id) "+cmp+" ("+arg(f.AfterKey)+"::"+sort.typ+", "+arg(f.After)+")")
 	}
 	q := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
-		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at
+		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at, (` + sort.expr + `)::text AS sort_key
 		FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY ci.id LIMIT " + strconv.Itoa(f.Limit+1)
-	var rows []catalogue.ChannelItem
-	if err := s.DB.SelectContext(ctx, &rows, q, args...); err != nil {
-		return nil, 0, fmt.Errorf("store: list channel items: %w", err)
+	q += " ORDER BY " + sort.expr + dir + ", ci.id" + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
+	var rows []struct {
+		catalogue.ChannelItem
+		SortKey string `db:"sort_key"`
 	}
-	var next int64
+	if err := s.DB.SelectContext(ctx, &rows, q, args...); err != nil {
+		return page, fmt.Errorf("store: list channel items: %w", err)
+	}
 	if len(rows) > f.Limit {
 		rows = rows[:f.Limit]
-		next = rows[len(rows)-1].ID
+		page.NextID, page.NextKey = rows[len(rows)-1].ID, rows[len(rows)-1].SortKey
 	}
-	return rows, next, nil
+	page.Items = make([]catalogue.ChannelItem, len(rows))
+	for i, r := range rows {
+		page.Items[i] = r.ChannelItem
+	}
+	return page, nil
+}
+
+// CountChannelItems counts a filter's listings. The unconfirmed listings
+// of one or every channel are counted already (channels.unconfirmed, kept
+// by triggers); a search counts its matches.
+func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (int, error) {
+	if f.Status == "unconfirmed" && strings.TrimSpace(f.Q) == "" {
+		var n int
+		err := s.DB.GetContext(ctx, &n, `SELECT COALESCE(sum(unconfirmed), 0) FROM channels WHERE $1 = 0 OR id = $1`, f.ChannelID)
+		if err != nil {
+			return 0, fmt.Errorf("store: count unconfirmed: %w", err)
+		}
+		return n, nil
+	}
+	var args []any
+	where := channelItemConditions(f, func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	})
+	q := `SELECT count(*) FROM channel_items ci`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	var n int
+	if err := s.DB.GetContext(ctx, &n, q, args...); err != nil {
+		return 0, fmt.Errorf("store: count channel items: %w", err)
+	}
+	return n, nil
 }
 
 // UnconfirmedListingsByRef finds, for each reference typed on a document

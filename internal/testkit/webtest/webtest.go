@@ -22,6 +22,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"stocksync/internal/auth"
+	"stocksync/internal/bulk"
 	"stocksync/internal/channel"
 	_ "stocksync/internal/channel/all"
 	"stocksync/internal/channelsync"
@@ -120,6 +121,7 @@ func newServer(t testing.TB, useTLS bool, opts []Options) *Server {
 	reg := jobs.NewRegistry()
 	var client *jobs.Client
 	channelsync.Register(reg, svc, func() *jobs.Client { return client }, time.Hour)
+	bulk.Register(reg, st, quiet)
 	client, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{Logger: quiet, InsertOnly: !o.WorkJobs, FetchPollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
