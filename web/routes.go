@@ -70,6 +70,7 @@ var routeTable = []route{
 	{http.MethodPost, "/channel-items/bulk", signedIn, h((*App).channelItemsBulk)},
 	{http.MethodPost, "/channel-items/bulk/link", signedIn, h((*App).channelItemsBulkLink)},
 	{http.MethodGet, "/bulk-runs/:id", signedIn, h((*App).bulkRun)},
+	{http.MethodGet, "/channel-items/bulk/suggest", signedIn, h((*App).bulkSuggest)},
 	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},
 	{http.MethodPost, "/channel-items/:id/confirm", signedIn, h((*App).confirmListing)},
 	{http.MethodPost, "/channel-items/:id/update", signedIn, h((*App).updateListing)},
