@@ -77,7 +77,7 @@ func (s *Store) ensureListingsPartition(ctx context.Context, channelID int64) er
 // is the channel's, which spares ATTACH PARTITION a scan of the table.
 // Each page keeps a fifth free, where a re-sync's changed stock and prices
 // are rewritten in place without touching an index (see updateDetailsSQL);
-// a full page sends the new version elsewhere and into all six indexes.
+// a full page sends the new version elsewhere and into every index.
 // (A tenth was enough before rows carried the channel's raw record: a
 // page of rows of a few hundred bytes then often had no room for two.)
 func newListingsTableSQL(name string, channelID int64) string {
