@@ -38,15 +38,26 @@ func (a *App) channelShow(c echo.Context) error {
 }
 
 func currentSettings(ch store.Channel) channelviews.SettingsForm {
-	return channelviews.SettingsForm{Name: ch.Name, Enabled: ch.Enabled,
+	f := channelviews.SettingsForm{Name: ch.Name, Enabled: ch.Enabled,
 		SyncMinutes:  strconv.Itoa(int(ch.SyncInterval.Duration().Minutes())),
 		DelayMinutes: strconv.Itoa(int(ch.FirstSyncDelay.Duration().Minutes()))}
+	if ch.DefaultWarehouseID != nil {
+		f.Warehouse = strconv.FormatInt(*ch.DefaultWarehouseID, 10)
+	}
+	return f
 }
 
 func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settings channelviews.SettingsForm, reconnect components.FieldErrors) error {
 	runs, err := a.store.ListRuns(c.Request().Context(), store.RunFilter{ChannelID: ch.ID, Limit: 30})
 	if err != nil {
 		return err
+	}
+	whs, err := a.store.WarehouseChoices(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	for _, w := range whs {
+		settings.Warehouses = append(settings.Warehouses, channelviews.WarehouseChoice{ID: strconv.FormatInt(w.ID, 10), Name: w.Name})
 	}
 	page := channelviews.ShowPage{Channel: channelView(ch), Runs: runs, Now: a.now(), Settings: settings, Reconnect: reconnect}
 	if k, ok := channel.Lookup(ch.Kind); ok {
@@ -100,7 +111,15 @@ func (a *App) channelSettings(c echo.Context) error {
 		return err
 	}
 	f := channelviews.SettingsForm{Name: c.FormValue("name"), Enabled: c.FormValue("enabled") == "1",
-		SyncMinutes: c.FormValue("sync_interval"), DelayMinutes: c.FormValue("first_sync_delay"), Errors: components.FieldErrors{}}
+		SyncMinutes: c.FormValue("sync_interval"), DelayMinutes: c.FormValue("first_sync_delay"), Warehouse: c.FormValue("warehouse"),
+		Errors: components.FieldErrors{}}
+	var warehouse int64
+	if f.Warehouse != "" {
+		var werr error
+		if warehouse, werr = strconv.ParseInt(f.Warehouse, 10, 64); werr != nil || warehouse < 0 {
+			f.Errors["warehouse"] = "Choose a warehouse."
+		}
+	}
 	interval, err1 := parseMinutes(f.SyncMinutes, 15)
 	delay, err2 := parseMinutes(f.DelayMinutes, 30)
 	switch {
@@ -120,9 +139,13 @@ func (a *App) channelSettings(c echo.Context) error {
 	if len(f.Errors) > 0 {
 		return a.renderChannel(c, http.StatusUnprocessableEntity, ch, f, nil)
 	}
-	err = a.store.UpdateChannelSettings(c.Request().Context(), ch.ID, store.ChannelSettings{Name: f.Name, Enabled: f.Enabled, SyncInterval: interval, FirstSyncDelay: delay})
+	err = a.store.UpdateChannelSettings(c.Request().Context(), ch.ID, store.ChannelSettings{Name: f.Name, Enabled: f.Enabled, SyncInterval: interval, FirstSyncDelay: delay, WarehouseID: warehouse})
 	if errors.Is(err, store.ErrChannelNotFound) {
 		return echo.ErrNotFound
+	}
+	if errors.Is(err, store.ErrNoWarehouse) {
+		f.Errors["warehouse"] = "That warehouse no longer exists; choose another."
+		return a.renderChannel(c, http.StatusUnprocessableEntity, ch, f, nil)
 	}
 	if err != nil {
 		return err

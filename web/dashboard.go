@@ -24,7 +24,7 @@ func (a *App) dashboard(c echo.Context) error {
 		return err
 	}
 	d.Items, d.LowStock, d.OutOfStock = ic.Active, ic.Low, ic.Out
-	d.OpenOrders, d.ToPack, d.ToShip = oc.Open, oc.ToPack, oc.ToShip
+	d.OpenOrders, d.ToPack, d.ToShip, d.Frozen = oc.Open, oc.ToPack, oc.ToShip, oc.Frozen
 	cc, err := a.store.ChannelCounts(ctx)
 	if err != nil {
 		return err

@@ -111,6 +111,8 @@ var routeTable = []route{
 	{http.MethodPost, "/sales-orders/:id/shipments", signedIn, h((*App).packSalesOrder)},
 	{http.MethodPost, "/sales-orders/:id/packages/:pkg/ship", signedIn, h((*App).shipPackage)},
 	{http.MethodPost, "/sales-orders/:id/invoices", signedIn, h((*App).invoiceSalesOrder)},
+	{http.MethodPost, "/sales-orders/:id/confirm-all", signedIn, h((*App).confirmOrderListings)},
+	{http.MethodPost, "/sales-orders/:id/lines/:line/link", signedIn, h((*App).linkOrderLine)},
 	{http.MethodGet, "/adjustments", signedIn, h((*App).adjustments)},
 	{http.MethodGet, "/adjustments/new", signedIn, h((*App).newAdjustment)},
 	{http.MethodPost, "/adjustments", signedIn, h((*App).createAdjustment)},

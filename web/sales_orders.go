@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,23 +13,56 @@ import (
 	"stocksync/views/documents"
 )
 
+// salesOrders is the list: ?marketplace=&status=&q=&from=&to=&before=, all
+// in the URL so a filtered list can be bookmarked and reloaded.
 func (a *App) salesOrders(c echo.Context) error {
 	ctx := c.Request().Context()
-	status := c.QueryParam("status")
-	switch status {
-	case inventory.OrderOpen, inventory.OrderFulfilled, inventory.OrderCancelled, inventory.OrdersToPack, inventory.OrdersToShip:
-	default:
-		status = ""
+	f := inventory.OrderFilter{Marketplace: c.QueryParam("marketplace"), Status: c.QueryParam("status"),
+		Q: pickerQuery(c.QueryParam("q")), Before: cursor(c, "before"), Limit: docsPerPage}
+	if !knownOrderStatus(f.Status) {
+		f.Status = ""
 	}
-	v := documents.OrdersView{Status: status, Before: cursor(c, "before")}
-	var err error
-	if v.Orders, v.Next, err = a.store.ListSalesOrders(ctx, status, v.Before, docsPerPage); err != nil {
+	chans, err := a.store.ListChannels(ctx)
+	if err != nil {
+		return err
+	}
+	v := documents.OrdersView{Status: f.Status, Marketplace: f.Marketplace, Q: f.Q, Before: f.Before,
+		From: c.QueryParam("from"), To: c.QueryParam("to"), Errors: components.FieldErrors{}}
+	for _, ch := range chans {
+		v.Channels = append(v.Channels, documents.ChannelChoice{ID: ch.ID, Name: ch.Name})
+	}
+	if f.Marketplace != "" && f.Marketplace != "manual" && !v.HasChannel(f.Marketplace) {
+		v.Marketplace, f.Marketplace = "", ""
+	}
+	for _, d := range []struct {
+		field string
+		at    *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if raw := c.QueryParam(d.field); raw != "" {
+			t, err := time.Parse("2006-01-02", raw)
+			if err != nil {
+				v.Errors[d.field] = "Enter a date as YYYY-MM-DD."
+				continue
+			}
+			*d.at = t
+		}
+	}
+	if v.Orders, v.Next, err = a.store.ListSalesOrders(ctx, f); err != nil {
 		return err
 	}
 	if v.Currency, err = a.currency(ctx); err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, documents.OrdersList(a.page(c, "Sales orders", "sales-orders"), v), "")
+	return a.render(c, http.StatusOK, documents.OrdersList(a.page(c, "Sales orders", "sales-orders"), v), "orders")
+}
+
+func knownOrderStatus(s string) bool {
+	switch s {
+	case inventory.OrdersFrozen, inventory.OrdersNotShipped, inventory.OrdersPartiallyShipped, inventory.OrdersShipped,
+		inventory.OrdersInvoiced, inventory.OrderCancelled, inventory.OrderFulfilled, inventory.OrdersToPack, inventory.OrdersToShip:
+		return true
+	}
+	return false
 }
 
 func (a *App) newSalesOrder(c echo.Context) error {
@@ -66,8 +100,18 @@ func (a *App) createSalesOrder(c echo.Context) error {
 
 func orderPath(id int64) string { return "/sales-orders/" + strconv.FormatInt(id, 10) }
 
+// salesOrder is an order's page; ?line=&q= is a waiting line's item
+// picker searched without JavaScript.
 func (a *App) salesOrder(c echo.Context) error {
-	return a.renderOrder(c, http.StatusOK, documents.OrderPageView{ShipNow: true})
+	v := documents.OrderPageView{ShipNow: true}
+	if line, err := strconv.ParseInt(c.QueryParam("line"), 10, 64); err == nil && line > 0 {
+		v.PickLine, v.Q = line, pickerQuery(c.QueryParam("q"))
+		var err error
+		if v.Picks, err = a.picks(c, v.Q); err != nil {
+			return err
+		}
+	}
+	return a.renderOrder(c, http.StatusOK, v)
 }
 
 // renderOrder shows the order page, with a refused pack or invoice form's

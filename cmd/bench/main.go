@@ -29,6 +29,8 @@ var scenarios = []scenario{
 	{"ingest", benchIngest},
 	{"sync", benchSync},
 	{"bulk", benchBulk},
+	{"orders_import", benchOrdersImport},
+	{"orders_list", benchOrdersList},
 }
 
 // children are scenarios' parts that run in a process of their own.

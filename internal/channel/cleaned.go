@@ -46,6 +46,7 @@ func (c cleaned) FetchOrders(ctx context.Context, since time.Time, cursor string
 // for a jsonb column.
 func CleanOrder(o Order) Order {
 	o.ExternalID, o.Number, o.Status, o.Currency = text.Clean(o.ExternalID), text.Clean(o.Number), text.Clean(o.Status), text.Clean(o.Currency)
+	o.Customer = text.Clean(o.Customer)
 	if len(o.Raw) > 0 {
 		o.Raw = text.CleanJSON(o.Raw)
 	}

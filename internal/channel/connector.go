@@ -48,6 +48,7 @@ type Order struct {
 	Number     string // what the merchant and the buyer call the order ("#1001", "727")
 	Status     string // the channel's own status word
 	Currency   string
+	Customer   string // the buyer's name (or e-mail) where the channel says; "" when it does not
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Cancelled  bool // the order will not be fulfilled: its stock should not stay committed

@@ -58,6 +58,9 @@ func (s *Service) SyncCatalogue(ctx context.Context, channelID int64, full bool,
 	if err := s.recheckFailing(ctx, channelID, runID, kind == "full_catalogue"); err != nil {
 		return runID, err
 	}
+	if err := s.importOrderPages(ctx, conn, ch, runID, started); err != nil {
+		return runID, err
+	}
 	if ch.NeedsAttention != nil {
 		if err := s.store.SetNeedsAttention(ctx, channelID, ""); err != nil {
 			return runID, err

@@ -58,10 +58,33 @@ type OrderRow struct {
 	Frozen    bool      `db:"frozen"`
 	Units     int64     `db:"units"`
 	Amount    Money     `db:"amount"`
+	// An online order's channel and the channel's order number.
+	ChannelID          *int64  `db:"channel_id"`
+	ChannelName        *string `db:"channel_name"`
+	ChannelOrderNumber string  `db:"channel_order_number"`
 }
 
 // Order list filters beyond the plain statuses.
 const (
 	OrdersToPack = "to_pack" // open, with units not yet packed
 	OrdersToShip = "to_ship" // open, with packages packed but not shipped
+	// The list's status filter (DESIGN URLs: ?status=frozen …).
+	OrdersFrozen           = "frozen"            // open, waiting on unconfirmed listings
+	OrdersNotShipped       = "open"              // open, not frozen, nothing shipped yet
+	OrdersPartiallyShipped = "partially_shipped" // open, some units shipped, some not
+	OrdersShipped          = "shipped"           // every unit shipped, not every unit invoiced
+	OrdersInvoiced         = "invoiced"          // every unit invoiced
 )
+
+// OrderFilter is the sales orders list's query: every field comes from the
+// URL, so a filtered list can be bookmarked.
+type OrderFilter struct {
+	// Marketplace is "" for all orders, "manual" for orders keyed in here,
+	// or a channel's id.
+	Marketplace string
+	Status      string
+	Q           string // order number (ours or the channel's), reference or customer
+	From, To    time.Time
+	Before      int64
+	Limit       int
+}

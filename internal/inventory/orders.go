@@ -24,9 +24,16 @@ type SalesOrder struct {
 	Frozen         bool      `db:"frozen"`
 	CreatedByEmail *string   `db:"created_by_email"`
 	CreatedAt      time.Time `db:"created_at"`
-	Lines          []OrderLine
-	Packages       []Package
-	Invoices       []Invoice
+	// An online order's channel and what the channel calls it.
+	ChannelName        *string    `db:"channel_name"`
+	ExternalOrderID    *string    `db:"external_order_id"`
+	ChannelOrderNumber string     `db:"channel_order_number"`
+	ChannelStatus      string     `db:"channel_status"`
+	ChannelUpdatedAt   *time.Time `db:"channel_updated_at"`
+	Currency           string     `db:"currency"`
+	Lines              []OrderLine
+	Packages           []Package
+	Invoices           []Invoice
 }
 
 type OrderLine struct {
@@ -42,14 +49,22 @@ type OrderLine struct {
 	Packed        int64  `db:"packed"`
 	Shipped       int64  `db:"shipped"`
 	Invoiced      int64  `db:"invoiced"`
+	// ChannelItemID is the listing an online order's line sold; with
+	// ItemID 0 the listing is unconfirmed and the line waits on it.
+	ChannelItemID *int64 `db:"channel_item_id"`
 }
+
+// Waiting reports whether the line waits for its listing to be settled.
+func (l OrderLine) Waiting() bool { return l.ItemID == 0 && l.ChannelItemID != nil }
 
 func (l OrderLine) ToPack() int64    { return l.Quantity - l.Packed }
 func (l OrderLine) ToInvoice() int64 { return l.Quantity - l.Invoiced }
 
 // CommittedIn is what the line holds back while its order has status.
+// A line of an online order whose listing is unconfirmed has no item yet
+// (ItemID 0) and commits nothing until it is settled.
 func (l OrderLine) CommittedIn(status string) int64 {
-	if status != OrderOpen {
+	if status != OrderOpen || l.ItemID == 0 {
 		return 0
 	}
 	return Committed(l.Quantity, l.Shipped, l.Invoiced)

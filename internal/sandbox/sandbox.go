@@ -34,6 +34,9 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 	items := DemoItems()
 	sb.Shopify.SetListings(shopifyCatalogue(items))
 	sb.Woo.SetListings(wooCatalogue(items))
+	if err := sb.seedOrders(); err != nil {
+		return nil, err
+	}
 	shopURL, err := sb.serve(sb.Shopify.Handler(), ShopifyAddr, log)
 	if err != nil {
 		return nil, err

@@ -225,6 +225,10 @@ func (s *Store) confirmChunk(ctx context.Context, tx *sqlx.Tx, runID int64, ids 
 	if err := linkListings(ctx, tx, ls, items, catalogue.LinkedByConfirm, false, by); err != nil {
 		return 0, nil, err
 	}
+	// Orders that waited on these listings take their items and commit (§1.5).
+	if _, err := s.settleOrdersOf(ctx, tx, ls); err != nil {
+		return 0, nil, err
+	}
 	if s.hook != nil && len(openItems) > 0 {
 		if err := s.hook(ctx, tx, openItems); err != nil {
 			return 0, nil, fmt.Errorf("store: availability hook: %w", err)

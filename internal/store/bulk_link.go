@@ -15,7 +15,7 @@ import (
 // one: each listing still unconfirmed and each item still active, the
 // listing marked for a stock overwrite (§1.3). The items are locked FOR
 // SHARE, so a deactivation waits for the links or the links see it.
-func linkChunk(ctx context.Context, tx *sqlx.Tx, ids, itemIDs []int64, by int64) (int, []bulkSkip, error) {
+func (s *Store) linkChunk(ctx context.Context, tx *sqlx.Tx, ids, itemIDs []int64, by int64) (int, []bulkSkip, error) {
 	if len(itemIDs) != len(ids) {
 		return 0, nil, fmt.Errorf("store: bulk link: %d listings, %d items", len(ids), len(itemIDs))
 	}
@@ -59,6 +59,10 @@ func linkChunk(ctx context.Context, tx *sqlx.Tx, ids, itemIDs []int64, by int64)
 		return 0, skips, nil
 	}
 	if err := linkListings(ctx, tx, ls, its, catalogue.LinkedByHand, true, by); err != nil {
+		return 0, nil, err
+	}
+	// Orders that waited on these listings take their items and commit (§1.5).
+	if _, err := s.settleOrdersOf(ctx, tx, ls); err != nil {
 		return 0, nil, err
 	}
 	return len(ls), skips, nil

@@ -311,7 +311,7 @@ func (s *Store) bulkStep(ctx context.Context, id int64) (bool, error) {
 		case BulkConfirm:
 			done, skips, err = s.confirmChunk(ctx, tx, id, listings, by)
 		case BulkLink:
-			done, skips, err = linkChunk(ctx, tx, listings, items, by)
+			done, skips, err = s.linkChunk(ctx, tx, listings, items, by)
 		default:
 			err = fmt.Errorf("store: bulk run of unknown kind %q", kind)
 		}

@@ -32,13 +32,17 @@ type Channel struct {
 	Listings        int        `db:"listings"`
 	Unconfirmed     int        `db:"unconfirmed"`
 	Failing         int        `db:"failing"` // listings failing now
+	// OrdersSince: orders changed after it are fetched by the next sync.
+	OrdersSince *time.Time `db:"orders_since"`
+	// DefaultWarehouseID takes the stock its orders commit; nil is the primary warehouse.
+	DefaultWarehouseID *int64 `db:"default_warehouse_id"`
 }
 
 const channelColumns = `c.id, c.kind, c.name, c.credentials, c.credentials_hint, c.enabled,
 	extract(epoch FROM c.sync_interval)::bigint AS sync_interval,
 	extract(epoch FROM c.first_sync_delay)::bigint AS first_sync_delay,
 	c.needs_attention, c.listings_since, c.last_sync_at, c.next_sync_at, c.created_at, c.disconnected_at,
-	c.listings, c.unconfirmed, c.failing`
+	c.listings, c.unconfirmed, c.failing, c.orders_since, c.default_warehouse_id`
 
 // Interval is a duration stored as whole seconds.
 type Interval int64
@@ -93,6 +97,9 @@ type ChannelSettings struct {
 	Enabled        bool
 	SyncInterval   time.Duration
 	FirstSyncDelay time.Duration
+	// WarehouseID takes the stock the channel's orders commit; 0 is the
+	// primary warehouse.
+	WarehouseID int64
 }
 
 // UpdateChannelSettings saves settings; a changed interval reschedules the
@@ -100,11 +107,12 @@ type ChannelSettings struct {
 func (s *Store) UpdateChannelSettings(ctx context.Context, id int64, st ChannelSettings) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE channels SET name = $2, enabled = $3,
 		next_sync_at = CASE WHEN last_sync_at IS NULL THEN next_sync_at ELSE last_sync_at + make_interval(secs => $4) END,
-		sync_interval = make_interval(secs => $4), first_sync_delay = make_interval(secs => $5)
+		sync_interval = make_interval(secs => $4), first_sync_delay = make_interval(secs => $5),
+		default_warehouse_id = NULLIF($6, 0)
 		WHERE id = $1 AND disconnected_at IS NULL`,
-		id, st.Name, st.Enabled, st.SyncInterval.Seconds(), st.FirstSyncDelay.Seconds())
+		id, st.Name, st.Enabled, st.SyncInterval.Seconds(), st.FirstSyncDelay.Seconds(), st.WarehouseID)
 	if err != nil {
-		return fmt.Errorf("store: channel settings: %w", err)
+		return fmt.Errorf("store: channel settings: %w", mapFK(err))
 	}
 	return mustAffect(res, ErrChannelNotFound)
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -30,15 +32,20 @@ func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int6
 }
 
 const orderColumns = `o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
-	u.email AS created_by_email, o.created_at`
+	u.email AS created_by_email, o.created_at, ch.name AS channel_name, o.external_order_id, o.channel_order_number,
+	o.channel_status, o.channel_updated_at, o.currency`
 
-const orderLineColumns = `l.id, l.line_no, l.item_id, i.name AS item_name, i.sku AS item_sku, l.warehouse_id,
-	w.name AS warehouse_name, l.quantity, l.rate, l.packed, l.shipped, l.invoiced`
+// A line of an online order may have no item yet (its listing is
+// unconfirmed): it reads as item 0 with the name and SKU the channel sent.
+const orderLineColumns = `l.id, l.line_no, COALESCE(l.item_id, 0) AS item_id, COALESCE(i.name, l.line_name) AS item_name,
+	COALESCE(i.sku, l.line_sku) AS item_sku, l.warehouse_id,
+	w.name AS warehouse_name, l.quantity, l.rate, l.packed, l.shipped, l.invoiced, l.channel_item_id`
 
 // SalesOrder reads an order with its lines, packages and invoices.
 func (s *Store) SalesOrder(ctx context.Context, id int64) (inventory.SalesOrder, error) {
 	var o inventory.SalesOrder
-	err := s.DB.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM sales_orders o LEFT JOIN users u ON u.id = o.created_by WHERE o.id = $1`, id)
+	err := s.DB.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM sales_orders o LEFT JOIN users u ON u.id = o.created_by
+		LEFT JOIN channels ch ON ch.id = o.channel_id WHERE o.id = $1`, id)
 	if err != nil {
 		return o, fmt.Errorf("store: sales order %d: %w", id, notFound(err, inventory.ErrNotFound))
 	}
@@ -66,7 +73,7 @@ type selecter interface {
 
 func orderLines(ctx context.Context, q selecter, order int64) ([]inventory.OrderLine, error) {
 	var ls []inventory.OrderLine
-	query := `SELECT ` + orderLineColumns + ` FROM sales_order_lines l JOIN items i ON i.id = l.item_id
+	query := `SELECT ` + orderLineColumns + ` FROM sales_order_lines l LEFT JOIN items i ON i.id = l.item_id
 		JOIN warehouses w ON w.id = l.warehouse_id WHERE l.order_id = $1 ORDER BY l.line_no`
 	if err := q.SelectContext(ctx, &ls, query, order); err != nil {
 		return nil, fmt.Errorf("store: sales order lines: %w", err)
@@ -76,8 +83,20 @@ func orderLines(ctx context.Context, q selecter, order int64) ([]inventory.Order
 
 func orderFilter(status string) string {
 	switch status {
-	case inventory.OrderOpen, inventory.OrderFulfilled, inventory.OrderCancelled:
+	case inventory.OrderFulfilled, inventory.OrderCancelled:
 		return "o.status = '" + status + "'"
+	case inventory.OrdersNotShipped:
+		return "o.status = 'open' AND NOT o.frozen AND NOT EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.shipped > 0)"
+	case inventory.OrdersFrozen:
+		return "o.status = 'open' AND o.frozen"
+	case inventory.OrdersPartiallyShipped:
+		return "o.status = 'open' AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.shipped > 0)" +
+			" AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.shipped < l.quantity)"
+	case inventory.OrdersShipped:
+		return "o.status IN ('open', 'fulfilled') AND NOT EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.shipped < l.quantity)" +
+			" AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.invoiced < l.quantity)"
+	case inventory.OrdersInvoiced:
+		return "o.status IN ('open', 'fulfilled') AND NOT EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.invoiced < l.quantity)"
 	case inventory.OrdersToPack:
 		return "o.status = 'open' AND NOT o.frozen AND EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.order_id = o.id AND l.packed < l.quantity)"
 	case inventory.OrdersToShip:
@@ -86,20 +105,58 @@ func orderFilter(status string) string {
 	return "true"
 }
 
-// ListSalesOrders is a page of orders, newest first, below id before.
-func (s *Store) ListSalesOrders(ctx context.Context, status string, before int64, limit int) ([]inventory.OrderRow, int64, error) {
+// ListSalesOrders is a page of orders, newest first, below id f.Before,
+// filtered by marketplace, status, text and order date.
+func (s *Store) ListSalesOrders(ctx context.Context, f inventory.OrderFilter) ([]inventory.OrderRow, int64, error) {
+	where := []string{orderFilter(f.Status)}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch f.Marketplace {
+	case "":
+	case "manual":
+		where = append(where, "o.channel_id IS NULL")
+	default:
+		id, err := strconv.ParseInt(f.Marketplace, 10, 64)
+		if err != nil {
+			return nil, 0, nil
+		}
+		where = append(where, "o.channel_id = "+arg(id))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := arg("%" + likeEscape(q) + "%")
+		cond := "(o.customer ILIKE " + like + " OR o.reference ILIKE " + like + " OR o.channel_order_number ILIKE " + like
+		if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
+			cond += " OR o.id = " + arg(n)
+		}
+		where = append(where, cond+")")
+	}
+	if !f.From.IsZero() {
+		where = append(where, "o.ordered_on >= "+arg(docDate(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "o.ordered_on <= "+arg(docDate(f.To)))
+	}
+	if f.Before > 0 {
+		where = append(where, "o.id < "+arg(f.Before))
+	}
 	var rs []inventory.OrderRow
 	err := s.DB.SelectContext(ctx, &rs, `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.frozen,
+		o.channel_id, ch.name AS channel_name, o.channel_order_number,
 		COALESCE((SELECT sum(quantity) FROM sales_order_lines l WHERE l.order_id = o.id), 0) AS units,
 		COALESCE((SELECT sum(quantity * rate) FROM sales_order_lines l WHERE l.order_id = o.id), 0) AS amount
-		FROM sales_orders o WHERE `+orderFilter(status)+` AND ($1 = 0 OR o.id < $1) ORDER BY o.id DESC LIMIT $2`, before, limit+1)
+		FROM sales_orders o LEFT JOIN channels ch ON ch.id = o.channel_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY o.id DESC LIMIT `+arg(f.Limit+1), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list sales orders: %w", err)
 	}
-	return pageOf(rs, limit, func(r inventory.OrderRow) int64 { return r.ID })
+	return pageOf(rs, f.Limit, func(r inventory.OrderRow) int64 { return r.ID })
 }
 
 type OrderCounts struct {
+	Frozen int `db:"frozen"`
 	Open   int `db:"open"`
 	ToPack int `db:"to_pack"`
 	ToShip int `db:"to_ship"`
@@ -108,7 +165,8 @@ type OrderCounts struct {
 func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 	var c OrderCounts
 	err := s.DB.GetContext(ctx, &c, `SELECT
-		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrderOpen)+`) AS open,
+		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrdersFrozen)+`) AS frozen,
+		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrdersNotShipped)+`) AS open,
 		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrdersToPack)+`) AS to_pack,
 		(SELECT count(*) FROM sales_orders o WHERE `+orderFilter(inventory.OrdersToShip)+`) AS to_ship`)
 	if err != nil {
@@ -119,7 +177,7 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 
 const lockOrderQuery = `SELECT o.status, o.frozen, ` + orderLineColumns + `
 	FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
-	JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
+	LEFT JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
 	WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`
 
 // lockOrder takes the order's row lock and its lines' (before any stock

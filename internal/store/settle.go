@@ -107,7 +107,11 @@ func (s *Store) CreateItemFromListing(ctx context.Context, listingID int64, n Ne
 		if itemID, err = insertItem(ctx, tx, c, *f, "channel", wh, n.By); err != nil {
 			return err
 		}
-		return linkListing(ctx, tx, l, itemID, source, false, n.By)
+		if err := linkListing(ctx, tx, l, itemID, source, false, n.By); err != nil {
+			return err
+		}
+		_, err = s.settleOrdersOf(ctx, tx, []int64{listingID})
+		return err
 	})
 	if err != nil {
 		return 0, s.skuClash(ctx, err, sku, 0)
@@ -132,7 +136,11 @@ func (s *Store) LinkListing(ctx context.Context, listingID, itemID, by int64) er
 		if !active {
 			return catalogue.ErrItemInactive
 		}
-		return linkListing(ctx, tx, l, itemID, catalogue.LinkedByHand, true, by)
+		if err := linkListing(ctx, tx, l, itemID, catalogue.LinkedByHand, true, by); err != nil {
+			return err
+		}
+		_, err = s.settleOrdersOf(ctx, tx, []int64{listingID})
+		return err
 	})
 }
 

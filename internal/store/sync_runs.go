@@ -22,7 +22,7 @@ var ErrRunClosed = errors.New("store: the sync run was closed: it no longer take
 
 const runColumns = `r.id, r.channel_id, ch.name AS channel_name, ch.kind AS channel_kind, r.kind, r.trigger, r.status,
 	r.job_id, r.started_at, r.finished_at, r.pages_done, r.records_total, r.records, r.new_records, r.updated,
-	r.unchanged, r.failed, r.synced, r.new_unconfirmed, r.error, h.beat_at AS heartbeat_at`
+	r.unchanged, r.failed, r.synced, r.new_unconfirmed, r.orders, r.error, h.beat_at AS heartbeat_at`
 
 const runsFrom = `sync_runs r JOIN channels ch ON ch.id = r.channel_id
 	LEFT JOIN job_heartbeats h ON h.job_id = r.job_id AND r.status = 'running'`

@@ -26,6 +26,7 @@ type Run struct {
 	Failed         int        `db:"failed"`
 	Synced         int        `db:"synced"`
 	NewUnconfirmed int        `db:"new_unconfirmed"`
+	Orders         int        `db:"orders"` // online orders imported or updated
 	Error          *string    `db:"error"`
 	// HeartbeatAt is when the running run's process last said it was alive.
 	HeartbeatAt *time.Time `db:"heartbeat_at"`

@@ -10,15 +10,18 @@ import (
 )
 
 type orderNode struct {
-	ID                       string             `json:"id"`
-	Name                     string             `json:"name"`
-	CreatedAt                time.Time          `json:"createdAt"`
-	UpdatedAt                time.Time          `json:"updatedAt"`
-	CancelledAt              *time.Time         `json:"cancelledAt"`
-	CurrencyCode             string             `json:"currencyCode"`
-	DisplayFinancialStatus   string             `json:"displayFinancialStatus"`
-	DisplayFulfillmentStatus string             `json:"displayFulfillmentStatus"`
-	LineItems                lineItemConnection `json:"lineItems"`
+	ID                       string     `json:"id"`
+	Name                     string     `json:"name"`
+	CreatedAt                time.Time  `json:"createdAt"`
+	UpdatedAt                time.Time  `json:"updatedAt"`
+	CancelledAt              *time.Time `json:"cancelledAt"`
+	CurrencyCode             string     `json:"currencyCode"`
+	DisplayFinancialStatus   string     `json:"displayFinancialStatus"`
+	DisplayFulfillmentStatus string     `json:"displayFulfillmentStatus"`
+	Customer                 *struct {
+		DisplayName string `json:"displayName"`
+	} `json:"customer"`
+	LineItems lineItemConnection `json:"lineItems"`
 }
 
 type lineItemConnection struct {
@@ -114,6 +117,7 @@ func orderFrom(n orderNode, lines []lineItemNode, raw json.RawMessage) channel.O
 		UpdatedAt:  n.UpdatedAt,
 		Cancelled:  n.CancelledAt != nil,
 		Lines:      make([]channel.OrderLine, len(lines)),
+		Customer:   customerName(n),
 		Raw:        raw,
 	}
 	for i, l := range lines {
@@ -130,4 +134,11 @@ func orderFrom(n orderNode, lines []lineItemNode, raw json.RawMessage) channel.O
 		o.Lines[i] = line
 	}
 	return o
+}
+
+func customerName(n orderNode) string {
+	if n.Customer == nil {
+		return ""
+	}
+	return n.Customer.DisplayName
 }

@@ -47,6 +47,7 @@ const ordersQuery = `query Orders($first: Int!, $after: String, $query: String, 
       currencyCode
       displayFinancialStatus
       displayFulfillmentStatus
+      customer { displayName }
       lineItems(first: $lineItems) {
       ` + lineItemFields + `
       }

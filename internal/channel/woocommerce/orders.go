@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"stocksync/internal/channel"
@@ -56,6 +57,7 @@ func orderFrom(o order, raw json.RawMessage) channel.Order {
 		CreatedAt:  gmtTime(o.DateCreatedGMT),
 		UpdatedAt:  gmtTime(o.DateModifiedGMT),
 		Cancelled:  cancelledStatuses[o.Status],
+		Customer:   billingName(o),
 		Lines:      make([]channel.OrderLine, len(o.LineItems)),
 		Raw:        raw,
 	}
@@ -76,4 +78,17 @@ func orderFrom(o order, raw json.RawMessage) channel.Order {
 		out.Lines[i] = line
 	}
 	return out
+}
+
+// billingName is who the order bills: a person's name, else the company,
+// else the e-mail address.
+func billingName(o order) string {
+	b := o.Billing
+	if n := strings.TrimSpace(b.FirstName + " " + b.LastName); n != "" {
+		return n
+	}
+	if b.Company != "" {
+		return b.Company
+	}
+	return b.Email
 }

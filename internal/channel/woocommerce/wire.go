@@ -12,7 +12,7 @@ import (
 const (
 	productFields   = "id,name,sku,type,status,price,manage_stock,stock_quantity,date_modified_gmt,variations"
 	variationFields = "id,sku,status,price,manage_stock,stock_quantity,date_modified_gmt,attributes"
-	orderFields     = "id,number,status,currency,date_created_gmt,date_modified_gmt,total,line_items"
+	orderFields     = "id,number,status,currency,date_created_gmt,date_modified_gmt,total,billing,line_items"
 )
 
 type product struct {
@@ -48,7 +48,13 @@ type order struct {
 	Currency        string `json:"currency"`
 	DateCreatedGMT  string `json:"date_created_gmt"`
 	DateModifiedGMT string `json:"date_modified_gmt"`
-	LineItems       []struct {
+	Billing         struct {
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Company   string `json:"company"`
+		Email     string `json:"email"`
+	} `json:"billing"`
+	LineItems []struct {
 		ID          int             `json:"id"`
 		Name        string          `json:"name"`
 		ProductID   int             `json:"product_id"`

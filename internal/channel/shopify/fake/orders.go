@@ -16,6 +16,7 @@ type Order struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	CancelledAt       time.Time // zero while not cancelled
+	Customer          string    // the customer's display name; no customer when empty
 	Lines             []OrderLine
 }
 

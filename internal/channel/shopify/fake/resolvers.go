@@ -116,7 +116,12 @@ func (o *storedOrder) object() object {
 		cancelledAt = dateTime(o.CancelledAt)
 	}
 	lines := o.Lines
+	var customer any
+	if o.Customer != "" {
+		customer = object{"__typename": "Customer", "displayName": o.Customer}
+	}
 	return object{
+		"customer":                 customer,
 		"__typename":               "Order",
 		"id":                       o.ID,
 		"name":                     o.Name,

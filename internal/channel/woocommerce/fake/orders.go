@@ -16,6 +16,7 @@ type Order struct {
 	Currency     string // USD when empty
 	DateCreated  time.Time
 	DateModified time.Time
+	Customer     string // billing first and last name; none when empty
 	Lines        []OrderLine
 }
 
@@ -211,6 +212,11 @@ func renderOrder(o *Order) map[string]any {
 		"status": o.Status, "currency": o.Currency,
 		"date_created": gmt(o.DateCreated), "date_created_gmt": gmt(o.DateCreated),
 		"date_modified": gmt(o.DateModified), "date_modified_gmt": gmt(o.DateModified),
-		"total": fmt.Sprintf("%.2f", total), "line_items": lines,
+		"total": fmt.Sprintf("%.2f", total), "line_items": lines, "billing": billing(o.Customer),
 	}
+}
+
+func billing(name string) map[string]any {
+	first, last, _ := strings.Cut(name, " ")
+	return map[string]any{"first_name": first, "last_name": last, "company": "", "email": ""}
 }
