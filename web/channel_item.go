@@ -38,6 +38,9 @@ func (a *App) listingView(c echo.Context, id int64, v channelitems.ShowView) (ch
 	if !v.Listing.Unconfirmed() {
 		return v, nil
 	}
+	if v.Suggestions, err = a.store.Suggestions(ctx, id); err != nil {
+		return v, err
+	}
 	if v.Warehouses, err = a.store.WarehouseChoices(ctx); err != nil {
 		return v, err
 	}

@@ -31,8 +31,9 @@ var routeTable = []route{
 	{http.MethodGet, "/healthz", public, h((*App).healthz)},
 	{http.MethodGet, "/static/*", public, (*App).static},
 	{http.MethodGet, "/favicon.ico", public, (*App).favicon},
-	// Channel webhooks carry no session (the channel signs them); until a
-	// channel's webhooks are built, every address answers 404.
+	// Channel webhooks carry no session and no CSRF token: the channel
+	// signs them (web/webhooks.go). Any other address answers 404.
+	{http.MethodPost, "/webhooks/:kind/:channel", public, h((*App).webhook)},
 	{http.MethodPost, "/webhooks/*", public, h((*App).noWebhook)},
 
 	{http.MethodGet, "/login", anyone, h((*App).loginPage)},
@@ -64,12 +65,14 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/settings", adminOnly, h((*App).channelSettings)},
 	{http.MethodPost, "/channels/:id/disconnect", adminOnly, h((*App).channelDisconnect)},
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
+	{http.MethodPost, "/channels/:id/webhook-secret", adminOnly, h((*App).channelWebhookSecret)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
 	{http.MethodGet, "/channel-items/count", signedIn, h((*App).channelItemsCount)},
 	{http.MethodPost, "/channel-items/bulk", signedIn, h((*App).channelItemsBulk)},
 	{http.MethodPost, "/channel-items/bulk/link", signedIn, h((*App).channelItemsBulkLink)},
 	{http.MethodGet, "/bulk-runs/:id", signedIn, h((*App).bulkRun)},
+	{http.MethodGet, "/channel-items/bulk/suggest", signedIn, h((*App).bulkSuggest)},
 	{http.MethodGet, "/channel-items/:id", signedIn, h((*App).channelItem)},
 	{http.MethodPost, "/channel-items/:id/confirm", signedIn, h((*App).confirmListing)},
 	{http.MethodPost, "/channel-items/:id/update", signedIn, h((*App).updateListing)},

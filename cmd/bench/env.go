@@ -25,6 +25,7 @@ type benchEnv struct {
 	bin      string
 	adminURL string
 	dbs      []string
+	settle   *settleSeedTemplate // see settle_seed.go
 }
 
 func newBenchEnv(ctx context.Context) (*benchEnv, error) {
@@ -45,6 +46,7 @@ func newBenchEnv(ctx context.Context) (*benchEnv, error) {
 
 func (e *benchEnv) Close() {
 	e.dropDatabases()
+	e.dropSettleSeed()
 	os.RemoveAll(e.dir)
 }
 
@@ -59,13 +61,25 @@ func (e *benchEnv) dropDatabases() {
 		e.dbs = nil
 		return
 	}
-	if db, err := sql.Open("postgres", e.adminURL); err == nil {
-		for _, name := range e.dbs {
-			_, _ = db.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)
-		}
-		db.Close()
+	for _, name := range e.dbs {
+		e.dropDatabase(name)
 	}
 	e.dbs = nil
+}
+
+func (e *benchEnv) dropDatabase(name string) {
+	_ = e.adminExec(context.Background(), `DROP DATABASE IF EXISTS `+pq.QuoteIdentifier(name)+` WITH (FORCE)`)
+}
+
+// adminExec runs one statement on the server's admin database.
+func (e *benchEnv) adminExec(ctx context.Context, q string) error {
+	db, err := sql.Open("postgres", e.adminURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, q)
+	return err
 }
 
 // newDatabase creates an empty database and migrates it with the binary.

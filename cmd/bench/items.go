@@ -31,7 +31,7 @@ func benchItems(ctx context.Context, env *benchEnv) error {
 		return err
 	}
 	seedStart := time.Now()
-	if err := seedCatalogue(ctx, dbURL, userID, wh); err != nil {
+	if err := seedCatalogue(ctx, dbURL, userID, wh, seedItems); err != nil {
 		return err
 	}
 	report("items_seed_s", time.Since(seedStart).Seconds(), "s")

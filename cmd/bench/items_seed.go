@@ -53,13 +53,13 @@ func seedReorder(i int) int64 { return int64(i % 4 * 5) }
 
 var seedKinds = [movementsPerItem]string{"opening", "receive", "adjustment", "order", "shipment"}
 
-// seedCatalogue fills a migrated database with 1,000,000 items, 5,000,000
-// movements, the balances that sum them and the items' search terms, by
-// COPY. Secondary indexes are
+// seedCatalogue fills a migrated database with n items (the items
+// scenario: 1,000,000), five movements each, the balances that sum them and
+// the items' search terms, by COPY. Secondary indexes are
 // dropped first and rebuilt after (two at a time, one per core), and foreign
 // key triggers are skipped for the seeding session (the rows are consistent
 // by construction): that is what makes it take about a minute, not ten.
-func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64) error {
+func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64, n int) error {
 	db, err := sql.Open("postgres", dbURL)
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64)
 	gctx := g.ctx
 	g.Go(func() error {
 		if err := copyRows(gctx, db, "items", []string{"id", "name", "sku", "unit", "selling_price", "purchase_price", "reorder_level",
-			"created_by", "updated_at"}, seedItems, func(i int, emit func(...any) error) error {
+			"created_by", "updated_at"}, n, func(i int, emit func(...any) error) error {
 			price := fmt.Sprintf("%d.%02d", 5+i%200, i%100)
 			return emit(int64(i), seedName(i), fmt.Sprintf("SKU-%07d", i), "pcs", price, price, seedReorder(i), userID,
 				time.Unix(1_700_000_000+int64(i)*7%31_000_000, 0))
@@ -99,14 +99,14 @@ func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64)
 			return err
 		}
 		// With triggers off, item_stock is copied too (totals of the moves).
-		if err := copyRows(gctx, db, "item_stock", []string{"item_id", "on_hand", "committed", "reorder_level"}, seedItems,
+		if err := copyRows(gctx, db, "item_stock", []string{"item_id", "on_hand", "committed", "reorder_level"}, n,
 			func(i int, emit func(...any) error) error {
 				onHand, committed := seedTotals(i)
 				return emit(int64(i), onHand, committed, seedReorder(i))
 			}); err != nil {
 			return err
 		}
-		if err := copyRows(gctx, db, "stock_balances", []string{"item_id", "warehouse_id", "on_hand", "committed"}, seedItems,
+		if err := copyRows(gctx, db, "stock_balances", []string{"item_id", "warehouse_id", "on_hand", "committed"}, n,
 			func(i int, emit func(...any) error) error {
 				onHand, committed := seedTotals(i)
 				return emit(int64(i), warehouseID, onHand, committed)
@@ -121,7 +121,7 @@ func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64)
 	})
 	g.Go(func() error {
 		return copyRows(gctx, db, "stock_movements", []string{"item_id", "warehouse_id", "on_hand_delta", "committed_delta", "doc_kind", "doc_id", "created_by"},
-			seedItems, func(i int, emit func(...any) error) error {
+			n, func(i int, emit func(...any) error) error {
 				for k, m := range seedMoves(i) {
 					if m[0] == 0 && m[1] == 0 {
 						continue
@@ -136,8 +136,8 @@ func seedCatalogue(ctx context.Context, dbURL string, userID, warehouseID int64)
 	if err := g.Wait(); err != nil {
 		return fmt.Errorf("seed: copy: %w", err)
 	}
-	log.Printf("items: copied 1,000,000 items, their movements and balances in %s", time.Since(start).Round(time.Millisecond))
-	if _, err := db.ExecContext(ctx, `SELECT setval('items_id_seq', $1)`, seedItems); err != nil {
+	log.Printf("items: copied %d items, their movements and balances in %s", n, time.Since(start).Round(time.Millisecond))
+	if _, err := db.ExecContext(ctx, `SELECT setval('items_id_seq', $1)`, n); err != nil {
 		return err
 	}
 	idx := time.Now()

@@ -39,6 +39,13 @@ func load(ctx context.Context, addr string, request []byte, conns int, warmup, d
 
 // loadExpecting is load for a request whose every answer must be status.
 func loadExpecting(ctx context.Context, addr string, request []byte, status, conns int, warmup, duration time.Duration) (loadResult, error) {
+	return loadRotating(ctx, addr, [][]byte{request}, status, conns, warmup, duration)
+}
+
+// loadRotating is load over several requests: each connection sends them
+// in turn, starting at a different one, so a page is measured over many
+// records rather than one kept hot.
+func loadRotating(ctx context.Context, addr string, requests [][]byte, status, conns int, warmup, duration time.Duration) (loadResult, error) {
 	var mu sync.Mutex
 	var res loadResult
 	start := time.Now()
@@ -48,6 +55,7 @@ func loadExpecting(ctx context.Context, addr string, request []byte, status, con
 	errCh := make(chan error, conns)
 	for i := 0; i < conns; i++ {
 		wg.Add(1)
+		next := i * len(requests) / conns
 		go func() {
 			defer wg.Done()
 			c, err := net.Dial("tcp", addr)
@@ -64,6 +72,8 @@ func loadExpecting(ctx context.Context, addr string, request []byte, status, con
 				if t0.After(stopAt) {
 					break
 				}
+				request := requests[next%len(requests)]
+				next++
 				if _, err := c.Write(request); err != nil {
 					errCh <- err
 					return

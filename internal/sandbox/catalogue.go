@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	shopifyfake "stocksync/internal/channel/shopify/fake"
@@ -37,8 +38,9 @@ func DemoItems() []DemoItem {
 var seeded = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 
 // shopifyCatalogue: a third share a SKU with demo items, some share only a
-// name, most of the rest are new, and a handful are broken the way real
-// catalogues are.
+// name, some only resemble one (they come in unconfirmed, with
+// suggestions), most of the rest are new, and a handful are broken the way
+// real catalogues are.
 func shopifyCatalogue(items []DemoItem) []shopifyfake.Listing {
 	var ls []shopifyfake.Listing
 	add := func(title, variant, sku, price string, qty int) {
@@ -50,7 +52,21 @@ func shopifyCatalogue(items []DemoItem) []shopifyfake.Listing {
 	for _, it := range items[50:65] {
 		add(it.Name, "", "", it.Price, it.Stock)
 	}
-	for i := 0; i < 76; i++ {
+	// Listings that match no item exactly, so they arrive unconfirmed, but
+	// resemble one: each reason a suggestion can give, four times.
+	for i, it := range items[65:81] {
+		switch i / 4 {
+		case 0: // the SKU apart from case and punctuation
+			add("Shop exclusive "+strings.ToLower(it.Name), "", strings.ToLower(strings.ReplaceAll(it.SKU, "-", " ")), it.Price, 3)
+		case 1: // the name apart from case and spacing
+			add(strings.ToLower(strings.ReplaceAll(it.Name, " ", "  ")), "", fmt.Sprintf("SHOP-NM-%d", i), it.Price, 3)
+		case 2: // the price, and a name with a word added
+			add(it.Name+" Bundle", "", fmt.Sprintf("SHOP-BN-%d", i), it.Price, 3)
+		default: // a very similar name at another price
+			add(it.Name+" XL", "", fmt.Sprintf("SHOP-XL-%d", i), "99.00", 3)
+		}
+	}
+	for i := 0; i < 60; i++ {
 		add(fmt.Sprintf("Sandbox Shopify Special %d", i+1), "", fmt.Sprintf("SHOP-NEW-%03d", i+1), fmt.Sprintf("%d.00", 10+i%30), 5+i%20)
 	}
 	add("", "", "", "4.00", 1)    // no SKU and no name

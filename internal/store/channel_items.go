@@ -62,8 +62,7 @@ func channelItemConditions(f ChannelItemFilter, arg func(any) string) []string {
 		where = append(where, "ci.channel_id = "+arg(f.ChannelID))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		p := arg("%" + likeEscape(q) + "%")
-		where = append(where, "(ci.sku ILIKE "+p+" OR ci.name ILIKE "+p+")")
+		where = append(where, listingSearch(q, arg))
 	}
 	return where
 }
@@ -92,7 +91,16 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := channelItemConditions(f, arg)
+	// A search of unconfirmed listings in id order walks before it asks
+	// the trigram index (unconfirmedSearchSQL): its other conditions and
+	// the search's are kept apart until the relation is built.
+	q := strings.TrimSpace(f.Q)
+	walkFirst := f.Status == "unconfirmed" && hasTrigram(q) && sort.expr == "ci.id" && !sort.desc
+	filter := f
+	if walkFirst {
+		filter.Q = ""
+	}
+	where := channelItemConditions(filter, arg)
 	cmp, dir := ">", ""
 	if sort.desc {
 		cmp, dir = "<", " DESC"
@@ -103,18 +111,28 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 	case f.After > 0 && f.AfterKey != "":
 		where = append(where, "("+sort.expr+", ci.id) "+cmp+" ("+arg(f.AfterKey)+"::"+sort.typ+", "+arg(f.After)+")")
 	}
-	q := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
-		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at, (` + sort.expr + `)::text AS sort_key
-		FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	from := "channel_items ci"
+	if walkFirst {
+		from, where = unconfirmedSearchSQL(where, listingSearch(q, arg), f.Limit+1), nil
 	}
-	q += " ORDER BY " + sort.expr + dir + ", ci.id" + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
+	stmt := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
+		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at, (` + sort.expr + `)::text AS sort_key
+		FROM ` + from + ` JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
+	if len(where) > 0 {
+		stmt += " WHERE " + strings.Join(where, " AND ")
+	}
+	stmt += " ORDER BY " + sort.expr + dir + ", ci.id" + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
+	// Prepared: planning a statement over every channel's partition costs
+	// more than running it, and the list's statements are a few dozen.
+	prepared, err := s.prepared(ctx, stmt)
+	if err != nil {
+		return page, err
+	}
 	var rows []struct {
 		catalogue.ChannelItem
 		SortKey string `db:"sort_key"`
 	}
-	if err := s.DB.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := prepared.SelectContext(ctx, &rows, args...); err != nil {
 		return page, fmt.Errorf("store: list channel items: %w", err)
 	}
 	if len(rows) > f.Limit {

@@ -77,7 +77,7 @@ func (s *Store) ensureListingsPartition(ctx context.Context, channelID int64) er
 // is the channel's, which spares ATTACH PARTITION a scan of the table.
 // Each page keeps a tenth free, where a re-sync's changed stock and prices
 // are rewritten in place without touching an index (see updateDetailsSQL);
-// a full page sends the new version elsewhere and into all five indexes.
+// a full page sends the new version elsewhere and into every index.
 func newListingsTableSQL(name string, channelID int64) string {
 	return fmt.Sprintf(`CREATE TABLE %s (LIKE channel_items INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
 		CONSTRAINT partition_channel_check CHECK (channel_id = %d)) WITH (fillfactor = 90)`, name, channelID)

@@ -30,6 +30,10 @@ type ShowView struct {
 	SKUOwner   int64 // the item whose SKU clashed
 	OpenUpdate bool
 
+	// Suggestions: up to three active items, strongest reason first, each
+	// linked with one click.
+	Suggestions []catalogue.Suggestion
+
 	// Link: the picker's query and what it found.
 	Q        string
 	Picks    []inventory.ListItem

@@ -62,6 +62,9 @@ type Call = fakekit.Call
 type Server struct {
 	*fakekit.Faults
 	*fakekit.Recorder
+	// Webhooks delivers order webhooks to the addresses set with
+	// SetWebhooks.
+	*fakekit.Webhooks
 
 	opts Options
 	http *httptest.Server
@@ -104,6 +107,7 @@ func New(opts Options) *Server {
 	s := &Server{
 		Faults:       fakekit.NewFaults(),
 		Recorder:     &fakekit.Recorder{},
+		Webhooks:     &fakekit.Webhooks{},
 		opts:         opts,
 		locations:    []Location{{ID: gid("Location", locationIDBase+1), Name: "Shop location", Active: true}},
 		bucket:       bucket{maximum: opts.MaximumAvailable, restoreRate: opts.RestoreRate, available: opts.MaximumAvailable},

@@ -42,6 +42,9 @@ type Call = fakekit.Call
 type Server struct {
 	*fakekit.Faults
 	*fakekit.Recorder
+	// Webhooks delivers order webhooks to the addresses set with
+	// SetWebhooks.
+	*fakekit.Webhooks
 
 	opts Options
 	http *httptest.Server
@@ -69,7 +72,7 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{Faults: fakekit.NewFaults(), Recorder: &fakekit.Recorder{}, opts: opts, nextID: 100, nextLine: 1}
+	s := &Server{Faults: fakekit.NewFaults(), Recorder: &fakekit.Recorder{}, Webhooks: &fakekit.Webhooks{}, opts: opts, nextID: 100, nextLine: 1}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+BasePath+"/products", s.listProducts)
 	s.mux.HandleFunc("GET "+BasePath+"/products/{id}/variations", s.listVariations)

@@ -1,0 +1,202 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"stocksync/internal/channel"
+	"stocksync/internal/store"
+)
+
+// searchFixture is a channel whose unconfirmed listings are many more than
+// a search page walks before it turns to the trigram index (30,000
+// fillers), with a few listings to find among them, before the fillers and
+// past them, and one linked listing.
+type searchFixture struct {
+	*importer
+	ch int64
+}
+
+const searchFillers = 30_000
+
+func newSearchFixture(t *testing.T) *searchFixture {
+	im := newImporter(t)
+	im.item("Linked zebra mug", "LZM-1", true)
+	f := &searchFixture{importer: im, ch: im.channel("Main shop")}
+	f.run(f.ch,
+		channel.Listing{ExternalID: "early", SKU: "ZB-1", Name: "Zebra mug"},
+		channel.Listing{ExternalID: "linked", SKU: "LZM-1", Name: "Linked zebra mug"},
+		channel.Listing{ExternalID: "short", SKU: "AB-77", Name: "Blue bowl"},
+		channel.Listing{ExternalID: "under", SKU: "RU-1", Name: "Red_mug"},
+		channel.Listing{ExternalID: "not-under", SKU: "RU-2", Name: "Redxmug"},
+	)
+	// Ids given, as sessions draw ids from the sequence in blocks: these
+	// must come after the imported ones.
+	f.st.DB.MustExec(`INSERT INTO channel_items (id, channel_id, external_id, listing_key, sku, name)
+		SELECT 100000 + g, $1, 'fill-' || g, g, 'FILL-' || g, 'Filler listing ' || g FROM generate_series(1, $2) g`, f.ch, searchFillers)
+	f.st.DB.MustExec(`INSERT INTO channel_items (id, channel_id, external_id, listing_key, sku, name) VALUES
+		(200001, $1, 'late', 1, 'lst-0099-xl', 'Zebra lamp'), (200002, $1, 'later', 2, 'ZB-3', 'Striped ZEBRA rug')`, f.ch)
+	f.st.DB.MustExec(`ANALYZE channel_items`)
+	return f
+}
+
+// search lists the unconfirmed listings matching q after the cursor and
+// returns their external ids and the next cursor.
+func (f *searchFixture) search(status, q string, after int64, limit int) ([]string, int64) {
+	f.t.Helper()
+	page, err := f.st.ListChannelItems(context.Background(), store.ChannelItemFilter{Status: status, ChannelID: f.ch, Q: q, After: after, Limit: limit})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	rows, next := page.Items, page.NextID
+	var ids []string
+	for i, r := range rows {
+		if i > 0 && r.ID <= rows[i-1].ID {
+			f.t.Fatalf("search %q: rows out of order", q)
+		}
+		ids = append(ids, r.ExternalID)
+	}
+	return ids, next
+}
+
+// The search finds a listing by any part of its SKU or name in any case,
+// whether the listing is among the first a page walks or past them (where
+// the trigram index finds it), and short terms, which have no trigram,
+// still match.
+func TestSearchUnconfirmedListingsBySubstringInAnyCase(t *testing.T) {
+	f := newSearchFixture(t)
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"zebra", []string{"early", "late", "later"}}, // the walk's and the index's, in order
+		{"ZEBRA", []string{"early", "late", "later"}},
+		{"ebr", []string{"early", "late", "later"}},
+		{"0099-X", []string{"late"}}, // the middle of a SKU
+		{"striped zebra", []string{"later"}},
+		{"Red_mug", []string{"under"}}, // _ is a character, not a wildcard
+		{"b-7", []string{"short"}},     // no trigram: the walk alone
+		{"ab", []string{"short"}},
+		{"zz", nil},
+		{"nothing like it", nil},
+	} {
+		if got, _ := f.search("unconfirmed", c.q, 0, 50); !slices.Equal(got, c.want) {
+			t.Errorf("search %q: %v, want %v", c.q, got, c.want)
+		}
+	}
+	// Linked listings are found when the list shows them.
+	if got, _ := f.search("", "zebra", 0, 50); len(got) != 4 || !slices.Contains(got, "linked") {
+		t.Errorf("search of all listings: %v", got)
+	}
+}
+
+// Pages of a search follow one another by the cursor, through the walk and
+// past it, with no listing twice or left out.
+func TestSearchUnconfirmedListingsPagesByCursor(t *testing.T) {
+	f := newSearchFixture(t)
+	got, next := f.search("unconfirmed", "zebra", 0, 2)
+	if !slices.Equal(got, []string{"early", "late"}) || next == 0 {
+		t.Fatalf("first page: %v, next %d", got, next)
+	}
+	if got, next = f.search("unconfirmed", "zebra", next, 2); !slices.Equal(got, []string{"later"}) || next != 0 {
+		t.Fatalf("second page: %v, next %d", got, next)
+	}
+	// A common term fills its pages from the walk.
+	seen := map[string]bool{}
+	var after int64
+	for page := 0; page < 3; page++ {
+		got, next := f.search("unconfirmed", "filler", after, 50)
+		if len(got) != 50 || next == 0 {
+			t.Fatalf("page %d of a common term: %d listings, next %d", page, len(got), next)
+		}
+		for _, id := range got {
+			if seen[id] {
+				t.Fatalf("listing %s on two pages", id)
+			}
+			seen[id] = true
+		}
+		after = next
+	}
+	if !seen["fill-1"] || !seen["fill-150"] {
+		t.Fatal("the pages of a common term skipped listings")
+	}
+}
+
+// The count of unconfirmed listings without a search is the channels'
+// own; a search counts its matches, whatever their number.
+func TestCountChannelItems(t *testing.T) {
+	f := newSearchFixture(t)
+	ctx := context.Background()
+	other := f.channel("Other shop")
+	f.run(other, channel.Listing{ExternalID: "o1", SKU: "O-1", Name: "Other zebra"})
+	for _, c := range []struct {
+		filter store.ChannelItemFilter
+		n      int
+	}{
+		{store.ChannelItemFilter{Status: "unconfirmed"}, searchFillers + 7},
+		{store.ChannelItemFilter{Status: "linked"}, 1},
+		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: other}, 1},
+		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: f.ch, Q: "zebra"}, 3},
+		{store.ChannelItemFilter{Status: "unconfirmed", Q: "ZEBRA"}, 4},
+		{store.ChannelItemFilter{Q: "zebra"}, 5},
+		{store.ChannelItemFilter{Status: "unconfirmed", Q: "ab"}, 1},
+		{store.ChannelItemFilter{Status: "unconfirmed", ChannelID: f.ch, Q: "filler"}, searchFillers},
+	} {
+		n, err := f.st.CountChannelItems(ctx, c.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != c.n {
+			t.Errorf("count %+v: %d, want %d", c.filter, n, c.n)
+		}
+	}
+}
+
+// How a search page reads: a common term fills its page from the walk and
+// never reads the trigram index; a rare one finds what lies past the walk
+// through the index; a term too short for a trigram never reads the index
+// (it would read it whole).
+func TestSearchUnconfirmedListingsReadsTheIndexOnlyWhenItPays(t *testing.T) {
+	f := newSearchFixture(t)
+	var index string
+	if err := f.st.DB.Get(&index, `SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%gin_trgm_ops%'`,
+		"channel_items_"+strconv.FormatInt(f.ch, 10)); err != nil {
+		t.Fatal(err)
+	}
+	// loops is how many times the plan's scans of the trigram index ran,
+	// -1 if the plan has none.
+	loops := func(q string, walkFirst bool) int {
+		t.Helper()
+		sql, args := store.ChannelItemsSearchSQL(f.ch, q, walkFirst)
+		var plan []string
+		if err := f.st.DB.Select(&plan, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) `+sql, args...); err != nil {
+			t.Fatal(err)
+		}
+		n := -1
+		for _, line := range plan {
+			if !strings.Contains(line, index) {
+				continue
+			}
+			if n < 0 {
+				n = 0
+			}
+			if _, after, ok := strings.Cut(line, "loops="); ok {
+				l, _ := strconv.Atoi(strings.TrimRight(after, ")"))
+				n += l
+			}
+		}
+		return n
+	}
+	if n := loops("filler", true); n > 0 {
+		t.Errorf("a common term read the trigram index (%d scans)", n)
+	}
+	if n := loops("zebra", true); n < 1 {
+		t.Errorf("a rare term did not read the trigram index (%d)", n)
+	}
+	if n := loops("ab", false); n != -1 {
+		t.Errorf("a two-letter term's plan reads the trigram index (%d)", n)
+	}
+}
