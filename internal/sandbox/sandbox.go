@@ -50,6 +50,10 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 		sb.Close()
 		return nil, err
 	}
+	// Listings link to their pages on these addresses, which outlive a
+	// restart, rather than the fakes' own.
+	sb.Shopify.SetStorefront(shopURL)
+	sb.Woo.SetStorefront(wooURL)
 	sb.shopURL, sb.wooURL = shopURL, wooURL
 	sb.Presets = []channelviews.Preset{
 		{Key: "sandbox-shopify", Label: "Sandbox Shopify", Kind: "shopify", Name: "Sandbox Shopify",

@@ -68,6 +68,7 @@ type bulkOp struct {
 	query      string
 	node       []*field  // what each line holds
 	rows       []variant // the catalogue when the export started
+	storefront string    // the shop's address, for onlineStoreUrl
 	cut        map[int64]bool
 	createdAt  time.Time
 	doneAt     time.Time
@@ -190,7 +191,7 @@ func (s *Server) resolveBulkOperationRunQuery(f *field) (any, error) {
 		}
 		return bulkPayload(payloadType, nil, bulkUserError("LIMIT_REACHED", "Bulk operations limit reached. Please try again later.")), nil
 	}
-	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: node, cut: s.bulk.cut, createdAt: now}
+	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: node, cut: s.bulk.cut, createdAt: now, storefront: s.storefrontURL()}
 	for _, v := range s.variants {
 		if matches(conds, v.updatedAt, v.updatedAt) {
 			op.rows = append(op.rows, *v)
@@ -250,7 +251,7 @@ func bulkSelection(query string) ([]*field, []condition, error) {
 	// Projecting an empty variant rejects unknown fields and scalar or
 	// object mismatches with the same words a normal query gets.
 	var cost int
-	if _, err := projectObject((&variant{}).object(), node, &cost); err != nil {
+	if _, err := projectObject((&variant{}).object(""), node, &cost); err != nil {
 		return nil, nil, fmt.Errorf("Invalid bulk query: %v", err)
 	}
 	return node, conds, nil

@@ -20,7 +20,7 @@ const bulkPath = "/bulk/"
 // offsets, not its own size in memory.
 func (op *bulkOp) line(i int) []byte {
 	var cost int
-	pv, err := projectObject(op.rows[i].object(), op.node, &cost)
+	pv, err := projectObject(op.rows[i].object(op.storefront), op.node, &cost)
 	if err != nil { // the selection was checked when the export started
 		panic("shopify fake: bulk line: " + err.Error())
 	}

@@ -74,6 +74,7 @@ type Server struct {
 	orders         []*storedOrder
 	locations      []Location
 	bucket         bucket
+	storefront     string // see SetStorefront
 	idempotent     map[string]idempotentResult
 	denied         map[string]bool
 	bulk           bulkState
@@ -175,6 +176,10 @@ type graphqlRequest struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, bulkPath) {
 		s.serveBulkFile(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, storefrontPath) {
+		s.serveStorefront(w, r)
 		return
 	}
 	if r.URL.Path != GraphQLPath {

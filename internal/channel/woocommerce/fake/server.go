@@ -50,12 +50,13 @@ type Server struct {
 	http *httptest.Server
 	mux  *http.ServeMux
 
-	mu       sync.Mutex
-	requests int
-	products []*Product // sorted by ID
-	orders   []*Order   // sorted by ID
-	nextID   int
-	nextLine int
+	mu         sync.Mutex
+	requests   int
+	products   []*Product // sorted by ID
+	storefront string     // see SetStorefront
+	orders     []*Order   // sorted by ID
+	nextID     int
+	nextLine   int
 }
 
 // New starts a fake store on a loopback port; Close stops it.
@@ -102,6 +103,10 @@ func (s *Server) Close() {
 func (s *Server) now() time.Time { return s.opts.Now() }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, storefrontPath) {
+		s.serveStorefront(w, r)
+		return
+	}
 	_, pattern := s.mux.Handler(r)
 	fakekit.Record(s.Recorder, Call{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(),
