@@ -24,31 +24,20 @@ $$;
 -- each in thousands of names, and even at a 0.6 threshold the scan reads
 -- the rarest 40% of them in full), and a GiST nearest-neighbour scan more.
 -- Candidates are instead the items whose name has every word of the
--- listing's but one (name_near_query; all of them for names of one or two
--- words, all but two for names of six or more), leaving out words no item
--- has and the common words (below): a word index reads those few words'
--- lists, a few hundred entries for a name with a brand or a size in it.
--- Up to eight words count, the longest first.
+-- listing's but one (all of them for names of one or two words, all but
+-- two for names of six or more), leaving out words no item has and the
+-- common words (below): a word index reads those few words' lists, a few
+-- hundred entries for a name with a brand or a size in it. Up to eight
+-- words count, the longest first. Which words count is worked out in SQL
+-- for many listings at once (internal/store/suggestions.go); near_query
+-- makes the word index's query of one listing's words, longest first.
 -- +goose StatementBegin
-CREATE FUNCTION name_near_query(name text, common text[]) RETURNS tsquery LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+CREATE FUNCTION near_query(w text[]) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-    w text[];
-    k int;
+    k int := coalesce(array_length(w, 1), 0);
     q tsquery;
     c tsquery;
 BEGIN
-    SELECT array_agg(t.lexeme ORDER BY length(t.lexeme) DESC, t.lexeme) INTO w
-    FROM (SELECT lexeme FROM unnest(to_tsvector('simple', name)) WHERE lexeme <> ALL (common)
-        -- a word no item has ("Gift Box" added, "Mugs" for "Mug") cannot be shared
-        AND EXISTS (SELECT 1 FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ plainto_tsquery('simple', lexeme))
-        ORDER BY length(lexeme) DESC, lexeme LIMIT 8) t;
-    IF w IS NULL THEN
-        -- only common words: all of them count
-        SELECT array_agg(t.lexeme ORDER BY length(t.lexeme) DESC, t.lexeme) INTO w
-        FROM (SELECT lexeme FROM unnest(to_tsvector('simple', name)) WHERE lexeme = ANY (common)
-            ORDER BY length(lexeme) DESC, lexeme LIMIT 8) t;
-    END IF;
-    k := coalesce(array_length(w, 1), 0);
     IF k = 0 THEN
         RETURN NULL;
     END IF;
@@ -95,6 +84,6 @@ DROP INDEX items_name_lexemes;
 DROP INDEX items_name_norm;
 DROP INDEX items_sku_norm;
 DROP FUNCTION common_name_words();
-DROP FUNCTION name_near_query(text, text[]);
+DROP FUNCTION near_query(text[]);
 DROP FUNCTION name_key(text);
 DROP FUNCTION sku_key(text);

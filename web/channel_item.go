@@ -12,6 +12,7 @@ import (
 	"stocksync/internal/catalogue"
 	"stocksync/internal/inventory"
 	"stocksync/internal/store"
+	"stocksync/internal/text"
 	"stocksync/views/channelitems"
 	"stocksync/views/components"
 )
@@ -87,11 +88,7 @@ func (a *App) channelItem(c echo.Context) error {
 }
 
 func pickerQuery(q string) string {
-	q = strings.TrimSpace(q)
-	if len(q) > 200 {
-		q = q[:200]
-	}
-	return q
+	return text.CutAtBoundary(strings.TrimSpace(q), 200)
 }
 
 func (a *App) picks(c echo.Context, q string) ([]inventory.ListItem, error) {

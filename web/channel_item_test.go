@@ -83,7 +83,7 @@ func TestListingPageConfirmWithoutJavaScript(t *testing.T) {
 	}
 	// the cost warning says the numbers Confirm will use, before the click
 	mustContain(t, "listing page", page.Body, "Green &lt;i&gt;mug&lt;/i&gt;", "<code>gid-1</code>", `data-testid="confirm-purchase">USD 12.50<`,
-		`data-testid="confirm-qty">7 pcs<`, `data-testid="confirm-value">USD 12.50<`, "Record as stored", "in Primary")
+		`data-testid="confirm-qty">7 pcs<`, `data-testid="confirm-value">USD 12.50<`, "Record as the channel sent it", `&#34;title&#34;: &#34;&lt;script&gt;x&lt;/script&gt;&#34;`, "in Primary")
 
 	r := c.Post(path(id, "confirm"), nil)
 	if r.Status != http.StatusSeeOther || r.Location != path(id, "") {

@@ -16,7 +16,7 @@ import (
 // bulk form carries the filter it was shown with); anything unknown is
 // dropped, so a bookmark never fails.
 func listFilter(v url.Values, q string) (channelitems.Filter, store.ChannelItemFilter) {
-	f := channelitems.Filter{Status: v.Get("status"), Channel: v.Get("channel"), Q: strings.TrimSpace(q), Sort: v.Get("sort")}
+	f := channelitems.Filter{Status: v.Get("status"), Channel: v.Get("channel"), Run: v.Get("run"), Q: strings.TrimSpace(q), Sort: v.Get("sort")}
 	if f.Status != "unconfirmed" && f.Status != "linked" {
 		f.Status = ""
 	}
@@ -28,6 +28,11 @@ func listFilter(v url.Values, q string) (channelitems.Filter, store.ChannelItemF
 		sf.ChannelID = id
 	} else {
 		f.Channel = ""
+	}
+	if id, err := strconv.ParseInt(f.Run, 10, 64); err == nil && id > 0 {
+		sf.RunID = id
+	} else {
+		f.Run = ""
 	}
 	return f, sf
 }

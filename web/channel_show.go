@@ -74,6 +74,9 @@ func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settin
 	if n := c.QueryParam("sync"); n == channelviews.NoticeStarted || n == channelviews.NoticeAlready {
 		page.Notice = n
 	}
+	if page.Webhooks, err = a.webhooksView(c, ch); err != nil {
+		return err
+	}
 	if page.FailingTotal = ch.Failing; ch.Failing > 0 {
 		if page.Failing, err = a.failingListings(c, ch.ID); err != nil {
 			return err

@@ -128,4 +128,32 @@ func TestBrowserSandboxSync(t *testing.T) {
 	if err != nil || !strings.Contains(listings, "SHOP-DUP") || strings.Contains(listings, "Enamel Pin (copy)") {
 		t.Fatalf("channel items after the first sync (%v): %.1500s", err, listings)
 	}
+	// The run page counts what it brought in unconfirmed and lists those;
+	// each listing links to its page on the sandbox shop and shows the
+	// record the shop sent.
+	err = chromedp.Do(ctx, chromedp.Navigate(runURL), chromedp.Click(chromedp.CSS(`[data-testid=run-unconfirmed] a`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=run-filter]`)))
+	if err != nil {
+		t.Fatalf("the run's unconfirmed listings: %v", err)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid=channel-items-table] tbody tr').length`)); n != 50 {
+		t.Errorf("the run's unconfirmed listings, first page: %d rows, want 50 (77 in all)", n)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid=channel-items-table] tbody tr a[href^="/channel-items/"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=listing-url]`)))
+	if err != nil {
+		t.Fatalf("a listing of the run: %v", err)
+	}
+	shop := sb.Presets[0].Credentials["shop_url"]
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid=listing-url]').href`))
+	raw, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid=listing-raw]').textContent`))
+	name, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid=listing-name]').textContent`))
+	if err != nil || !strings.HasPrefix(href, shop+"/products/") || !strings.Contains(raw, `"onlineStoreUrl": "`+shop) {
+		t.Fatalf("the listing's link %q and record (%v): %.1500s", href, err, raw)
+	}
+	err = chromedp.Do(ctx, chromedp.Navigate(href))
+	shown, err2 := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`h1`)))
+	if err != nil || err2 != nil || shown == "" || !strings.HasPrefix(name, strings.TrimSpace(shown)) {
+		t.Fatalf("the shop's page of %q says %q (%v)", name, shown, err)
+	}
 }

@@ -67,6 +67,27 @@ func (a *App) resolveLines(ctx context.Context, lines []inventory.Line, errs inv
 		return err
 	}
 	inventory.ResolveItems(lines, matches, errs)
+	// A reference that is no item may be a listing nobody settled yet:
+	// say so, since it is not an item until confirmed or linked (§1.3).
+	var unknown []string
+	for _, ref := range inventory.ItemRefs(lines) {
+		if len(matches[ref]) == 0 {
+			unknown = append(unknown, ref)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	listings, err := a.store.UnconfirmedListingsByRef(ctx, unknown)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		if on, ok := listings[l.ItemRef]; ok {
+			errs[inventory.LineField(l.Row, "item")] = "“" + l.ItemRef + "” is an unconfirmed listing on " + on +
+				", not an item: confirm it or link it to an item on its page (Channel items) first."
+		}
+	}
 	return nil
 }
 

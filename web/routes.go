@@ -31,8 +31,9 @@ var routeTable = []route{
 	{http.MethodGet, "/healthz", public, h((*App).healthz)},
 	{http.MethodGet, "/static/*", public, (*App).static},
 	{http.MethodGet, "/favicon.ico", public, (*App).favicon},
-	// Channel webhooks carry no session (the channel signs them); until a
-	// channel's webhooks are built, every address answers 404.
+	// Channel webhooks carry no session and no CSRF token: the channel
+	// signs them (web/webhooks.go). Any other address answers 404.
+	{http.MethodPost, "/webhooks/:kind/:channel", public, h((*App).webhook)},
 	{http.MethodPost, "/webhooks/*", public, h((*App).noWebhook)},
 
 	{http.MethodGet, "/login", anyone, h((*App).loginPage)},
@@ -64,6 +65,7 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/settings", adminOnly, h((*App).channelSettings)},
 	{http.MethodPost, "/channels/:id/disconnect", adminOnly, h((*App).channelDisconnect)},
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
+	{http.MethodPost, "/channels/:id/webhook-secret", adminOnly, h((*App).channelWebhookSecret)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},
 	{http.MethodGet, "/channel-items/count", signedIn, h((*App).channelItemsCount)},

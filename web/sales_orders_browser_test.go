@@ -72,7 +72,11 @@ func TestBrowserFrozenSandboxOrder(t *testing.T) {
 		{"at rest", atRest},
 		{"open Link on the first waiting line", chromedp.Click(chromedp.CSS(`[data-testid=link-line] summary`), chromedp.NodeVisible)},
 		{"search the picker", chromedp.SendKeys(chromedp.CSS(`[data-testid=line-picker-search]`), "SB-0010")},
-		{"results as you type", chromedp.Poll[chromedp.Void](`(document.querySelector('[data-testid=link-line-form] [role=listbox]')?.textContent || '').includes('SB-0010')`)},
+		// The results of the whole search, not of a prefix typed on the way
+		// (a later swap would drop the radio the arrow checked).
+		{"results as you type", chromedp.Poll[chromedp.Void](`(() => { const labels = [...document.querySelectorAll('[data-testid=link-line-form] [role=listbox] label')];
+			return labels.length > 0 && labels.every(l => l.textContent.includes('SB-0010')) &&
+				!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'); })()`)},
 		{"arrow to the item", chromedp.KeyEvent(kb.ArrowDown)},
 		{"chosen", chromedp.Poll[chromedp.Void](`!!document.querySelector('[data-testid=link-line-form] input[type=radio]:checked')`)},
 		{"Enter links", chromedp.KeyEvent(kb.Enter)},

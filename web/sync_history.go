@@ -94,6 +94,12 @@ func (a *App) syncRun(c echo.Context) error {
 		return err
 	}
 	page := synchistory.ShowPage{Run: r, Failures: fs, Now: a.now()}
+	// The live fragment (polled while the run goes on) does not show it.
+	if !isHTMX(c) || c.Request().Header.Get("HX-Boosted") == "true" {
+		if page.Unconfirmed, err = a.store.RunUnconfirmed(c.Request().Context(), r.ChannelID, r.ID); err != nil {
+			return err
+		}
+	}
 	if len(fs) == failuresPerPage {
 		page.MoreURL = "/sync-history/" + strconv.FormatInt(r.ID, 10) + "?after=" + strconv.FormatInt(fs[len(fs)-1].ID, 10)
 	}

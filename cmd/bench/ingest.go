@@ -110,13 +110,43 @@ func generatedPage(from, to, edition int) []channel.Listing {
 			sku = "" // matched by name instead
 		}
 		// strconv rather than fmt: the generator is not what is measured
-		ls = append(ls, channel.Listing{
+		l := channel.Listing{
 			ExternalID: "gid://shopify/ProductVariant/" + strconv.Itoa(1_000_000+i), ProductID: "gid://shopify/Product/" + strconv.Itoa(i/2),
 			SKU: sku, Name: listingName(i), Price: strconv.Itoa(price) + "." + strconv.Itoa(10+i%90), Quantity: &q,
 			InventoryRef: "gid://shopify/InventoryItem/" + strconv.Itoa(i), UpdatedAt: lupdated,
-		})
+		}
+		l.Raw = benchRaw(l, i)
+		ls = append(ls, l)
 	}
 	return ls
+}
+
+// benchRaw is the variant node a Shopify export sends for l (about 400
+// bytes), which the import keeps as the listing's raw record.
+func benchRaw(l channel.Listing, i int) []byte {
+	b := make([]byte, 0, 448)
+	b = append(b, `{"id":"`...)
+	b = append(b, l.ExternalID...)
+	b = append(b, `","sku":"`...)
+	b = append(b, l.SKU...)
+	b = append(b, `","title":"Default Title","price":"`...)
+	b = append(b, l.Price...)
+	b = append(b, `","inventoryQuantity":`...)
+	b = strconv.AppendInt(b, int64(*l.Quantity), 10)
+	b = append(b, `,"updatedAt":"`...)
+	b = l.UpdatedAt.AppendFormat(b, time.RFC3339)
+	b = append(b, `","inventoryItem":{"id":"`...)
+	b = append(b, l.InventoryRef...)
+	b = append(b, `"},"product":{"id":"`...)
+	b = append(b, l.ProductID...)
+	b = append(b, `","title":"`...)
+	b = append(b, l.Name...)
+	b = append(b, `","onlineStoreUrl":"https://bench.example/products/listing-product-`...)
+	b = strconv.AppendInt(b, int64(i/2), 10)
+	b = append(b, `"},"__parentId":"`...)
+	b = append(b, l.ProductID...)
+	b = append(b, `"}`...)
+	return b
 }
 
 // ingestChild is the child process: three full imports, timed: the first,

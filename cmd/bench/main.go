@@ -31,6 +31,7 @@ var scenarios = []scenario{
 	{"stock", benchStock, nil},
 	{"ingest", benchIngest, nil},
 	{"sync", benchSync, nil},
+	{"webhook", benchWebhook, nil},
 	{"unconfirmed", benchUnconfirmed, nil},
 	{"bulk", benchBulk, nil},
 	{"orders_import", benchOrdersImport, nil},

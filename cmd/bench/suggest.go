@@ -187,6 +187,12 @@ func seedSuggest(ctx context.Context, db *sql.DB) (int64, error) {
 	}); err != nil {
 		return 0, err
 	}
+	// The copy skips triggers (copyRows), so the words table is filled here
+	// as its trigger would (migration 00027).
+	if _, err := db.ExecContext(ctx, `INSERT INTO item_name_words (word, item_id)
+		SELECT t.lexeme, i.id FROM items i, unnest(to_tsvector('simple', i.name)) t WHERE i.active`); err != nil {
+		return 0, err
+	}
 	if _, err := db.ExecContext(ctx, `SELECT setval('items_id_seq', $1)`, suggestItems); err != nil {
 		return 0, err
 	}
@@ -239,7 +245,7 @@ func seedSuggest(ctx context.Context, db *sql.DB) (int64, error) {
 	if err := rebuildIndexes(ctx, db, defs); err != nil {
 		return 0, err
 	}
-	for _, t := range []string{"items", "item_stock", part} {
+	for _, t := range []string{"items", "item_stock", "item_name_words", part} {
 		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE `+t); err != nil {
 			return 0, err
 		}

@@ -71,8 +71,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	var presets []channelviews.Preset
+	var sb *sandbox.Sandbox
 	if *useSandbox {
-		sb, err := sandbox.Start(log)
+		sb, err = sandbox.Start(log)
 		if err != nil {
 			return err
 		}
@@ -96,6 +97,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg := jobs.NewRegistry()
 	jobs.AddLoginFailurePurge(reg, st)
 	jobs.AddSessionPurge(reg, st, cfg.SessionIdle)
+	jobs.AddDeliveryPurge(reg, st)
 	var jc *jobs.Client
 	channelsync.Register(reg, svc, func() *jobs.Client { return jc }, svc.SweepEvery())
 	bulk.Register(reg, st, log)
@@ -116,6 +118,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("stocksync is serving", "url", "http://"+ln.Addr().String())
+	if sb != nil {
+		// New orders reach this server by webhook, as from a real shop.
+		go sb.Trickle(ctx, "http://"+ln.Addr().String(), svc.ChannelsAt, log)
+	}
 
 	select {
 	case err := <-served:

@@ -31,10 +31,11 @@ type Row struct {
 	Quantity     *int
 	InventoryRef string
 	UpdatedAt    time.Time
-	Raw          json.RawMessage // as sent, for a failure the store may find (duplicate SKU); see CapRaw
+	URL          string          // where shoppers see it; "" when the channel gave none fit to link to (see PublicURL)
+	Raw          json.RawMessage // as sent, for a failure the store may find (duplicate SKU) and the listing's page; see CapRaw, StoredRaw
 
 	Key         int64 // ListingKey(ExternalID)
-	Fingerprint int64 // of the fields above but Raw; equal fingerprints, same stored listing
+	Fingerprint int64 // of the fields above but URL and Raw; equal fingerprints, same stored listing
 
 	// Hints from an importer that knows the channel's stored listings; the
 	// zero value makes the store look for itself.
@@ -156,7 +157,7 @@ func prepareOne(l channel.Listing) (Row, string) {
 	}
 	row := Row{
 		ExternalID: l.ExternalID, ProductID: l.ProductID, SKU: sku, Name: name, Price: price,
-		Quantity: l.Quantity, InventoryRef: l.InventoryRef, UpdatedAt: l.UpdatedAt, Raw: l.Raw,
+		Quantity: l.Quantity, InventoryRef: l.InventoryRef, UpdatedAt: l.UpdatedAt, URL: PublicURL(l.URL), Raw: l.Raw,
 		Key: ListingKey(l.ExternalID),
 	}
 	row.Fingerprint = row.fingerprint()

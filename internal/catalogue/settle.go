@@ -23,6 +23,10 @@ type Listing struct {
 	AutoLinkBlocked  bool       `db:"auto_link_blocked"`
 	StockPushPending bool       `db:"stock_push_pending"`
 	ItemSKU          *string    `db:"item_sku"`
+	URL              *string    `db:"url"`            // where shoppers see it on the channel, when the channel said
+	Raw              *string    `db:"raw"`            // the record as the channel last sent it changed (see StoredRaw)
+	FirstSeenRun     *int64     `db:"first_seen_run"` // the sync run that created it; nil before runs were recorded
+	ChannelSyncedAt  *time.Time `db:"channel_synced_at"`
 }
 
 // Unconfirmed reports whether the listing still waits to be settled.

@@ -19,7 +19,8 @@ type Listing struct {
 	Quantity     *int   // nil when the channel does not track stock for the listing
 	InventoryRef string // what SetQuantities needs to address the stock: Shopify inventory item GID; WooCommerce the ExternalID
 	UpdatedAt    time.Time
-	Raw          json.RawMessage // the record as received, for failure reports
+	URL          string          // where shoppers see the listing (Shopify onlineStoreUrl, WooCommerce permalink); "" when it has none
+	Raw          json.RawMessage // the record as received, for failure reports and the listing's page
 
 	// NotForSale marks a record the channel holds but does not sell: a
 	// draft, pending or private product, a disabled variation. It is not

@@ -17,6 +17,8 @@ type Field struct {
 	Label       string // what the connect form calls it
 	Secret      bool   // mask it in forms, never show it back
 	Placeholder string
+	Optional    bool   // may be left blank
+	Help        string // a sentence under the input; "" for none
 }
 
 // Options tune a Connector. The zero value is ready to use.
@@ -85,6 +87,8 @@ type Kind struct {
 	// and well-formed but makes no call (Verify does). Register wraps it so
 	// that every connector's orders come out clean (cleaned.go).
 	New func(creds map[string]string, opts Options) (Connector, error)
+	// Webhook is how the channel delivers webhooks; nil when it has none.
+	Webhook *WebhookFormat
 }
 
 var registry = struct {
@@ -141,7 +145,7 @@ func Kinds() []Kind {
 func RequireFields(prefix string, fields []Field, creds map[string]string) error {
 	var missing []string
 	for _, f := range fields {
-		if strings.TrimSpace(creds[f.Name]) == "" {
+		if !f.Optional && strings.TrimSpace(creds[f.Name]) == "" {
 			missing = append(missing, f.Label)
 		}
 	}

@@ -67,9 +67,9 @@ func TestFirstImportLoadsInBulkAndBecomesTheChannelsListings(t *testing.T) {
 	if partition == "" || len(others) != 0 {
 		t.Fatalf("after the first import: partition %q, other tables %v", partition, others)
 	}
-	// Each of channel_items' six indexes once: built on the load, not
+	// Each of channel_items' seven indexes once: built on the load, not
 	// built again by the attach.
-	if len(indexes) != 6 {
+	if len(indexes) != 7 {
 		t.Fatalf("the partition's indexes:\n%s", strings.Join(indexes, "\n"))
 	}
 	var stored []struct {
@@ -84,6 +84,12 @@ func TestFirstImportLoadsInBulkAndBecomesTheChannelsListings(t *testing.T) {
 	}
 	if want := "1 Mug sku\n2 Blue plate name\n3 Bowl \n5 Jug, renamed \n"; got != want {
 		t.Fatalf("stored:\n%swant:\n%s", got, want)
+	}
+	// Loaded or imported after the attach, each listing knows its run.
+	var ofRun, withRaw int
+	st.DB.QueryRow(`SELECT count(*) FILTER (WHERE first_seen_run = $2), count(raw) FROM channel_items WHERE channel_id = $1`, ch, run.ID).Scan(&ofRun, &withRaw)
+	if ofRun != 4 || withRaw != 4 {
+		t.Fatalf("%d listings of the run, %d with their record; want 4 and 4", ofRun, withRaw)
 	}
 	var listings, unconfirmed int
 	st.DB.QueryRow(`SELECT listings, unconfirmed FROM channels WHERE id = $1`, ch).Scan(&listings, &unconfirmed)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"stocksync/internal/channel"
 	"stocksync/internal/jobs"
 )
 
@@ -13,4 +14,17 @@ import (
 func SweepOnce(ctx context.Context, svc *Service, client *jobs.Client) error {
 	w := &scheduleWorker{svc: svc, client: func() *jobs.Client { return client }}
 	return w.Work(ctx, &river.Job[ScheduleSyncsArgs]{})
+}
+
+// ImportFunc stands in for the order import in tests of the webhook job.
+type ImportFunc func(ctx context.Context, channelID int64, orders []channel.Order) ([]string, error)
+
+func (f ImportFunc) importForWebhook(ctx context.Context, channelID int64, orders []channel.Order) ([]string, error) {
+	return f(ctx, channelID, orders)
+}
+
+// ProcessDelivery runs the webhook job on a stored delivery with imp as
+// the order import.
+func ProcessDelivery(ctx context.Context, svc *Service, imp ImportFunc, id int64) error {
+	return svc.processDelivery(ctx, imp, id)
 }

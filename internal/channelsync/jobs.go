@@ -128,6 +128,7 @@ func (s *Service) retryDeadJobs(ctx context.Context, client *jobs.Client) error 
 func Register(reg *jobs.Registry, svc *Service, client func() *jobs.Client, sweepEvery time.Duration) {
 	river.AddWorker(reg.Workers, &catalogueSyncWorker{svc: svc})
 	river.AddWorker(reg.Workers, &scheduleWorker{svc: svc, client: client})
+	registerWebhooks(reg, svc)
 	reg.Periodic = append(reg.Periodic, river.NewPeriodicJob(
 		river.PeriodicInterval(sweepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return ScheduleSyncsArgs{}, nil },

@@ -87,7 +87,7 @@ func (r *ConnectRequest) Validate() (channel.Kind, error) {
 	}
 	for _, f := range kind.Fields {
 		r.Credentials[f.Name] = strings.TrimSpace(r.Credentials[f.Name])
-		if r.Credentials[f.Name] == "" {
+		if r.Credentials[f.Name] == "" && !f.Optional {
 			return kind, &FieldError{"cred_" + f.Name, f.Label + " is required."}
 		}
 	}
@@ -170,6 +170,15 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 	if !ok {
 		return nil, fmt.Errorf("channelsync: this server does not know channels of kind %q", ch.Kind)
 	}
+	creds, err := s.credentials(ch)
+	if err != nil {
+		return nil, err
+	}
+	return kind.New(creds, s.opts)
+}
+
+// credentials opens a stored channel's credentials.
+func (s *Service) credentials(ch store.Channel) (map[string]string, error) {
 	plain, err := s.box.Open(ch.Credentials, sealContext(ch.Kind))
 	if err != nil {
 		return nil, err
@@ -178,7 +187,7 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 	if err := json.Unmarshal(plain, &creds); err != nil {
 		return nil, fmt.Errorf("channelsync: stored credentials: %w", err)
 	}
-	return kind.New(creds, s.opts)
+	return creds, nil
 }
 
 // DescribeError turns a connector error into a sentence for staff. Every
@@ -228,8 +237,17 @@ func (s *Service) Reconnect(ctx context.Context, ch store.Channel, creds map[str
 	}
 	for _, f := range kind.Fields {
 		creds[f.Name] = strings.TrimSpace(creds[f.Name])
-		if creds[f.Name] == "" {
+		if creds[f.Name] == "" && !f.Optional {
 			return &FieldError{"cred_" + f.Name, f.Label + " is required."}
+		}
+	}
+	// An optional secret left blank keeps the one stored: reconnecting
+	// after a rotated token must not silently switch webhooks off.
+	if old, err := s.credentials(ch); err == nil {
+		for _, f := range kind.Fields {
+			if f.Optional && creds[f.Name] == "" {
+				creds[f.Name] = old[f.Name]
+			}
 		}
 	}
 	if err := s.TestConnection(ctx, kind, creds); err != nil {

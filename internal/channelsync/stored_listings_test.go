@@ -43,7 +43,7 @@ func importRun(t *testing.T, svc *channelsync.Service, st *store.Store, ch int64
 }
 
 func shopListing(id, sku, name string) channel.Listing {
-	return channel.Listing{ExternalID: id, SKU: sku, Name: name, Price: "9.50"}
+	return channel.Listing{ExternalID: id, SKU: sku, Name: name, Price: "9.50", Raw: rawOf(id, sku, name)}
 }
 
 func TestImporterCountsUnchangedListingsWithoutRewritingThem(t *testing.T) {
@@ -131,4 +131,13 @@ func TestImporterCatchesASKUTakenByAStoredListing(t *testing.T) {
 	if len(fs) != 2 || !strings.Contains(fs[0].Cause, "listings 12 and 40 and 77") {
 		t.Fatalf("failures: %+v", fs)
 	}
+}
+
+// rawOf is a variant's record about as long as a Shopify export's line
+// (some 450 bytes), which the listing's row keeps.
+func rawOf(id, sku, name string) []byte {
+	return []byte(`{"id":"` + id + `","title":"Default Title","displayName":"` + name + `","sku":"` + sku +
+		`","price":"9.50","inventoryQuantity":4,"updatedAt":"2026-11-01T00:00:00Z","inventoryItem":{"id":"gid://shopify/InventoryItem/` + id +
+		`","tracked":true},"product":{"id":"gid://shopify/Product/1","title":"` + name +
+		`","onlineStoreUrl":"https://shop.example/products/some-product-handle-that-is-long"},"__parentId":"gid://shopify/Product/1"}`)
 }

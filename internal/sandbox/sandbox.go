@@ -26,6 +26,10 @@ type Sandbox struct {
 	Woo     *woofake.Server
 	servers []*http.Server
 	Presets []channelviews.Preset
+	// shopURL and wooURL are where the sandbox channels answer;
+	// newProducts numbers the products Trickle adds.
+	shopURL, wooURL string
+	newProducts     int
 }
 
 // Start serves Sandbox Shopify and Sandbox WooCommerce on loopback ports.
@@ -46,11 +50,17 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 		sb.Close()
 		return nil, err
 	}
+	// Listings link to their pages on these addresses, which outlive a
+	// restart, rather than the fakes' own.
+	sb.Shopify.SetStorefront(shopURL)
+	sb.Woo.SetStorefront(wooURL)
+	sb.shopURL, sb.wooURL = shopURL, wooURL
 	sb.Presets = []channelviews.Preset{
 		{Key: "sandbox-shopify", Label: "Sandbox Shopify", Kind: "shopify", Name: "Sandbox Shopify",
-			Credentials: map[string]string{"shop_url": shopURL, "access_token": shopifyfake.DefaultAccessToken}},
+			Credentials: map[string]string{"shop_url": shopURL, "access_token": shopifyfake.DefaultAccessToken, "webhook_secret": ShopifyWebhookSecret}},
 		{Key: "sandbox-woocommerce", Label: "Sandbox WooCommerce", Kind: "woocommerce", Name: "Sandbox WooCommerce",
-			Credentials: map[string]string{"site_url": wooURL, "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret}},
+			Credentials: map[string]string{"site_url": wooURL, "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret,
+				"webhook_secret": WooWebhookSecret}},
 	}
 	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL)
 	return sb, nil

@@ -20,6 +20,7 @@ import (
 // catalogue.Prepare.
 type listingArrays struct {
 	externalID, listingKey, fingerprint, productID, sku, name, price, quantity, inventoryRef, updatedAt binaryArray
+	url, raw                                                                                            binaryArray
 }
 
 // Type oids of the arrays' elements, which the server checks.
@@ -46,6 +47,8 @@ func newListingArrays(rows []catalogue.Row) *listingArrays {
 	a.quantity.begin(oidInt4, n, 8)
 	a.inventoryRef.begin(oidText, n, 40)
 	a.updatedAt.begin(oidTimestampTZ, n, 12)
+	a.url.begin(oidText, n, 8)
+	a.raw.begin(oidText, n, 256)
 	for _, r := range rows {
 		a.externalID.text(r.ExternalID)
 		a.listingKey.int8(r.Key)
@@ -70,13 +73,15 @@ func newListingArrays(rows []catalogue.Row) *listingArrays {
 			// rounded to the microsecond, as the server rounds a time it parses
 			a.updatedAt.int8(r.UpdatedAt.Round(time.Microsecond).Sub(postgresEpoch).Microseconds())
 		}
+		a.url.textOrNull(r.URL)
+		a.raw.bytesOrNull(catalogue.StoredRaw(r.Raw))
 	}
 	return a
 }
 
 func (a *listingArrays) args() []any {
 	cols := []*binaryArray{&a.externalID, &a.listingKey, &a.fingerprint, &a.productID, &a.sku, &a.name,
-		&a.price, &a.quantity, &a.inventoryRef, &a.updatedAt}
+		&a.price, &a.quantity, &a.inventoryRef, &a.updatedAt, &a.url, &a.raw}
 	args := make([]any, len(cols))
 	for i, c := range cols {
 		args[i] = c.bytes()
@@ -105,6 +110,26 @@ func (a *binaryArray) begin(elementOID uint32, n, sizeHint int) {
 func (a *binaryArray) text(s string) {
 	a.buf = binary.BigEndian.AppendUint32(a.buf, uint32(len(s)))
 	a.buf = append(a.buf, s...)
+}
+
+// textOrNull is s, or NULL for "": most listings have no address, and a
+// NULL takes no room in the row.
+func (a *binaryArray) textOrNull(s string) {
+	if s == "" {
+		a.null()
+		return
+	}
+	a.text(s)
+}
+
+// bytesOrNull is textOrNull for text held as bytes (checked UTF-8).
+func (a *binaryArray) bytesOrNull(b []byte) {
+	if len(b) == 0 {
+		a.null()
+		return
+	}
+	a.buf = binary.BigEndian.AppendUint32(a.buf, uint32(len(b)))
+	a.buf = append(a.buf, b...)
 }
 
 func (a *binaryArray) int8(v int64) {

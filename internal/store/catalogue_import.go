@@ -45,7 +45,7 @@ func (s *Store) ImportListings(ctx context.Context, b ImportBatch) (catalogue.Co
 		return catalogue.Counts{}, err
 	}
 	write := func(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
-		return s.writeBatch(ctx, tx, b.ChannelID, b.Rematch, rows)
+		return s.writeBatch(ctx, tx, b.ChannelID, b.RunID, b.Rematch, rows)
 	}
 	counts, err := s.importListings(ctx, b, write)
 	var pqErr *pq.Error

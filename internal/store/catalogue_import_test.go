@@ -412,7 +412,8 @@ func TestVouchedListingsAreStoredExactlyAsLookedUpOnes(t *testing.T) {
 	q0, qNeg := 0, -5
 	updated := time.Date(2026, 3, 4, 5, 6, 7, 891234567, time.UTC)
 	ls := []channel.Listing{
-		{ExternalID: `q"uote`, SKU: `S"1`, Name: `say "hi"`, Price: "0.1234", Quantity: &q0, UpdatedAt: updated},
+		{ExternalID: `q"uote`, SKU: `S"1`, Name: `say "hi"`, Price: "0.1234", Quantity: &q0, UpdatedAt: updated,
+			URL: "https://shop.example/products/say-hi", Raw: []byte(`{"sku":"S\"1","title":"say \"hi\" \\ {a,b}"}`)},
 		{ExternalID: `back\slash`, SKU: `S\2`, Name: `C:\path\`, ProductID: `p\"`, InventoryRef: `\\`,
 			UpdatedAt: time.Date(1999, 12, 31, 23, 59, 58, 250_000_000, time.FixedZone("", 5*3600))}, // before the binary epoch
 		{ExternalID: "{braces},commas", SKU: "{a,b}", Name: "a, b {c}", Price: "12", Quantity: &qNeg},
@@ -437,16 +438,23 @@ func TestVouchedListingsAreStoredExactlyAsLookedUpOnes(t *testing.T) {
 		Updated      *time.Time `db:"channel_updated_at"`
 		Key          int64      `db:"listing_key"`
 		Fingerprint  *int64     `db:"fingerprint"`
+		URL          *string    `db:"url"`
+		Raw          *string    `db:"raw"`
 	}
 	read := func(ch int64) []stored {
 		var out []stored
 		if err := im.st.DB.Select(&out, `SELECT external_id, product_id, sku, name, price::text AS price, quantity, inventory_ref,
-			channel_updated_at, listing_key, fingerprint FROM channel_items WHERE channel_id = $1 ORDER BY external_id`, ch); err != nil {
+			channel_updated_at, listing_key, fingerprint, url, raw FROM channel_items WHERE channel_id = $1 ORDER BY external_id`, ch); err != nil {
 			t.Fatal(err)
 		}
 		return out
 	}
 	want, got := read(slow), read(fast)
+	for _, r := range got {
+		if r.ExternalID == ls[0].ExternalID && (r.Raw == nil || *r.Raw != string(ls[0].Raw) || r.URL == nil) {
+			t.Fatalf("raw record or address not kept: %+v", r)
+		}
+	}
 	if len(got) != len(ls) || !reflect.DeepEqual(got, want) {
 		t.Fatalf("vouched listings stored as\n%+v\nlooked-up ones as\n%+v", got, want)
 	}

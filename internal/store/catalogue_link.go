@@ -57,10 +57,10 @@ WITH looked_up AS (
 	FROM known k` + fmt.Sprintf(autoLinkJoin, "k") + `
 ), written AS (
 	INSERT INTO channel_items AS c (channel_id, external_id, listing_key, fingerprint, product_id, sku, name, price,
-		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at)
+		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at, url, raw, first_seen_run)
 	SELECT $1, m.external_id, m.listing_key, m.fingerprint, m.product_id, m.sku, m.name, m.price,
 		m.quantity, m.inventory_ref, m.updated_at, m.match_id, m.match_source,
-		CASE WHEN m.match_id IS NOT NULL THEN now() END
+		CASE WHEN m.match_id IS NOT NULL THEN now() END, m.url, m.raw, $3
 	FROM matched m
 	-- an unchanged listing is written only to record a fingerprint it lacks
 	WHERE m.old_id IS NULL OR NOT m.same_details OR m.match_id IS NOT NULL OR m.old_fingerprint IS DISTINCT FROM m.fingerprint
@@ -68,6 +68,7 @@ WITH looked_up AS (
 		product_id = EXCLUDED.product_id, sku = EXCLUDED.sku, name = EXCLUDED.name, price = EXCLUDED.price,
 		quantity = EXCLUDED.quantity, inventory_ref = EXCLUDED.inventory_ref,
 		channel_updated_at = EXCLUDED.channel_updated_at, fingerprint = EXCLUDED.fingerprint,
+		url = EXCLUDED.url, raw = EXCLUDED.raw,
 		updated_at = CASE WHEN (c.product_id, c.sku, c.name, c.price, c.quantity, c.inventory_ref, c.channel_updated_at)
 			IS NOT DISTINCT FROM (EXCLUDED.product_id, EXCLUDED.sku, EXCLUDED.name, EXCLUDED.price, EXCLUDED.quantity,
 				EXCLUDED.inventory_ref, EXCLUDED.channel_updated_at) THEN c.updated_at ELSE now() END,
@@ -91,29 +92,32 @@ FROM matched m`
 // nothing to look up among the channel's listings, nothing to update, so a
 // plain insert. Were one stored after all, the unique key refuses the batch
 // and ImportListings runs it again through upsertKnownSQL.
-var insertNewSQL = insertNewInto("channel_items", `SELECT s.*, true AS may_link FROM staging_listings s WHERE s.is_new`)
+var insertNewSQL = insertNewInto("channel_items", `SELECT s.*, true AS may_link FROM staging_listings s WHERE s.is_new`, "$2")
 
 // insertNewFromArraysSQL is insertNewSQL reading the batch from array
-// parameters ($2 to $11, see listingArrays) instead of the staging table.
-var insertNewFromArraysSQL = insertNewInto("channel_items", listingsFromArrays)
+// parameters ($2 to $13, see listingArrays) instead of the staging table;
+// $14 is the run.
+var insertNewFromArraysSQL = insertNewInto("channel_items", listingsFromArrays, "$14")
 
 // The arrays are unnested in the select list, where they advance in step
 // without being copied into a tuplestore first, as unnest in FROM would.
 const listingsFromArrays = `SELECT unnest($2::text[]) AS external_id, unnest($3::bigint[]) AS listing_key,
 		unnest($4::bigint[]) AS fingerprint, unnest($5::text[]) AS product_id, unnest($6::text[]) AS sku,
 		unnest($7::text[]) AS name, unnest($8::text[])::numeric(14,4) AS price, unnest($9::integer[]) AS quantity,
-		unnest($10::text[]) AS inventory_ref, unnest($11::timestamptz[]) AS updated_at, true AS may_link`
+		unnest($10::text[]) AS inventory_ref, unnest($11::timestamptz[]) AS updated_at,
+		unnest($12::text[]) AS url, unnest($13::text[]) AS raw, true AS may_link`
 
 // insertNewInto is the insert into table of new listings read from source,
-// a query with the staging table's columns and may_link.
-func insertNewInto(table, source string) string {
+// a query with the staging table's columns and may_link; run is the
+// parameter of the run that imports them.
+func insertNewInto(table, source, run string) string {
 	return `
 WITH written AS (
 	INSERT INTO ` + table + ` (channel_id, external_id, listing_key, fingerprint, product_id, sku, name, price,
-		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at)
+		quantity, inventory_ref, channel_updated_at, item_id, link_source, linked_at, url, raw, first_seen_run)
 	SELECT $1, k.external_id, k.listing_key, k.fingerprint, k.product_id, k.sku, k.name, k.price,
 		k.quantity, k.inventory_ref, k.updated_at, link.item_id, link.source,
-		CASE WHEN link.item_id IS NOT NULL THEN now() END
+		CASE WHEN link.item_id IS NOT NULL THEN now() END, k.url, k.raw, ` + run + `::bigint
 	FROM (` + source + `) k` + fmt.Sprintf(autoLinkJoin, "k") + `
 	RETURNING item_id
 )
@@ -133,13 +137,13 @@ type writeCounts struct {
 // stored ones whose SKU and name did not change by one update from arrays
 // (updateDetails); the rest through the staging table, checked for
 // duplicate SKUs first. It returns the listings refused as duplicates.
-func (s *Store) writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
+func (s *Store) writeBatch(ctx context.Context, tx *sqlx.Tx, channelID, runID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, []catalogue.Failure, error) {
 	if allNew(rows) {
 		stmt, err := s.preparedImport(ctx, insertNewFromArraysSQL)
 		if err != nil {
 			return catalogue.Counts{}, nil, err
 		}
-		c, err := insertNewFromArrays(ctx, tx, stmt, channelID, rows)
+		c, err := insertNewFromArrays(ctx, tx, stmt, channelID, runID, rows)
 		return c, nil, err
 	}
 	updated, rows, err := s.updateDetails(ctx, tx, channelID, rematch, rows)
@@ -155,7 +159,7 @@ func (s *Store) writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, re
 			return catalogue.Counts{}, nil, err
 		}
 	}
-	c, err := writeListings(ctx, tx, channelID, rematch, rows)
+	c, err := writeListings(ctx, tx, channelID, runID, rematch, rows)
 	return updated.Add(c), dups, err
 }
 
@@ -163,9 +167,9 @@ func (s *Store) writeBatch(ctx context.Context, tx *sqlx.Tx, channelID int64, re
 // prepared on the import connections, for rows. Prepared, the statement is
 // planned once for the connection (see importListings' plan_cache_mode),
 // not once per batch with its arrays inlined.
-func insertNewFromArrays(ctx context.Context, tx *sqlx.Tx, stmt *sqlx.Stmt, channelID int64, rows []catalogue.Row) (catalogue.Counts, error) {
+func insertNewFromArrays(ctx context.Context, tx *sqlx.Tx, stmt *sqlx.Stmt, channelID, runID int64, rows []catalogue.Row) (catalogue.Counts, error) {
 	var r writeCounts
-	if err := tx.StmtxContext(ctx, stmt).GetContext(ctx, &r, append([]any{channelID}, newListingArrays(rows).args()...)...); err != nil {
+	if err := tx.StmtxContext(ctx, stmt).GetContext(ctx, &r, append(append([]any{channelID}, newListingArrays(rows).args()...), runID)...); err != nil {
 		return catalogue.Counts{}, fmt.Errorf("insert: %w", err)
 	}
 	return catalogue.Counts{New: r.New, Synced: r.Synced, NewUnconfirmed: r.New - r.Synced}, nil
@@ -173,7 +177,7 @@ func insertNewFromArrays(ctx context.Context, tx *sqlx.Tx, stmt *sqlx.Stmt, chan
 
 // writeListings writes the staged listings (duplicates already removed) by
 // whichever of the two statements their hints call for.
-func writeListings(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, error) {
+func writeListings(ctx context.Context, tx *sqlx.Tx, channelID, runID int64, rematch bool, rows []catalogue.Row) (catalogue.Counts, error) {
 	anyNew, anyKnown := false, false
 	for _, r := range rows {
 		anyNew, anyKnown = anyNew || r.New, anyKnown || !r.New
@@ -181,14 +185,14 @@ func writeListings(ctx context.Context, tx *sqlx.Tx, channelID int64, rematch bo
 	var c catalogue.Counts
 	if anyKnown {
 		var r writeCounts
-		if err := tx.GetContext(ctx, &r, upsertKnownSQL, channelID, rematch); err != nil {
+		if err := tx.GetContext(ctx, &r, upsertKnownSQL, channelID, rematch, runID); err != nil {
 			return c, fmt.Errorf("upsert: %w", err)
 		}
 		c = catalogue.Counts{New: r.New, Updated: r.Updated, Unchanged: r.Unchanged, Synced: r.Synced, NewUnconfirmed: r.NewUnconfirmed}
 	}
 	if anyNew {
 		var r writeCounts
-		if err := tx.GetContext(ctx, &r, insertNewSQL, channelID); err != nil {
+		if err := tx.GetContext(ctx, &r, insertNewSQL, channelID, runID); err != nil {
 			return c, fmt.Errorf("insert: %w", err)
 		}
 		c = c.Add(catalogue.Counts{New: r.New, Synced: r.Synced, NewUnconfirmed: r.New - r.Synced})

@@ -19,13 +19,13 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 		external_id text NOT NULL, listing_key bigint NOT NULL, fingerprint bigint NOT NULL,
 		product_id text NOT NULL, sku text COLLATE "C" NOT NULL, name text NOT NULL,
 		price numeric(14,4), quantity integer, inventory_ref text NOT NULL, updated_at timestamptz,
-		is_new boolean NOT NULL, sku_new boolean NOT NULL, ord integer NOT NULL,
+		url text, raw text, is_new boolean NOT NULL, sku_new boolean NOT NULL, ord integer NOT NULL,
 		dup boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("create staging: %w", err)
 	}
 	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("staging_listings",
 		"external_id", "listing_key", "fingerprint", "product_id", "sku", "name", "price", "quantity",
-		"inventory_ref", "updated_at", "is_new", "sku_new", "ord"))
+		"inventory_ref", "updated_at", "url", "raw", "is_new", "sku_new", "ord"))
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
@@ -38,14 +38,20 @@ func stageListings(ctx context.Context, tx *sqlx.Tx, rows []catalogue.Row) error
 		if !r.UpdatedAt.IsZero() {
 			updated = r.UpdatedAt
 		}
-		var qty any
+		var qty, url, raw any
 		if r.Quantity != nil {
 			qty = *r.Quantity
+		}
+		if r.URL != "" {
+			url = r.URL
+		}
+		if b := catalogue.StoredRaw(r.Raw); len(b) > 0 {
+			raw = string(b)
 		}
 		lookups = lookups || !r.New || !r.SKUNew
 		known = known || !r.New
 		if _, err := stmt.ExecContext(ctx, r.ExternalID, r.Key, r.Fingerprint, r.ProductID, r.SKU, r.Name, price, qty,
-			r.InventoryRef, updated, r.New, r.SKUNew, i); err != nil {
+			r.InventoryRef, updated, url, raw, r.New, r.SKUNew, i); err != nil {
 			stmt.Close()
 			return fmt.Errorf("copy: %w", err)
 		}

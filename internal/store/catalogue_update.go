@@ -9,12 +9,12 @@ import (
 	"stocksync/internal/catalogue"
 )
 
-// updateDetailsSQL updates, from array parameters ($2 to $11, see
+// updateDetailsSQL updates, from array parameters ($2 to $13, see
 // listingArrays), the stored listings whose details changed but whose SKU
 // and name did not: the common change between two syncs (stock, price, the
 // modified date). Such a listing needs neither the duplicate-SKU check (its
 // SKU is the one it holds) nor a match (the rules read only the SKU and the
-// name; an unconfirmed one looks again only when items changed, $12), so it
+// name; an unconfirmed one looks again only when items changed, $14), so it
 // skips the staging table and the upsert. The statement sets no indexed
 // column, so PostgreSQL can update the row in its page without touching the
 // indexes (a HOT update; see newListingsTableSQL's fillfactor).
@@ -25,10 +25,11 @@ import (
 var updateDetailsSQL = `
 WITH u AS (` + listingsFromArrays + `)
 UPDATE channel_items c SET product_id = u.product_id, price = u.price, quantity = u.quantity,
-	inventory_ref = u.inventory_ref, channel_updated_at = u.updated_at, fingerprint = u.fingerprint, updated_at = now()
+	inventory_ref = u.inventory_ref, channel_updated_at = u.updated_at, fingerprint = u.fingerprint, updated_at = now(),
+	url = u.url, raw = u.raw
 FROM u
 WHERE c.channel_id = $1 AND c.external_id = u.external_id AND c.sku = u.sku AND c.name = u.name
-	AND (c.item_id IS NOT NULL OR c.auto_link_blocked OR NOT $12)
+	AND (c.item_id IS NOT NULL OR c.auto_link_blocked OR NOT $14)
 	AND (c.product_id, c.price, c.quantity, c.inventory_ref, c.channel_updated_at)
 		IS DISTINCT FROM (u.product_id, u.price, u.quantity, u.inventory_ref, u.updated_at)
 RETURNING u.external_id, c.item_id IS NOT NULL AS linked`

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lib/pq"
+
 	"stocksync/internal/catalogue"
 )
 
@@ -16,6 +18,7 @@ const listingPrice = `CASE WHEN scale(trim_scale(ci.price)) <= 2 THEN round(ci.p
 type ChannelItemFilter struct {
 	Status    string // "unconfirmed", "linked" or "" for both
 	ChannelID int64
+	RunID     int64  // only listings this sync run created
 	Q         string // part of the SKU or the name
 	// Sort is one of ChannelItemSorts; "" is "oldest".
 	Sort string
@@ -60,6 +63,9 @@ func channelItemConditions(f ChannelItemFilter, arg func(any) string) []string {
 	}
 	if f.ChannelID > 0 {
 		where = append(where, "ci.channel_id = "+arg(f.ChannelID))
+	}
+	if f.RunID > 0 {
+		where = append(where, "ci.first_seen_run = "+arg(f.RunID))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, listingSearch(q, arg))
@@ -170,6 +176,38 @@ func (s *Store) CountChannelItems(ctx context.Context, f ChannelItemFilter) (int
 	var n int
 	if err := s.DB.GetContext(ctx, &n, q, args...); err != nil {
 		return 0, fmt.Errorf("store: count channel items: %w", err)
+	}
+	return n, nil
+}
+
+// UnconfirmedListingsByRef finds, for each reference typed on a document
+// that matched no item, an unconfirmed listing with that SKU or name, and
+// names its channel. It runs only for a refused document.
+func (s *Store) UnconfirmedListingsByRef(ctx context.Context, refs []string) (map[string]string, error) {
+	var rows []struct {
+		Ref     string `db:"ref"`
+		Channel string `db:"channel"`
+	}
+	err := s.DB.SelectContext(ctx, &rows, `SELECT r.ref, l.channel FROM unnest($1::text[]) r(ref)
+		CROSS JOIN LATERAL (SELECT ch.name AS channel FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id
+			WHERE ci.item_id IS NULL AND (ci.sku = r.ref OR ci.name = r.ref) ORDER BY ci.id LIMIT 1) l`, pq.Array(refs))
+	if err != nil {
+		return nil, fmt.Errorf("store: unconfirmed listings by reference: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Ref] = r.Channel
+	}
+	return out, nil
+}
+
+// RunUnconfirmed counts the listings a run created that are still
+// unconfirmed (channel_items_run_unconfirmed_idx).
+func (s *Store) RunUnconfirmed(ctx context.Context, channelID, runID int64) (int, error) {
+	var n int
+	if err := s.DB.GetContext(ctx, &n, `SELECT count(*) FROM channel_items
+		WHERE channel_id = $1 AND first_seen_run = $2 AND item_id IS NULL`, channelID, runID); err != nil {
+		return 0, fmt.Errorf("store: run %d unconfirmed: %w", runID, err)
 	}
 	return n, nil
 }

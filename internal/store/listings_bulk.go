@@ -54,7 +54,7 @@ func (s *Store) BeginBulkLoad(ctx context.Context, channelID, runID int64) (*Bul
 		return err
 	})
 	if err == nil {
-		b.insert, err = s.imports.PreparexContext(ctx, insertNewInto(b.table, listingsFromArrays))
+		b.insert, err = s.imports.PreparexContext(ctx, insertNewInto(b.table, listingsFromArrays, "$14"))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: begin bulk load: %w", err)
@@ -69,7 +69,7 @@ func (b *BulkLoad) Import(ctx context.Context, batch ImportBatch) (catalogue.Cou
 		if !allNew(rows) {
 			return catalogue.Counts{}, nil, errors.New("a bulk load takes only listings vouched for as new, with SKUs new to the channel")
 		}
-		c, err := insertNewFromArrays(ctx, tx, b.insert, b.channelID, rows)
+		c, err := insertNewFromArrays(ctx, tx, b.insert, b.channelID, b.runID, rows)
 		return c, nil, err
 	}
 	c, err := b.store.importListings(ctx, batch, write)
@@ -100,6 +100,7 @@ func (b *BulkLoad) loadIndexes() [2][]string {
 		// The trigram index costs as much as the other five together.
 		`CREATE INDEX ` + p + `_search_idx ON ` + t + ` USING gin (((sku COLLATE "default") || ' ' || name) gin_trgm_ops) WHERE item_id IS NULL`,
 		`CREATE INDEX ` + p + `_item_idx ON ` + t + ` (item_id) WHERE item_id IS NOT NULL`,
+		`CREATE INDEX ` + p + `_run_unconfirmed_idx ON ` + t + ` (channel_id, first_seen_run, id) WHERE item_id IS NULL`,
 	}, {
 		`CREATE UNIQUE INDEX ` + p + `_external_key ON ` + t + ` (channel_id, external_id)`,
 		`CREATE UNIQUE INDEX ` + p + `_pkey ON ` + t + ` (id, channel_id)`,

@@ -75,12 +75,14 @@ func (s *Store) ensureListingsPartition(ctx context.Context, channelID int64) er
 // newListingsTableSQL makes a table fit to be the channel's partition: the
 // columns, defaults and checks of channel_items, and a check that every row
 // is the channel's, which spares ATTACH PARTITION a scan of the table.
-// Each page keeps a tenth free, where a re-sync's changed stock and prices
+// Each page keeps a fifth free, where a re-sync's changed stock and prices
 // are rewritten in place without touching an index (see updateDetailsSQL);
 // a full page sends the new version elsewhere and into every index.
+// (A tenth was enough before rows carried the channel's raw record: a
+// page of rows of a few hundred bytes then often had no room for two.)
 func newListingsTableSQL(name string, channelID int64) string {
 	return fmt.Sprintf(`CREATE TABLE %s (LIKE channel_items INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-		CONSTRAINT partition_channel_check CHECK (channel_id = %d)) WITH (fillfactor = 90)`, name, channelID)
+		CONSTRAINT partition_channel_check CHECK (channel_id = %d)) WITH (fillfactor = 80)`, name, channelID)
 }
 
 // attachListingsSQL attaches a table as the channel's partition. Indexes of

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"stocksync/internal/catalogue"
@@ -20,47 +21,92 @@ import (
 //	SimilarName           near name, similarity >= 0.6                items_name_lexemes (GIN)
 //
 // A near name has every word of the listing's name but one or two, common
-// words aside (name_near_query, common_name_words, read once a statement);
-// the word index finds those, and pg_trgm's similarity scores them. Why not
+// words aside (common_name_words, read once a statement); the word index
+// finds those (near_query), and pg_trgm's similarity scores them. Why not
 // a trigram index: see the migration.
+//
+// One statement serves one listing (its page) and ten thousand (the bulk
+// preview), set-based: the listings' words are exploded once, and each
+// distinct word is looked up once for the whole selection (a btree probe
+// of item_name_words, migration 00027), to leave out words no active item
+// has; only then is each listing's
+// query of near names run against the index. A word index query is an
+// intersection of a few posting lists inside the index, much cheaper than
+// joining (word, item) rows: a brand's list and a size's hold hundreds and
+// thousands of items each, the items with both a handful.
 
 // nearCandidates caps the near names scored per listing: a name of one or
 // two common words ("Oak chair") has thousands, and the best of any
 // thousand of them is as good a suggestion.
 const nearCandidates = 1000
 
-func suggestionCols(r catalogue.Reason) string {
-	return `i.id AS item_id, ` + strconv.Itoa(int(r)) + ` AS reason, similarity(i.name, l.name)::float8 AS score`
-}
+func reasonSQL(r catalogue.Reason) string { return strconv.Itoa(int(r)) }
 
-// nearSQL is the lateral subquery of listing l's near names with their
-// reason (same price first), strongest first.
-var nearSQL = `SELECT n.item_id, CASE WHEN n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + ` THEN ` +
-	strconv.Itoa(int(catalogue.SamePriceSimilarName)) + ` ELSE ` + strconv.Itoa(int(catalogue.SimilarName)) + ` END AS reason, n.score
-	FROM (SELECT i.id AS item_id, i.selling_price = round(l.price, 2) AS same_price, similarity(i.name, l.name)::float8 AS score
-		FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ name_near_query(l.name, (SELECT common_name_words())) LIMIT ` + strconv.Itoa(nearCandidates) + `) n
-	WHERE n.score >= ` + threshold(catalogue.VerySimilarName) + ` OR (n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + `)
-	ORDER BY reason, n.score DESC, n.item_id`
+var shown = strconv.Itoa(catalogue.SuggestionsShown)
 
 func threshold(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// suggestionsSQL is the WITH list that ends in cand(listing_id, item_id,
+// reason, score): every suggestion of the listings in sel (a query of
+// channel_items rows l; the unconfirmed ones count). With onlyBest, the
+// near names of a listing that has a SKU or name match are not looked for,
+// as the bulk preview shows only the best suggestion.
+func suggestionsSQL(sel string, onlyBest bool) string {
+	gate := ""
+	if onlyBest {
+		gate = ` WHERE NOT EXISTS (SELECT 1 FROM exact e WHERE e.listing_id = l.id)`
+	}
+	return `WITH l AS MATERIALIZED (
+		SELECT l.id, l.sku, l.name, round(l.price, 2) AS price FROM channel_items l WHERE ` + sel + ` AND l.item_id IS NULL
+	), exact AS MATERIALIZED (
+		-- a btree probe a listing: a hash or merge join would compute the
+		-- key of every item (seconds for half a million); no more of a
+		-- reason than a page shows (the limit keeps the estimates sane)
+		SELECT l.id AS listing_id, e.item_id, e.reason, e.score FROM l CROSS JOIN LATERAL ((
+			SELECT i.id AS item_id, ` + reasonSQL(catalogue.SameSKU) + ` AS reason, similarity(i.name, l.name)::float8 AS score
+			FROM items i WHERE i.active AND i.sku <> '' AND sku_key(i.sku) = sku_key(l.sku) AND sku_key(l.sku) <> ''
+			ORDER BY score DESC, i.id LIMIT ` + shown + `)
+			UNION ALL (
+			SELECT i.id, ` + reasonSQL(catalogue.SameName) + `, similarity(i.name, l.name)::float8
+			FROM items i WHERE i.active AND name_key(i.name) = name_key(l.name) AND name_key(l.name) <> ''
+			ORDER BY 3 DESC, 1 LIMIT ` + shown + `)
+		) e
+	), lw AS MATERIALIZED (
+		SELECT l.id, t.lexeme FROM l CROSS JOIN unnest(to_tsvector('simple', l.name)) t` + gate + `
+	), dw AS MATERIALIZED (
+		-- each distinct word once: 0 counts, 1 is common (counts only in a
+		-- name of common words), 2 no active item has
+		-- (common_name_words reads pg_stats: once a statement, as an initplan)
+		SELECT d.lexeme, CASE WHEN d.lexeme = ANY ((SELECT common_name_words())::text[]) THEN 1
+			WHEN EXISTS (SELECT 1 FROM item_name_words w WHERE w.word = d.lexeme) THEN 0
+			ELSE 2 END AS class
+		FROM (SELECT DISTINCT lexeme FROM lw) d
+	), q AS MATERIALIZED (
+		SELECT w.id, near_query(array_agg(w.lexeme ORDER BY length(w.lexeme) DESC, w.lexeme)) AS q
+		FROM (SELECT r.id, r.lexeme, row_number() OVER (PARTITION BY r.id ORDER BY length(r.lexeme) DESC, r.lexeme) AS n
+			FROM (SELECT lw.id, lw.lexeme, dw.class, min(dw.class) OVER (PARTITION BY lw.id) AS best
+				FROM lw JOIN dw ON dw.lexeme = lw.lexeme WHERE dw.class < 2) r
+			WHERE r.class = r.best) w
+		WHERE w.n <= 8
+		GROUP BY w.id
+	), near AS (
+		SELECT q.id AS listing_id, n.item_id, CASE WHEN n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + ` THEN ` +
+		reasonSQL(catalogue.SamePriceSimilarName) + ` ELSE ` + reasonSQL(catalogue.SimilarName) + ` END AS reason, n.score
+		FROM q JOIN l ON l.id = q.id CROSS JOIN LATERAL (
+			SELECT i.id AS item_id, i.selling_price = l.price AS same_price, similarity(i.name, l.name)::float8 AS score
+			FROM items i WHERE i.active AND to_tsvector('simple', i.name) @@ q.q LIMIT ` + strconv.Itoa(nearCandidates) + `) n
+		WHERE n.score >= ` + threshold(catalogue.VerySimilarName) + ` OR (n.same_price AND n.score >= ` + threshold(catalogue.SimilarNameMin) + `)
+	), cand AS (
+		SELECT * FROM exact UNION ALL SELECT * FROM near
+	) `
+}
 
 const suggestedItem = `it.name AS item_name, it.sku AS item_sku, it.selling_price::text AS item_price`
 
 // A listing's suggestions: every reason's candidates, each item once at its
 // best reason, the strongest three.
-var suggestQuery = `SELECT listing_id, item_id, reason, score, ` + suggestedItem + ` FROM (
-	SELECT DISTINCT ON (s.item_id) l.id AS listing_id, s.item_id, s.reason, s.score
-	FROM channel_items l CROSS JOIN LATERAL (
-		SELECT ` + suggestionCols(catalogue.SameSKU) + ` FROM items i
-		WHERE i.active AND i.sku <> '' AND sku_key(i.sku) = sku_key(l.sku) AND sku_key(l.sku) <> ''
-		UNION ALL
-		SELECT ` + suggestionCols(catalogue.SameName) + ` FROM items i
-		WHERE i.active AND name_key(i.name) = name_key(l.name) AND name_key(l.name) <> ''
-		UNION ALL
-		(` + nearSQL + ` LIMIT 10)
-	) s
-	WHERE l.id = $1 AND l.item_id IS NULL
-	ORDER BY s.item_id, s.reason, s.score DESC
+var suggestQuery = suggestionsSQL(`l.id = $1`, false) + `SELECT listing_id, item_id, reason, score, ` + suggestedItem + ` FROM (
+	SELECT DISTINCT ON (item_id) * FROM cand ORDER BY item_id, reason, score DESC
 ) b JOIN items it ON it.id = b.item_id
 ORDER BY reason, score DESC, item_id LIMIT ` + strconv.Itoa(catalogue.SuggestionsShown)
 
@@ -75,25 +121,12 @@ func (s *Store) Suggestions(ctx context.Context, listingID int64) ([]catalogue.S
 }
 
 // Bulk preview: the top suggestion of each of many listings in one
-// statement. Each listing's lateral subqueries are gated on the stronger
-// reasons having found nothing, so a listing with a SKU match costs one
-// btree probe.
-var topQuery = `SELECT l.id AS listing_id, ch.name AS channel_name, l.external_id, l.sku, l.name,
-		COALESCE(a.item_id, b.item_id, n.item_id) AS item_id, COALESCE(a.reason, b.reason, n.reason) AS reason,
-		COALESCE(a.score, b.score, n.score) AS score, ` + suggestedItem + `
+// statement, the same as a listing's first on its page.
+var topQuery = suggestionsSQL(`l.id = ANY($1)`, true) + `SELECT l.id AS listing_id, ch.name AS channel_name, l.external_id, l.sku, l.name,
+		b.item_id, b.reason, b.score, ` + suggestedItem + `
 	FROM channel_items l JOIN channels ch ON ch.id = l.channel_id
-	LEFT JOIN LATERAL (
-		SELECT ` + suggestionCols(catalogue.SameSKU) + ` FROM items i
-		WHERE i.active AND i.sku <> '' AND sku_key(i.sku) = sku_key(l.sku) AND sku_key(l.sku) <> ''
-		ORDER BY score DESC, i.id LIMIT 1
-	) a ON true
-	LEFT JOIN LATERAL (
-		SELECT ` + suggestionCols(catalogue.SameName) + ` FROM items i
-		WHERE a.item_id IS NULL AND i.active AND name_key(i.name) = name_key(l.name) AND name_key(l.name) <> ''
-		ORDER BY score DESC, i.id LIMIT 1
-	) b ON true
-	LEFT JOIN LATERAL (SELECT * FROM (` + nearSQL + `) n WHERE a.item_id IS NULL AND b.item_id IS NULL LIMIT 1) n ON true
-	LEFT JOIN items it ON it.id = COALESCE(a.item_id, b.item_id, n.item_id)
+	LEFT JOIN (SELECT DISTINCT ON (listing_id) * FROM cand ORDER BY listing_id, reason, score DESC, item_id) b ON b.listing_id = l.id
+	LEFT JOIN items it ON it.id = b.item_id
 	WHERE l.id = ANY($1) AND l.item_id IS NULL
 	ORDER BY l.id`
 
@@ -115,7 +148,15 @@ type topRow struct {
 // its strongest suggestion or none. Settled listings are left out.
 func (s *Store) TopSuggestions(ctx context.Context, ids []int64) ([]catalogue.TopSuggestion, error) {
 	var rows []topRow
-	if err := s.DB.SelectContext(ctx, &rows, topQuery, pq.Array(ids)); err != nil {
+	// Without JIT: the statement's cost passes jit_above_cost, and compiling
+	// its hundred expressions took 7 of 17 s of a 10,000-listing preview.
+	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &rows, topQuery, pq.Array(ids))
+	})
+	if err != nil {
 		return nil, fmt.Errorf("store: top suggestions: %w", err)
 	}
 	out := make([]catalogue.TopSuggestion, len(rows))

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"stocksync/internal/catalogue"
 	"stocksync/internal/inventory"
 	"stocksync/views/components"
@@ -88,6 +90,21 @@ func record(l catalogue.Listing) string {
 		ChannelUpdatedAt any    `json:"updated_at,omitempty"`
 	}{l.ExternalID, l.ProductID, l.SKU, l.Name, l.Price, l.Quantity, l.InventoryRef, l.ChannelUpdatedAt}, "", "  ")
 	return string(b)
+}
+
+// publicURL is the listing's address on the channel, checked again as it
+// becomes a link's href.
+func publicURL(l catalogue.Listing) string {
+	if l.URL == nil {
+		return ""
+	}
+	return catalogue.PublicURL(*l.URL)
+}
+
+func prettyRaw(raw string) string { return catalogue.PrettyRaw(raw) }
+
+func runURL(id int64) templ.SafeURL {
+	return templ.SafeURL("/sync-history/" + strconv.FormatInt(id, 10))
 }
 
 func warehouseID(id int64) string { return strconv.FormatInt(id, 10) }

@@ -107,3 +107,26 @@ func ago(d time.Duration) string {
 	}
 	return strconv.Itoa(int(d.Hours())) + " h " + strconv.Itoa(int(d.Minutes())%60) + " min"
 }
+
+func joinTopics(ts []string) string {
+	out := ""
+	for i, t := range ts {
+		if i > 0 {
+			out += ", "
+		}
+		out += t
+	}
+	return out
+}
+
+// secretHelp is the kind's own words on where its webhook secret comes from.
+func secretHelp(s ShowPage) string {
+	if s.Kind != nil {
+		for _, f := range s.Kind.Fields {
+			if f.Name == "webhook_secret" && f.Help != "" {
+				return f.Help
+			}
+		}
+	}
+	return ""
+}

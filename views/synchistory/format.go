@@ -131,3 +131,8 @@ func errText(r syncrun.Run) string {
 	}
 	return *r.Error
 }
+
+// unconfirmedURL lists the listings run created that are still unconfirmed.
+func unconfirmedURL(r syncrun.Run) string {
+	return "/channel-items?status=unconfirmed&channel=" + strconv.FormatInt(r.ChannelID, 10) + "&run=" + strconv.FormatInt(r.ID, 10)
+}

@@ -21,7 +21,7 @@ var _ channel.BulkLister = (*Client)(nil)
 // bulkVariantsQuery selects exactly what productVariantsQuery does, so that
 // listingFrom reads a bulk line as it reads a page node. product is an
 // object, not a connection, so Shopify writes it inside the variant's line.
-const bulkVariantsQuery = `{ productVariants { edges { node { id title displayName sku price inventoryQuantity updatedAt inventoryItem { id tracked } product { id title } } } } }`
+const bulkVariantsQuery = `{ productVariants { edges { node { id title displayName sku price inventoryQuantity updatedAt inventoryItem { id tracked } product { id title onlineStoreUrl } } } } }`
 
 const bulkRunMutation = `mutation BulkRun($query: String!) {
   bulkOperationRunQuery(query: $query) {

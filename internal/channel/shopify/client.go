@@ -29,6 +29,8 @@ const (
 var fields = []channel.Field{
 	{Name: "shop_url", Label: "Shop URL", Placeholder: "https://your-shop.myshopify.com"},
 	{Name: "access_token", Label: "Admin API access token", Secret: true, Placeholder: "shpat_…"},
+	{Name: channel.WebhookSecretField, Label: "Webhook secret", Secret: true, Optional: true,
+		Help: "The app's client secret, which Shopify signs webhooks with. Optional: without it, orders arrive with each sync only."},
 }
 
 func init() {
@@ -43,6 +45,7 @@ func init() {
 			}
 			return c, nil
 		},
+		Webhook: webhookFormat,
 	})
 }
 

@@ -30,6 +30,9 @@ type variantNode struct {
 	Product struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
+		// OnlineStoreURL is the product's page on the shop's storefront;
+		// null when the product is not published to the Online Store.
+		OnlineStoreURL string `json:"onlineStoreUrl"`
 	} `json:"product"`
 	ParentID string `json:"__parentId"` // bulk export lines only: a nested connection's node
 }
@@ -87,6 +90,7 @@ func (n variantNode) listing(raw json.RawMessage) channel.Listing {
 		Price:        channel.RawText(n.Price),
 		InventoryRef: n.InventoryItem.ID,
 		UpdatedAt:    n.UpdatedAt,
+		URL:          n.Product.OnlineStoreURL,
 		Raw:          raw,
 	}
 	if n.InventoryItem.Tracked && n.InventoryQuantity != nil {

@@ -20,7 +20,7 @@ const productVariantsQuery = `query ProductVariants($first: Int!, $after: String
       updatedAt
       displayName
       inventoryItem { id tracked }
-      product { id title }
+      product { id title onlineStoreUrl }
     }
     pageInfo { hasNextPage endCursor }
   }

@@ -36,6 +36,9 @@ func TestRecordedProductVariantsPage(t *testing.T) {
 	if !strings.Contains(string(mug.Raw), `"MUG-CER-01"`) {
 		t.Errorf("raw record not kept: %s", mug.Raw)
 	}
+	if mug.URL != "https://mug-and-tee.example/products/ceramic-mug" || wrap.URL != "" {
+		t.Errorf("storefront URLs %q %q (a product not on the Online Store has none)", mug.URL, wrap.URL)
+	}
 	if tee.Name != "Organic Tee - Navy / M" || *tee.Quantity != -2 {
 		t.Errorf("tee %+v", tee)
 	}

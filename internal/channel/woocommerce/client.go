@@ -26,6 +26,8 @@ var fields = []channel.Field{
 	{Name: "site_url", Label: "Store URL", Placeholder: "https://shop.example.com"},
 	{Name: "consumer_key", Label: "Consumer key", Secret: true, Placeholder: "ck_…"},
 	{Name: "consumer_secret", Label: "Consumer secret", Secret: true, Placeholder: "cs_…"},
+	{Name: channel.WebhookSecretField, Label: "Webhook secret", Secret: true, Optional: true,
+		Help: "The Secret of the order webhooks you add under WooCommerce ▸ Settings ▸ Advanced ▸ Webhooks. Optional: without it, orders arrive with each sync only."},
 }
 
 func init() {
@@ -40,6 +42,7 @@ func init() {
 			}
 			return c, nil
 		},
+		Webhook: webhookFormat,
 	})
 }
 

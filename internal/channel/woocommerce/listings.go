@@ -91,7 +91,7 @@ func productListing(p product, raw json.RawMessage) channel.Listing {
 	l := channel.Listing{
 		ExternalID: id, ProductID: id, SKU: p.SKU, Name: p.Name,
 		Price: channel.RawText(p.Price), InventoryRef: id,
-		UpdatedAt: gmtTime(p.DateModifiedGMT), Raw: raw, NotForSale: !forSale(p.Status),
+		UpdatedAt: gmtTime(p.DateModifiedGMT), URL: p.Permalink, Raw: raw, NotForSale: !forSale(p.Status),
 	}
 	if stockMode(p.ManageStock) == "true" {
 		l.Quantity, l.Problem = quantity(p.StockQuantity)
@@ -158,7 +158,7 @@ func variationListing(parent product, raw json.RawMessage) channel.Listing {
 	l := channel.Listing{
 		ExternalID: id, ProductID: pid, SKU: v.SKU, Name: name,
 		Price: channel.RawText(v.Price), InventoryRef: id,
-		UpdatedAt: gmtTime(v.DateModifiedGMT), Raw: raw,
+		UpdatedAt: gmtTime(v.DateModifiedGMT), URL: v.Permalink, Raw: raw,
 		// A published product's disabled variation is not sold, nor is any
 		// variation of a product that is not published.
 		NotForSale: !forSale(v.Status) || !forSale(parent.Status),

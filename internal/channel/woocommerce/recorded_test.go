@@ -98,10 +98,12 @@ func TestRecordedProductsPageExpandsVariableProducts(t *testing.T) {
 		t.Fatalf("listings %v (the variable and grouped products are not listings)", ids)
 	}
 	if l := byID["794"]; l.Name != "Premium Quality" || l.Price != "21.99" || *l.Quantity != 12 || l.InventoryRef != "794" || l.ProductID != "794" ||
-		!l.UpdatedAt.Equal(time.Date(2026, 5, 2, 11, 20, 44, 0, time.UTC)) || !strings.Contains(string(l.Raw), "PQ-01") {
+		!l.UpdatedAt.Equal(time.Date(2026, 5, 2, 11, 20, 44, 0, time.UTC)) || !strings.Contains(string(l.Raw), "PQ-01") ||
+		l.URL != "https://example.com/product/premium-quality/" {
 		t.Errorf("simple %+v", l)
 	}
-	if l := byID["799/800"]; l.Name != "Ship Your Idea - Black, M" || l.SKU != "SYI-BLK" || *l.Quantity != 7 || l.ProductID != "799" || l.InventoryRef != "799/800" {
+	if l := byID["799/800"]; l.Name != "Ship Your Idea - Black, M" || l.SKU != "SYI-BLK" || *l.Quantity != 7 || l.ProductID != "799" || l.InventoryRef != "799/800" ||
+		l.URL != "https://example.com/product/ship-your-idea/?attribute_pa_color=black&attribute_size=M" {
 		t.Errorf("variation %+v", l)
 	}
 	if l := byID["799/801"]; *l.Quantity != 40 || l.InventoryRef != "799" {

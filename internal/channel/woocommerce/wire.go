@@ -10,14 +10,15 @@ import (
 // The record shapes, with the fields asked for through _fields so that
 // pages stay small (a product's description alone can outweigh the rest).
 const (
-	productFields   = "id,name,sku,type,status,price,manage_stock,stock_quantity,date_modified_gmt,variations"
-	variationFields = "id,sku,status,price,manage_stock,stock_quantity,date_modified_gmt,attributes"
+	productFields   = "id,name,permalink,sku,type,status,price,manage_stock,stock_quantity,date_modified_gmt,variations"
+	variationFields = "id,permalink,sku,status,price,manage_stock,stock_quantity,date_modified_gmt,attributes"
 	orderFields     = "id,number,status,currency,date_created_gmt,date_modified_gmt,total,billing,line_items"
 )
 
 type product struct {
 	ID              int             `json:"id"`
 	Name            string          `json:"name"`
+	Permalink       string          `json:"permalink"`
 	SKU             string          `json:"sku"`
 	Type            string          `json:"type"`
 	Status          string          `json:"status"` // publish, draft, pending, private or future
@@ -29,6 +30,7 @@ type product struct {
 
 type variation struct {
 	ID              int             `json:"id"`
+	Permalink       string          `json:"permalink"`
 	SKU             string          `json:"sku"`
 	Status          string          `json:"status"` // publish (enabled) or private (disabled)
 	Price           json.RawMessage `json:"price"`

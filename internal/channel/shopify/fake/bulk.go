@@ -72,6 +72,7 @@ type bulkOp struct {
 	lineSel    []*field  // an order's line items' selection; nil when not selected
 	starts     []int     // starts[k] is the file line of order k
 	objects    int       // lines in the file: variants, or orders and their line items
+	storefront string    // the shop's address, for onlineStoreUrl
 	cut        map[int64]bool
 	createdAt  time.Time
 	doneAt     time.Time
@@ -194,7 +195,7 @@ func (s *Server) resolveBulkOperationRunQuery(f *field) (any, error) {
 		}
 		return bulkPayload(payloadType, nil, bulkUserError("LIMIT_REACHED", "Bulk operations limit reached. Please try again later.")), nil
 	}
-	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: sel.node, lineSel: sel.lineSel, cut: s.bulk.cut, createdAt: now}
+	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: sel.node, lineSel: sel.lineSel, cut: s.bulk.cut, createdAt: now, storefront: s.storefrontURL()}
 	if sel.root == "orders" {
 		s.snapshotOrders(op, sel.conds)
 	} else {
@@ -259,7 +260,7 @@ func bulkSelection(query string) (bulkQuery, error) {
 	}
 	// Projecting an empty variant rejects unknown fields and scalar or
 	// object mismatches with the same words a normal query gets.
-	if _, err := projectObject((&variant{}).object(), q.node, &cost); err != nil {
+	if _, err := projectObject((&variant{}).object(""), q.node, &cost); err != nil {
 		return q, fmt.Errorf("Invalid bulk query: %v", err)
 	}
 	return q, nil

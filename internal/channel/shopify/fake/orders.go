@@ -98,7 +98,9 @@ func (s *Server) AddOrder(o Order) (Order, error) {
 		o.Lines[i].ID = gid("LineItem", s.nextLineItem)
 		s.nextLineItem++
 	}
-	s.orders = append(s.orders, &storedOrder{id: id, Order: o})
+	stored := &storedOrder{id: id, Order: o}
+	s.orders = append(s.orders, stored)
+	s.deliverOrder("orders/create", stored)
 	return o, nil
 }
 
@@ -112,6 +114,7 @@ func (s *Server) CancelOrder(id string) error {
 	}
 	o.CancelledAt = s.now()
 	o.UpdatedAt = o.CancelledAt
+	s.deliverOrder("orders/cancelled", o)
 	return nil
 }
 

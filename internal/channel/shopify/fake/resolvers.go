@@ -58,13 +58,16 @@ func (s *Server) resolveProductVariants(f *field) (any, error) {
 		func(v *variant) bool { return matches(p.query, v.updatedAt, v.updatedAt) })
 	nodes, cursors := make([]object, len(page)), make([]string, len(page))
 	for i, v := range page {
-		nodes[i] = v.object()
+		nodes[i] = v.object(s.storefrontURL())
 		cursors[i] = encodeCursor(v.id)
 	}
 	return connection("ProductVariantConnection", nodes, cursors, p.hasAfter, more), nil
 }
 
-func (v *variant) object() object {
+// object is the variant as the API shows it; storefront is the shop's
+// address, under which the Online Store shows each product at
+// /products/{handle} (onlineStoreUrl).
+func (v *variant) object(storefront string) object {
 	displayName := v.productTitle
 	if v.title != defaultVariantTitle {
 		displayName += " - " + v.title
@@ -84,7 +87,8 @@ func (v *variant) object() object {
 			"__typename": "InventoryItem", "id": gid("InventoryItem", v.id+inventoryItemOffset),
 			"tracked": v.tracked, "sku": v.sku,
 		},
-		"product": object{"__typename": "Product", "id": gid("Product", v.productID), "title": v.productTitle},
+		"product": object{"__typename": "Product", "id": gid("Product", v.productID), "title": v.productTitle,
+			"handle": v.handle(), "onlineStoreUrl": storefront + "/products/" + v.handle()},
 	}
 }
 

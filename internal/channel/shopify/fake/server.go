@@ -62,6 +62,9 @@ type Call = fakekit.Call
 type Server struct {
 	*fakekit.Faults
 	*fakekit.Recorder
+	// Webhooks delivers order webhooks to the addresses set with
+	// SetWebhooks.
+	*fakekit.Webhooks
 
 	opts Options
 	http *httptest.Server
@@ -71,6 +74,7 @@ type Server struct {
 	orders         []*storedOrder
 	locations      []Location
 	bucket         bucket
+	storefront     string // see SetStorefront
 	idempotent     map[string]idempotentResult
 	denied         map[string]bool
 	bulk           bulkState
@@ -104,6 +108,7 @@ func New(opts Options) *Server {
 	s := &Server{
 		Faults:       fakekit.NewFaults(),
 		Recorder:     &fakekit.Recorder{},
+		Webhooks:     &fakekit.Webhooks{},
 		opts:         opts,
 		locations:    []Location{{ID: gid("Location", locationIDBase+1), Name: "Shop location", Active: true}},
 		bucket:       bucket{maximum: opts.MaximumAvailable, restoreRate: opts.RestoreRate, available: opts.MaximumAvailable},
@@ -171,6 +176,10 @@ type graphqlRequest struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, bulkPath) {
 		s.serveBulkFile(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, storefrontPath) {
+		s.serveStorefront(w, r)
 		return
 	}
 	if r.URL.Path != GraphQLPath {

@@ -118,6 +118,7 @@ func (s *Server) AddOrder(o Order) (Order, error) {
 	o.Lines = lines
 	stored := o
 	s.orders = append(s.orders, &stored)
+	s.deliverOrder("order.created", &stored)
 	return o, nil
 }
 
@@ -151,6 +152,7 @@ func (s *Server) SetOrderStatus(id int, status string) error {
 	for _, o := range s.orders {
 		if o.ID == id {
 			o.Status, o.DateModified = status, s.now()
+			s.deliverOrder("order.updated", o)
 			return nil
 		}
 	}

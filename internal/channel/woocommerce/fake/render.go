@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"net/url"
 	"strings"
 	"time"
 )
@@ -29,9 +30,9 @@ func (s *Server) renderProduct(p *Product) map[string]any {
 	for i, v := range p.Variations {
 		variationIDs[i] = v.ID
 	}
-	slug := strings.ToLower(strings.ReplaceAll(p.Name, " ", "-"))
+	slug := productSlug(p)
 	return map[string]any{
-		"id": p.ID, "name": p.Name, "slug": slug, "permalink": s.URL() + "/product/" + slug + "/",
+		"id": p.ID, "name": p.Name, "slug": slug, "permalink": s.permalink(p),
 		"date_created": gmt(p.DateModified), "date_created_gmt": gmt(p.DateModified),
 		"date_modified": gmt(p.DateModified), "date_modified_gmt": gmt(p.DateModified),
 		"type": p.Type, "status": p.Status, "sku": p.SKU,
@@ -53,8 +54,18 @@ func (s *Server) renderVariation(p *Product, v *Variation) map[string]any {
 	if v.StockFromParent {
 		manage, q = "parent", p.StockQuantity
 	}
+	// WooCommerce links a variation to its product's page with the
+	// variation's attributes chosen in the query.
+	chosen := url.Values{}
+	for _, a := range v.Attributes {
+		chosen.Set("attribute_"+strings.ToLower(strings.ReplaceAll(a.Name, " ", "-")), a.Option)
+	}
+	permalink := s.permalink(p)
+	if len(chosen) > 0 {
+		permalink += "?" + chosen.Encode()
+	}
 	return map[string]any{
-		"id": v.ID, "date_created_gmt": gmt(v.DateModified), "date_modified_gmt": gmt(v.DateModified),
+		"id": v.ID, "permalink": permalink, "date_created_gmt": gmt(v.DateModified), "date_modified_gmt": gmt(v.DateModified),
 		"date_modified": gmt(v.DateModified), "sku": v.SKU, "status": v.Status,
 		"price": v.Price, "regular_price": v.RegularPrice, "sale_price": "",
 		"manage_stock": manage, "stock_quantity": quantityJSON(q),

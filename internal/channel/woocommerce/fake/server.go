@@ -42,17 +42,21 @@ type Call = fakekit.Call
 type Server struct {
 	*fakekit.Faults
 	*fakekit.Recorder
+	// Webhooks delivers order webhooks to the addresses set with
+	// SetWebhooks.
+	*fakekit.Webhooks
 
 	opts Options
 	http *httptest.Server
 	mux  *http.ServeMux
 
-	mu       sync.Mutex
-	requests int
-	products []*Product // sorted by ID
-	orders   []*Order   // sorted by ID
-	nextID   int
-	nextLine int
+	mu         sync.Mutex
+	requests   int
+	products   []*Product // sorted by ID
+	storefront string     // see SetStorefront
+	orders     []*Order   // sorted by ID
+	nextID     int
+	nextLine   int
 }
 
 // New starts a fake store on a loopback port; Close stops it.
@@ -69,7 +73,7 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{Faults: fakekit.NewFaults(), Recorder: &fakekit.Recorder{}, opts: opts, nextID: 100, nextLine: 1}
+	s := &Server{Faults: fakekit.NewFaults(), Recorder: &fakekit.Recorder{}, Webhooks: &fakekit.Webhooks{}, opts: opts, nextID: 100, nextLine: 1}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+BasePath+"/products", s.listProducts)
 	s.mux.HandleFunc("GET "+BasePath+"/products/{id}/variations", s.listVariations)
@@ -99,6 +103,10 @@ func (s *Server) Close() {
 func (s *Server) now() time.Time { return s.opts.Now() }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, storefrontPath) {
+		s.serveStorefront(w, r)
+		return
+	}
 	_, pattern := s.mux.Handler(r)
 	fakekit.Record(s.Recorder, Call{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(),
