@@ -177,3 +177,36 @@ func (s *server) rssMB() (float64, error) {
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc status")
 }
+
+// startSignedIn starts the server on dbURL and signs the bench user in,
+// returning the session cookie; the caller stops the server.
+func (e *benchEnv) startSignedIn(ctx context.Context, dbURL string, extraEnv ...string) (*server, string, error) {
+	srv, err := e.startServer(ctx, dbURL, extraEnv...)
+	if err != nil {
+		return nil, "", err
+	}
+	cookie, err := signIn(srv.URL)
+	if err != nil {
+		srv.Stop()
+		return nil, "", err
+	}
+	return srv, cookie, nil
+}
+
+// newDatabaseWithUser is newDatabase opened, with the bench user added.
+func (e *benchEnv) newDatabaseWithUser(ctx context.Context) (string, *sql.DB, int64, error) {
+	dbURL, err := e.newDatabase(ctx)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	db, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	userID, err := addBenchUser(ctx, db)
+	if err != nil {
+		db.Close()
+		return "", nil, 0, err
+	}
+	return dbURL, db, userID, nil
+}

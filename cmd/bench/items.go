@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log"
 	"strconv"
@@ -13,19 +12,11 @@ import (
 // movements, at 20 keep-alive clients over loopback against the real
 // server, signed in.
 func benchItems(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	db, err := sql.Open("postgres", dbURL)
+	dbURL, db, userID, err := env.newDatabaseWithUser(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	userID, err := addBenchUser(ctx, db)
-	if err != nil {
-		return err
-	}
 	var wh int64
 	if err := db.QueryRowContext(ctx, `SELECT id FROM warehouses WHERE name = $1`, seedWarehouseLabel).Scan(&wh); err != nil {
 		return err
@@ -40,15 +31,11 @@ func benchItems(ctx context.Context, env *benchEnv) error {
 	if err := db.QueryRowContext(ctx, `SELECT id FROM items WHERE active ORDER BY lower(name) COLLATE "C", id OFFSET 900000 LIMIT 1`).Scan(&deep); err != nil {
 		return err
 	}
-	srv, err := env.startServer(ctx, dbURL)
+	srv, cookie, err := env.startSignedIn(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	cookie, err := signIn(srv.URL)
-	if err != nil {
-		return err
-	}
 	pages := []struct{ name, path string }{
 		{"items_list", "/items"},
 		{"items_search", "/items?q=oak+chair"},

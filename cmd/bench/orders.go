@@ -120,19 +120,11 @@ const listOrders = 1_000_000
 // channels, 2% frozen, a fifth shipped, some cancelled), at 20 keep-alive
 // clients over loopback against the real server, signed in.
 func benchOrdersList(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	db, err := sql.Open("postgres", dbURL)
+	dbURL, db, userID, err := env.newDatabaseWithUser(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	userID, err := addBenchUser(ctx, db)
-	if err != nil {
-		return err
-	}
 	seedStart := time.Now()
 	if err := seedOrders(ctx, db, userID); err != nil {
 		return err
@@ -142,15 +134,11 @@ func benchOrdersList(ctx context.Context, env *benchEnv) error {
 	if err := db.QueryRowContext(ctx, `SELECT min(id) FROM channels`).Scan(&ch); err != nil {
 		return err
 	}
-	srv, err := env.startServer(ctx, dbURL)
+	srv, cookie, err := env.startSignedIn(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	cookie, err := signIn(srv.URL)
-	if err != nil {
-		return err
-	}
 	c := strconv.FormatInt(ch, 10)
 	pages := []struct{ name, path string }{
 		{"orders_list", "/sales-orders?marketplace=" + c + "&status=open"},

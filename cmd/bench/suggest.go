@@ -27,18 +27,11 @@ const (
 // kind); bulk_suggest_10k_s is the preview of 10,000 listings' top
 // suggestions, over HTTP, rendered.
 func benchSuggest(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	db, err := sql.Open("postgres", dbURL)
+	dbURL, db, _, err := env.newDatabaseWithUser(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := addBenchUser(ctx, db); err != nil {
-		return err
-	}
 	start := time.Now()
 	channelID, err := seedSuggest(ctx, db)
 	if err != nil {
@@ -50,15 +43,11 @@ func benchSuggest(ctx context.Context, env *benchEnv) error {
 		ORDER BY id LIMIT 400) l`).Scan(pq.Array(&pages)); err != nil {
 		return err
 	}
-	srv, err := env.startServer(ctx, dbURL)
+	srv, cookie, err := env.startSignedIn(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	cookie, err := signIn(srv.URL)
-	if err != nil {
-		return err
-	}
 	reqs := make([][]byte, len(pages))
 	for i, id := range pages {
 		reqs[i] = getRequest(srv.Addr, "/channel-items/"+strconv.FormatInt(id, 10), "Cookie", cookie)

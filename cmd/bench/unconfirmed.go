@@ -38,15 +38,11 @@ func benchUnconfirmed(ctx context.Context, env *benchEnv) error {
 	if err != nil {
 		return err
 	}
-	srv, err := env.startServer(ctx, dbURL)
+	srv, cookie, err := env.startSignedIn(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	cookie, err := signIn(srv.URL)
-	if err != nil {
-		return err
-	}
 	list := "/channel-items?status=unconfirmed&channel=" + strconv.FormatInt(ids[0], 10)
 	var searches [][]byte
 	for _, q := range unconfirmedSearches {
