@@ -1,0 +1,243 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stocksync/internal/inventory"
+)
+
+const timestampLayout = "2006-01-02T15:04:05.999999Z07:00"
+
+// orderWrite gathers what a page's stored orders need written: lines to
+// replace and insert, orders to cancel, and the stock movements.
+type orderWrite struct {
+	warehouse int64
+	replace   []int64 // orders whose lines are deleted before the new ones go in
+	cancel    []int64 // open orders cancelled on the channel
+	// frozen is the flag of each order whose lines or status changed:
+	// open with a line of an unconfirmed listing (§1.5).
+	frozen map[int64]bool
+	lines  struct {
+		order, item, listing, qty []int64
+		lineNo                    []int64
+		rates                     []inventory.Money
+		ext, sku, name            []string
+	}
+	moves []orderMove
+}
+
+// orderMove is a change of committed stock recorded against an order.
+type orderMove struct {
+	kind                 string // order or cancel
+	order, item, wh, qty int64
+}
+
+type oldLine struct {
+	OrderID     int64 `db:"order_id"`
+	ItemID      int64 `db:"item_id"`
+	WarehouseID int64 `db:"warehouse_id"`
+	Quantity    int64 `db:"quantity"`
+	Packed      int64 `db:"packed"`
+	Shipped     int64 `db:"shipped"`
+	Invoiced    int64 `db:"invoiced"`
+}
+
+// plan decides, per stored order: a new order gets its lines; an updated
+// one not yet packed or invoiced here has its lines replaced (its old
+// commitment released, the new one made); one whose processing has begun
+// keeps its lines, and only a cancellation on the channel reaches it.
+func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder, kept []keptOrder, listings map[string]resolvedListing) error {
+	byExt := make(map[string]*keptOrder, len(kept))
+	for i := range kept {
+		byExt[kept[i].ExternalID] = &kept[i]
+	}
+	var updatedIDs []int64
+	for _, o := range stored {
+		if !o.Inserted {
+			updatedIDs = append(updatedIDs, o.ID)
+		}
+	}
+	old := map[int64][]oldLine{}
+	if len(updatedIDs) > 0 {
+		var ls []oldLine
+		if err := tx.SelectContext(ctx, &ls, `SELECT order_id, COALESCE(item_id, 0) AS item_id, warehouse_id, quantity, packed,
+			shipped, invoiced FROM sales_order_lines WHERE order_id = ANY($1) ORDER BY order_id, line_no`, pq.Array(updatedIDs)); err != nil {
+			return fmt.Errorf("read order lines: %w", err)
+		}
+		for _, l := range ls {
+			old[l.OrderID] = append(old[l.OrderID], l)
+		}
+	}
+	for _, o := range stored {
+		k := byExt[o.ExternalID]
+		if o.Inserted {
+			w.addLines(o.ID, k, listings, o.Status == inventory.OrderOpen)
+			continue
+		}
+		if o.Status != inventory.OrderOpen {
+			continue // cancelled or fulfilled here: the channel's later news changes only its header
+		}
+		lines := old[o.ID]
+		begun := false
+		for _, l := range lines {
+			begun = begun || l.Packed > 0 || l.Invoiced > 0
+		}
+		if begun {
+			if k.Cancelled {
+				w.cancel = append(w.cancel, o.ID)
+				w.frozen[o.ID] = false
+				for _, l := range lines {
+					w.move("cancel", o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
+				}
+			}
+			continue
+		}
+		kind := "order"
+		if k.Cancelled {
+			kind = "cancel"
+			w.cancel = append(w.cancel, o.ID)
+		}
+		for _, l := range lines {
+			w.move(kind, o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
+		}
+		w.replace = append(w.replace, o.ID)
+		w.addLines(o.ID, k, listings, !k.Cancelled)
+	}
+	return nil
+}
+
+func committedOf(l oldLine) int64 {
+	if l.ItemID == 0 {
+		return 0
+	}
+	return inventory.Committed(l.Quantity, l.Shipped, l.Invoiced)
+}
+
+func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]resolvedListing, commits bool) {
+	w.frozen[orderID] = false
+	for n, j := range k.lines {
+		l := k.Lines[j]
+		ci := listings[k.refs[n].externalID]
+		var item int64
+		if ci.ItemID != nil {
+			item = *ci.ItemID
+		}
+		w.lines.order = append(w.lines.order, orderID)
+		w.lines.lineNo = append(w.lines.lineNo, int64(n+1))
+		w.lines.item = append(w.lines.item, item)
+		w.lines.listing = append(w.lines.listing, ci.ID)
+		w.lines.qty = append(w.lines.qty, l.Quantity)
+		w.lines.rates = append(w.lines.rates, l.Rate)
+		w.lines.ext = append(w.lines.ext, l.ExternalID)
+		w.lines.sku = append(w.lines.sku, l.SKU)
+		w.lines.name = append(w.lines.name, l.Name)
+		if item == 0 && commits {
+			w.frozen[orderID] = true
+		}
+		if commits && item != 0 {
+			w.move("order", orderID, item, w.warehouse, l.Quantity)
+		}
+	}
+}
+
+func (w *orderWrite) move(kind string, order, item, wh, qty int64) {
+	if item == 0 || qty == 0 {
+		return
+	}
+	w.moves = append(w.moves, orderMove{kind, order, item, wh, qty})
+}
+
+func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
+	if len(w.replace) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sales_order_lines WHERE order_id = ANY($1)`, pq.Array(w.replace)); err != nil {
+			return fmt.Errorf("replace order lines: %w", err)
+		}
+	}
+	if len(w.lines.order) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sales_order_lines (order_id, line_no, item_id, warehouse_id, quantity, rate,
+				channel_item_id, external_line_id, line_sku, line_name)
+			SELECT u.o, u.n, NULLIF(u.i, 0), $1, u.q, u.r, u.c, u.e, u.s, u.m
+			FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::numeric[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+				AS u(o, n, i, q, r, c, e, s, m)`,
+			w.warehouse, pq.Array(w.lines.order), pq.Array(w.lines.lineNo), pq.Array(w.lines.item), pq.Array(w.lines.qty),
+			moneyArray(w.lines.rates), pq.Array(w.lines.listing), pq.Array(w.lines.ext), pq.Array(w.lines.sku), pq.Array(w.lines.name)); err != nil {
+			return fmt.Errorf("insert order lines: %w", err)
+		}
+	}
+	if len(w.cancel) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = ANY($1)`,
+			pq.Array(w.cancel)); err != nil {
+			return fmt.Errorf("cancel orders: %w", err)
+		}
+	}
+	if len(w.frozen) == 0 {
+		return nil
+	}
+	// The flags are known from the lines just written: asking the lines
+	// table instead let the planner scan every waiting line per order
+	// (sales_order_lines_waiting) once its statistics lagged.
+	ids, flags := make([]int64, 0, len(w.frozen)), make([]bool, 0, len(w.frozen))
+	for id, f := range w.frozen {
+		ids, flags = append(ids, id), append(flags, f)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE sales_orders o SET frozen = u.f, updated_at = now()
+		FROM unnest($1::bigint[], $2::boolean[]) AS u(id, f) WHERE o.id = u.id AND o.frozen <> u.f`,
+		pq.Array(ids), pq.Array(flags)); err != nil {
+		return fmt.Errorf("freeze orders: %w", err)
+	}
+	return nil
+}
+
+// applyCommitments writes the page's changes of committed stock, netted
+// per order, item and warehouse, with the ledger, balances and item totals
+// (stock_apply_many, migration 00022), then tells the availability hook.
+func (s *Store) applyCommitments(ctx context.Context, tx *sqlx.Tx, moves []orderMove) error {
+	type key struct {
+		kind            string
+		order, item, wh int64
+	}
+	net := map[key]int64{}
+	var keys []key
+	for _, m := range moves {
+		k := key{m.kind, m.order, m.item, m.wh}
+		if _, ok := net[k]; !ok {
+			keys = append(keys, k)
+		}
+		net[k] += m.qty
+	}
+	byKind := map[string]*[5][]int64{}
+	var changed []movement
+	for _, k := range keys {
+		q := net[k]
+		if q == 0 {
+			continue
+		}
+		a := byKind[k.kind]
+		if a == nil {
+			a = &[5][]int64{}
+			byKind[k.kind] = a
+		}
+		a[0], a[1], a[2], a[3], a[4] = append(a[0], k.order), append(a[1], k.item), append(a[2], k.wh), append(a[3], 0), append(a[4], q)
+		changed = append(changed, movement{item: k.item, warehouse: k.wh, committed: q})
+	}
+	for _, kind := range []string{"order", "cancel"} {
+		a := byKind[kind]
+		if a == nil {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT stock_apply_many($1, NULL, $2, $3, $4, $5, $6)`, kind,
+			pq.Array(a[0]), pq.Array(a[1]), pq.Array(a[2]), pq.Array(a[3]), pq.Array(a[4])); err != nil {
+			return fmt.Errorf("store: commit stock: %w", err)
+		}
+	}
+	if ids := availabilityChanged(changed); s.hook != nil && len(ids) > 0 {
+		if err := s.hook(ctx, tx, ids); err != nil {
+			return fmt.Errorf("store: availability hook: %w", err)
+		}
+	}
+	return nil
+}
