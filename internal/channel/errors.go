@@ -3,6 +3,7 @@ package channel
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrUnauthorized means the channel rejected the credentials (HTTP 401 or
@@ -50,4 +51,18 @@ func (e *HTTPError) Error() string {
 		return fmt.Sprintf("HTTP %d", e.Status)
 	}
 	return fmt.Sprintf("HTTP %d: %s", e.Status, e.Message)
+}
+
+// QuotaError is a per-item QuantityResult error (or a call's error) saying
+// the channel's quota for this kind of call is spent until Until: a daily
+// call budget, a per-listing revision limit. The stock push keeps the
+// listing pending, shows why and when it will go, and sends it after Until;
+// nothing is dropped.
+type QuotaError struct {
+	Until  time.Time
+	Reason string // in words a person can act on: "Etsy's daily budget of 10,000 calls is spent"
+}
+
+func (e *QuotaError) Error() string {
+	return fmt.Sprintf("%s; it will be sent after %s", e.Reason, e.Until.UTC().Format("2006-01-02 15:04 MST"))
 }
