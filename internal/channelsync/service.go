@@ -220,7 +220,7 @@ func describeError(err error) string {
 	var redirect *channel.RedirectError
 	switch {
 	case errors.As(err, &quota):
-		return sentence(quota.Error())
+		return sentence(quota.Reason + " until " + quota.Until.UTC().Format("2006-01-02 15:04 MST") + "; the next sync after that tries again")
 	case errors.Is(err, channel.ErrUnreachable):
 		return "stocksync could not reach the store at this address. Check the address; if it is right, try again later."
 	case errors.As(err, &notAPI):
