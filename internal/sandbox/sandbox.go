@@ -30,6 +30,10 @@ type Sandbox struct {
 	// newProducts numbers the products Trickle adds.
 	shopURL, wooURL string
 	newProducts     int
+	// trickles are the channels Trickle places orders on in turn, after
+	// Shopify and WooCommerce.
+	trickles []trickle
+	sandboxEtsy
 }
 
 // Start serves Sandbox Shopify and Sandbox WooCommerce on loopback ports.
@@ -61,6 +65,10 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 		{Key: "sandbox-woocommerce", Label: "Sandbox WooCommerce", Kind: "woocommerce", Name: "Sandbox WooCommerce",
 			Credentials: map[string]string{"site_url": wooURL, "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret,
 				"webhook_secret": WooWebhookSecret}},
+	}
+	if err := sb.startEtsy(items, log); err != nil {
+		sb.Close()
+		return nil, err
 	}
 	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL)
 	return sb, nil
@@ -95,6 +103,9 @@ func (sb *Sandbox) Close() {
 	}
 	sb.Shopify.Close()
 	sb.Woo.Close()
+	if sb.Etsy != nil {
+		sb.Etsy.Close()
+	}
 }
 
 // SeedDemoItems adds the demo inventory when the database has no items yet,

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -23,6 +24,7 @@ type tokenStore struct {
 	mu       sync.Mutex
 	access   map[string]time.Time // token → expiry
 	refresh  map[string]bool
+	used     map[string]bool
 	codes    map[string]pendingCode
 	refreshs int // refresh grants answered
 }
@@ -33,7 +35,7 @@ type pendingCode struct {
 }
 
 func (t *tokenStore) init() {
-	t.access, t.refresh, t.codes = map[string]time.Time{}, map[string]bool{}, map[string]pendingCode{}
+	t.access, t.refresh, t.used, t.codes = map[string]time.Time{}, map[string]bool{}, map[string]bool{}, map[string]pendingCode{}
 }
 
 func (t *tokenStore) validAccess(token string, now time.Time) bool {
@@ -107,11 +109,15 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		rt := r.PostForm.Get("refresh_token")
 		permanent := rt != "" && rt == s.opts.PermanentRefreshToken
-		if !t.refresh[rt] && !permanent {
+		earlier := s.opts.AcceptEarlierRefreshTokens && strings.HasPrefix(rt, "271828.") && !t.used[rt]
+		if !t.refresh[rt] && !permanent && !earlier {
 			oauthError(w, "invalid_grant", "refresh_token is invalid, expired or already used")
 			return
 		}
 		delete(t.refresh, rt)
+		if !permanent {
+			t.used[rt] = true
+		}
 		t.refreshs++
 	case "authorization_code":
 		code := r.PostForm.Get("code")

@@ -36,6 +36,10 @@ type Options struct {
 	// after use (the sandbox's preset), though it still hands out rotating
 	// ones; every other refresh token is void once used.
 	PermanentRefreshToken string
+	// AcceptEarlierRefreshTokens takes, once, a refresh token this fake
+	// did not issue but an earlier run of it may have (the sandbox after a
+	// restart, whose channels hold rotated tokens); one used here is void.
+	AcceptEarlierRefreshTokens bool
 	// IgnoreIncludes answers without the inventory a client asked to
 	// include; IgnoreSort ignores sort_on and sort_order, which Etsy
 	// documents as working only with a search.
@@ -131,6 +135,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case r.URL.Path == consentPath:
 		s.consent(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, storefrontPath):
+		s.serveStorefront(w, r)
 		return
 	}
 	_, pattern := s.mux.Handler(r)
