@@ -1,6 +1,7 @@
 package ebay
 
 import (
+	"net/url"
 	"testing"
 
 	"stocksync/internal/channel"
@@ -40,3 +41,5 @@ func newTestAccount(t *testing.T, mutate ...func(*fake.Options, *channel.Options
 }
 
 func intp(n int) *int { return &n }
+
+func urlUnescape(s string) (string, error) { return url.QueryUnescape(s) }

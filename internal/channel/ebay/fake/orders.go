@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -133,8 +134,12 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, offset, bad := pageParams(q, maxOrdersPage, 50)
 	if bad != nil {
-		bad.Domain = "API_FULFILLMENT"
-		writeError(w, http.StatusBadRequest, *bad)
+		// The Fulfillment API's own codes: 31100 invalid limit, 31000 invalid offset.
+		code := 31100
+		if strings.Contains(bad.Message, "offset") {
+			code = 31000
+		}
+		writeError(w, http.StatusBadRequest, apiError{code, "API_FULFILLMENT", "REQUEST", strings.Replace(bad.Message, "You have provided invalid pagination values. ", "", 1), ""})
 		return
 	}
 	var from, to time.Time
@@ -148,7 +153,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if m == nil || err != nil {
-			writeError(w, http.StatusBadRequest, apiError{30810, "API_FULFILLMENT", "REQUEST", "Invalid filter. Use lastmodifieddate:[2016-05-15T08:25:43.511Z..] in UTC ISO 8601 format.", ""})
+			writeError(w, http.StatusBadRequest, apiError{30810, "API_FULFILLMENT", "REQUEST", "Invalid date format", ""})
 			return
 		}
 	}
