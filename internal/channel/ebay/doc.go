@@ -9,10 +9,11 @@
 // marketplace (EBAY_US, EBAY_GB …). api_url is optional: blank means
 // https://api.ebay.com; https://api.sandbox.ebay.com reaches eBay's sandbox.
 //
-// A channel item is one SKU on one marketplace: the inventory item with
-// its offer(s) there, ExternalID "EBAY_US:SKU-1". An inventory item with no
-// offer on any marketplace is listed as not for sale under the channel's
-// marketplace. eBay keeps no modification date on inventory items, so every
+// A channel is one marketplace, and a channel item one SKU on it: the
+// inventory item with its offer(s) there, ExternalID "EBAY_US:SKU-1"
+// (stocksync keeps a SKU once per channel, so a seller on two marketplaces
+// connects each). An inventory item with no offer on the marketplace is
+// listed as not for sale. eBay keeps no modification date on inventory items, so every
 // catalogue sync reads the whole catalogue; the importer skips what did not
 // change.
 //

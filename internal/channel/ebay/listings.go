@@ -166,8 +166,11 @@ func (c *Client) offers(ctx context.Context, sku string) ([]json.RawMessage, err
 	}
 }
 
-// listingsOf turns one inventory item and its offers into listings: one per
-// marketplace its offers are on, or one not for sale when it has none.
+// listingsOf turns one inventory item and its offers into the channel's
+// listing of it: the SKU on the channel's marketplace. A channel is one
+// marketplace because stocksync keeps a SKU once per channel; a seller on
+// two marketplaces connects each. An item with no offer there is listed
+// as not for sale, so a copy imported earlier leaves the unconfirmed list.
 func (c *Client) listingsOf(raw json.RawMessage, item inventoryItem, rawOffers []json.RawMessage) []channel.Listing {
 	if item.SKU == "" {
 		var probe map[string]json.RawMessage
@@ -177,37 +180,23 @@ func (c *Client) listingsOf(raw json.RawMessage, item inventoryItem, rawOffers [
 		return []channel.Listing{{Raw: raw, Name: item.Product.Title, Problem: "the inventory item has no SKU"}}
 	}
 	total, totalErr := channel.RawInt(item.Availability.ShipToLocationAvailability.Quantity)
-	byMarket := map[string][]offer{}
-	var problems []string
+	var here []offer
+	problem := ""
 	for _, ro := range rawOffers {
 		var o offer
 		if err := json.Unmarshal(ro, &o); err != nil || o.OfferID == "" {
-			problems = append(problems, "an offer of the SKU could not be read")
+			problem = "an offer of the SKU could not be read"
 			continue
 		}
-		if o.MarketplaceID == "" {
-			o.MarketplaceID = c.marketplace
+		if o.MarketplaceID == "" || o.MarketplaceID == c.marketplace {
+			here = append(here, o)
 		}
-		byMarket[o.MarketplaceID] = append(byMarket[o.MarketplaceID], o)
 	}
-	if len(byMarket) == 0 {
-		l := channel.Listing{ExternalID: c.marketplace + ":" + item.SKU, SKU: item.SKU, Name: item.Product.Title,
-			Raw: rawListing(raw, nil), NotForSale: len(problems) == 0}
-		if len(problems) > 0 {
-			l.Problem = problems[0]
-		}
-		return []channel.Listing{l}
+	if problem != "" || len(here) == 0 {
+		return []channel.Listing{{ExternalID: c.marketplace + ":" + item.SKU, SKU: item.SKU, Name: item.Product.Title,
+			Raw: rawListing(raw, rawOffers), NotForSale: problem == "", Problem: problem}}
 	}
-	markets := make([]string, 0, len(byMarket))
-	for m := range byMarket {
-		markets = append(markets, m)
-	}
-	sort.Strings(markets)
-	out := make([]channel.Listing, 0, len(markets))
-	for _, m := range markets {
-		out = append(out, c.marketListing(raw, item, m, byMarket[m], total, totalErr, rawOffers))
-	}
-	return out
+	return []channel.Listing{c.marketListing(raw, item, c.marketplace, here, total, totalErr, rawOffers)}
 }
 
 // marketListing is one SKU on one marketplace. The quantity buyers see is

@@ -182,43 +182,27 @@ func TestSetQuantitiesRecordsItemErrorsAndAppliesTheRest(t *testing.T) {
 	}
 }
 
-func TestSetQuantitiesMergesAListingsSKUsIntoOneRevision(t *testing.T) {
+func TestSetQuantitiesRevisesAMultiVariationListingOnce(t *testing.T) {
 	a := newTestAccount(t)
-	// One SKU on two marketplaces: one request, each offer its quantity.
-	a.fake.AddItem(fake.Item{SKU: "TWIN", Title: "Twin", Quantity: 9, Offers: []fake.Offer{{Price: "1.00"}, {MarketplaceID: "EBAY_GB", Price: "1.00"}}})
-	var us, gb channel.Listing
-	cursor := ""
-	for {
-		page, err := a.client.FetchListings(context.Background(), time.Time{}, cursor)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range page.Listings {
-			if strings.HasPrefix(l.ExternalID, "EBAY_GB") {
-				gb = l
-			} else {
-				us = l
-			}
-		}
-		if !page.HasMore {
-			break
-		}
-		cursor = page.NextCursor
-	}
+	// Two SKUs of one multiple-variation listing.
+	a.fake.AddItem(fake.Item{SKU: "TEE-S", Title: "Tee S", Quantity: 9, Offers: []fake.Offer{{Price: "1.00", ListingID: "110000000777"}}})
+	a.fake.AddItem(fake.Item{SKU: "TEE-M", Title: "Tee M", Quantity: 9, Offers: []fake.Offer{{Price: "1.00", ListingID: "110000000777"}}})
+	ls := stockListings(t, a)
+	s, m := ls["TEE-S"], ls["TEE-M"]
 	results, err := a.client.SetQuantities(context.Background(), []channel.QuantityUpdate{
-		{ExternalID: us.ExternalID, InventoryRef: us.InventoryRef, Quantity: 3},
-		{ExternalID: gb.ExternalID, InventoryRef: gb.InventoryRef, Quantity: 2},
+		{ExternalID: s.ExternalID, InventoryRef: s.InventoryRef, Quantity: 3},
+		{ExternalID: m.ExternalID, InventoryRef: m.InventoryRef, Quantity: 2},
 		{ExternalID: "EBAY_US:BROKEN", InventoryRef: "", Quantity: 1},
 	}, "")
 	if err != nil || results[0].Err != nil || results[1].Err != nil || results[2].Err == nil {
 		t.Fatal(err, results)
 	}
-	qUS, _ := a.fake.Quantity("TWIN", "EBAY_US")
-	qGB, _ := a.fake.Quantity("TWIN", "EBAY_GB")
-	if qUS != 3 || qGB != 2 {
-		t.Fatalf("quantities %d %d", qUS, qGB)
+	qS, _ := a.fake.Quantity("TEE-S", "EBAY_US")
+	qM, _ := a.fake.Quantity("TEE-M", "EBAY_US")
+	if qS != 3 || qM != 2 {
+		t.Fatalf("quantities %d %d", qS, qM)
 	}
-	if a.fake.Revisions(us.ProductID) != 1 {
-		t.Fatalf("revisions %d", a.fake.Revisions(us.ProductID))
+	if n := a.fake.Revisions("110000000777"); n != 1 {
+		t.Fatalf("%d revisions of the listing for one call", n)
 	}
 }

@@ -17,6 +17,7 @@
 //
 // Faults are switched at run time: FailNext, ThrottleNext (429 with
 // eBay's error 2001), TimeoutNext, MalformedNext, Slow, ExpireTokens (every
-// access token handed out dies, as when eBay revokes them), and
+// access token handed out dies, as when eBay revokes them; or after n more
+// calls with ExpireTokensAfter), and
 // Options.ThrottleEvery. Calls lists every request received.
 package fake

@@ -64,6 +64,8 @@ type Server struct {
 	tokens    map[string]time.Time
 	revisions map[string]revisionDay // listing ID → its revisions today
 	nextID    int64
+	// expireAfter counts down the API calls until every token dies; 0 is off.
+	expireAfter int
 }
 
 // New starts a fake account on a loopback port; Close stops it.
@@ -143,6 +145,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusTooManyRequests, apiError{2001, "ACCESS", "REQUEST", "Too many requests. The request limit has been reached for the resource.", ""})
 		return
 	}
+	if !token {
+		s.countDownToExpiry()
+	}
 	if !token && !s.authorised(r) {
 		writeError(w, http.StatusUnauthorized, apiError{1001, "OAuth", "REQUEST", "Invalid access token", "Invalid access token. Check the value of the Authorization HTTP request header."})
 		return
@@ -175,4 +180,24 @@ func (s *Server) authorised(r *http.Request) bool {
 	defer s.mu.Unlock()
 	exp, known := s.tokens[tok]
 	return known && s.now().Before(exp)
+}
+
+// ExpireTokensAfter makes every access token handed out die after the next
+// n API calls, as when eBay revokes them in the middle of a sync.
+func (s *Server) ExpireTokensAfter(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireAfter = n
+}
+
+func (s *Server) countDownToExpiry() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.expireAfter <= 0 {
+		return
+	}
+	s.expireAfter--
+	if s.expireAfter == 0 {
+		clear(s.tokens)
+	}
 }
