@@ -52,12 +52,12 @@ type Server struct {
 	*fakekit.Faults
 	*fakekit.Recorder
 
-	opts Options
-	http *httptest.Server
-	mux  *http.ServeMux
+	opts      Options
+	throttled fakekit.EveryNth
+	http      *httptest.Server
+	mux       *http.ServeMux
 
 	mu        sync.Mutex
-	requests  int
 	items     []*Item          // in the order they were added, as eBay pages them
 	bySKU     map[string]*Item // the same items
 	orders    []*Order         // by creation
@@ -160,15 +160,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-func (s *Server) throttleThisOne() bool {
-	if s.opts.ThrottleEvery <= 0 {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests++
-	return s.requests%s.opts.ThrottleEvery == 0
-}
+func (s *Server) throttleThisOne() bool { return s.throttled.Hit(s.opts.ThrottleEvery) }
 
 // authorised accepts a bearer token the fake minted that has not expired.
 func (s *Server) authorised(r *http.Request) bool {
