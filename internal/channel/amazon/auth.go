@@ -30,7 +30,7 @@ type accessToken struct {
 }
 
 // tokens caches access tokens in memory only, keyed by a hash of the token
-// endpoint, client id and refresh token, never by the secrets themselves:
+// endpoint, client id, client secret and refresh token, never by the secrets themselves:
 // connectors are built anew for each job, and a token lasts an hour.
 var tokens = struct {
 	sync.Mutex
@@ -38,7 +38,7 @@ var tokens = struct {
 }{m: map[string]*accessToken{}}
 
 func (c *Client) tokenEntry() *accessToken {
-	h := sha256.Sum256([]byte(c.tokenURL + "\x00" + c.clientID + "\x00" + c.refreshToken))
+	h := sha256.Sum256([]byte(c.tokenURL + "\x00" + c.clientID + "\x00" + c.clientSecret + "\x00" + c.refreshToken))
 	key := hex.EncodeToString(h[:])
 	tokens.Lock()
 	defer tokens.Unlock()
@@ -108,7 +108,8 @@ func (c *Client) refresh(ctx context.Context) (string, time.Duration, error) {
 	case errors.As(err, &httpErr) && (httpErr.Message == "invalid_client" || httpErr.Message == "unauthorized_client"):
 		return "", 0, fmt.Errorf("%s: the LWA client ID or client secret is wrong: copy both again from the app in Developer Central: %w", what, channel.ErrUnauthorized)
 	case err != nil && errors.Is(err, channel.ErrUnauthorized):
-		return "", 0, fmt.Errorf("%w; the LWA client ID or client secret is probably wrong", err)
+		// Login with Amazon answers 401 invalid_client.
+		return "", 0, fmt.Errorf("%s: the LWA client ID or client secret is wrong: copy both again from the app in Developer Central: %w", what, channel.ErrUnauthorized)
 	case err != nil:
 		return "", 0, err
 	}
