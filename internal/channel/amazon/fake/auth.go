@@ -71,3 +71,24 @@ func (s *Server) TokensMinted() int {
 	defer s.mu.Unlock()
 	return s.minted
 }
+
+// ExpireTokensAfter makes every token issued expire once n more API calls
+// have been answered: a token dying in the middle of a sync.
+func (s *Server) ExpireTokensAfter(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireIn = n + 1
+}
+
+func (s *Server) countdownExpiry() {
+	s.mu.Lock()
+	if s.expireIn > 0 {
+		s.expireIn--
+		if s.expireIn == 0 {
+			for t := range s.tokens {
+				s.tokens[t] = s.now()
+			}
+		}
+	}
+	s.mu.Unlock()
+}

@@ -65,6 +65,7 @@ type Server struct {
 	rejected   map[string]string // SKU → why its quantity is refused
 	failFeeds  []string          // statuses the next feeds end in
 	nextID     int
+	expireIn   int // API calls until every token expires; 0: never
 	nextOrder  int
 	orderItems int
 }
@@ -174,6 +175,7 @@ func (s *Server) route(pattern, op string, h http.HandlerFunc) {
 			return
 		}
 		if op != "token" && op != "uploadDocument" && op != "downloadDocument" {
+			s.countdownExpiry()
 			if msg := s.checkToken(r.Header.Get("x-amz-access-token")); msg != "" {
 				writeErrors(w, http.StatusForbidden, "Unauthorized", "Access to requested resource is denied.", msg)
 				return
