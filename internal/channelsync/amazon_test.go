@@ -98,8 +98,8 @@ func TestAmazonTokenExpiringMidSyncIsRefreshedOnce(t *testing.T) {
 	svc, st := newService(t)
 	seller := amazonSeller(t, amazonfake.Options{Fast: true, ReportDelay: 5 * time.Second})
 	id := connectAmazon(t, svc, seller) // Connect verifies: one token
-	seller.ExpireTokensAfter(2)          // createReport, a poll, then the token dies
-	seller.ThrottleNext(3)               // and Amazon throttles a burst
+	seller.ExpireTokensAfter(2)         // createReport, a poll, then the token dies
+	seller.ThrottleNext(3)              // and Amazon throttles a burst
 	runID, err := svc.SyncCatalogue(context.Background(), id, false, "first", 1)
 	if err != nil {
 		t.Fatal(err)

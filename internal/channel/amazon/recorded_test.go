@@ -78,7 +78,7 @@ func TestRecordedSearchGivesAListingPerMarketplace(t *testing.T) {
 
 func TestRecordedOrderAndItems(t *testing.T) {
 	c := serveRecorded(t, "ATVPDKIKX0DER", map[string]string{
-		"GET /orders/v0/orders": "get_orders.json",
+		"GET /orders/v0/orders":                                "get_orders.json",
 		"GET /orders/v0/orders/902-1845936-5435065/orderItems": "get_order_items.json",
 		"GET /orders/v0/orders/902-8745147-1934268/orderItems": "get_order_items.json",
 	}, nil)

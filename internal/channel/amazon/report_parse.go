@@ -87,7 +87,6 @@ func jsonString(s string) string {
 	return string(b)
 }
 
-
 // reportTime reads open-date, which the report writes in the
 // marketplace's zone ("2024-03-11 13:16:24 PST"); zero when unreadable.
 func reportTime(s string) time.Time {
