@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"time"
 
+	amazonfake "stocksync/internal/channel/amazon/fake"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	woofake "stocksync/internal/channel/woocommerce/fake"
 	"stocksync/internal/inventory"
@@ -24,6 +25,7 @@ import (
 type Sandbox struct {
 	Shopify *shopifyfake.Server
 	Woo     *woofake.Server
+	Amazon  *amazonfake.Server
 	servers []*http.Server
 	Presets []channelviews.Preset
 	// shopURL and wooURL are where the sandbox channels answer;
@@ -62,6 +64,10 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 			Credentials: map[string]string{"site_url": wooURL, "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret,
 				"webhook_secret": WooWebhookSecret}},
 	}
+	if err := sb.startAmazon(log); err != nil {
+		sb.Close()
+		return nil, err
+	}
 	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL)
 	return sb, nil
 }
@@ -95,6 +101,9 @@ func (sb *Sandbox) Close() {
 	}
 	sb.Shopify.Close()
 	sb.Woo.Close()
+	if sb.Amazon != nil {
+		sb.Amazon.Close()
+	}
 }
 
 // SeedDemoItems adds the demo inventory when the database has no items yet,
