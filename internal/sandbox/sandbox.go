@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"time"
 
+	amazonfake "stocksync/internal/channel/amazon/fake"
 	ebayfake "stocksync/internal/channel/ebay/fake"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	woofake "stocksync/internal/channel/woocommerce/fake"
@@ -25,6 +26,7 @@ import (
 type Sandbox struct {
 	Shopify *shopifyfake.Server
 	Woo     *woofake.Server
+	Amazon  *amazonfake.Server
 	Ebay    *ebayfake.Server
 	servers []*http.Server
 	Presets []channelviews.Preset
@@ -65,6 +67,10 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 			Credentials: map[string]string{"site_url": wooURL, "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret,
 				"webhook_secret": WooWebhookSecret}},
 	}
+	if err := sb.startAmazon(log); err != nil {
+		sb.Close()
+		return nil, err
+	}
 	ebay, err := sb.startEbay(log)
 	if err != nil {
 		sb.Close()
@@ -104,6 +110,9 @@ func (sb *Sandbox) Close() {
 	}
 	sb.Shopify.Close()
 	sb.Woo.Close()
+	if sb.Amazon != nil {
+		sb.Amazon.Close()
+	}
 	if sb.Ebay != nil {
 		sb.Ebay.Close()
 	}
