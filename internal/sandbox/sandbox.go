@@ -15,6 +15,7 @@ import (
 	"time"
 
 	amazonfake "stocksync/internal/channel/amazon/fake"
+	ebayfake "stocksync/internal/channel/ebay/fake"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	woofake "stocksync/internal/channel/woocommerce/fake"
 	"stocksync/internal/inventory"
@@ -26,11 +27,13 @@ type Sandbox struct {
 	Shopify *shopifyfake.Server
 	Woo     *woofake.Server
 	Amazon  *amazonfake.Server
+	Ebay    *ebayfake.Server
 	servers []*http.Server
 	Presets []channelviews.Preset
 	// shopURL and wooURL are where the sandbox channels answer;
 	// newProducts numbers the products Trickle adds.
 	shopURL, wooURL string
+	ebayURL         string
 	newProducts     int
 }
 
@@ -68,7 +71,13 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 		sb.Close()
 		return nil, err
 	}
-	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL)
+	ebay, err := sb.startEbay(log)
+	if err != nil {
+		sb.Close()
+		return nil, err
+	}
+	sb.Presets = append(sb.Presets, ebay)
+	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL, "ebay", sb.ebayURL)
 	return sb, nil
 }
 
@@ -103,6 +112,9 @@ func (sb *Sandbox) Close() {
 	sb.Woo.Close()
 	if sb.Amazon != nil {
 		sb.Amazon.Close()
+	}
+	if sb.Ebay != nil {
+		sb.Ebay.Close()
 	}
 }
 
