@@ -15,6 +15,7 @@ import (
 	"time"
 
 	amazonfake "stocksync/internal/channel/amazon/fake"
+	ebayfake "stocksync/internal/channel/ebay/fake"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	woofake "stocksync/internal/channel/woocommerce/fake"
 	"stocksync/internal/inventory"
@@ -26,12 +27,18 @@ type Sandbox struct {
 	Shopify *shopifyfake.Server
 	Woo     *woofake.Server
 	Amazon  *amazonfake.Server
+	Ebay    *ebayfake.Server
 	servers []*http.Server
 	Presets []channelviews.Preset
 	// shopURL and wooURL are where the sandbox channels answer;
 	// newProducts numbers the products Trickle adds.
 	shopURL, wooURL string
+	ebayURL         string
 	newProducts     int
+	// trickles are the channels Trickle places orders on in turn, after
+	// Shopify and WooCommerce.
+	trickles []trickle
+	sandboxEtsy
 }
 
 // Start serves Sandbox Shopify and Sandbox WooCommerce on loopback ports.
@@ -68,7 +75,17 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 		sb.Close()
 		return nil, err
 	}
-	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL)
+	ebay, err := sb.startEbay(log)
+	if err != nil {
+		sb.Close()
+		return nil, err
+	}
+	sb.Presets = append(sb.Presets, ebay)
+	if err := sb.startEtsy(items, log); err != nil {
+		sb.Close()
+		return nil, err
+	}
+	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL, "ebay", sb.ebayURL)
 	return sb, nil
 }
 
@@ -103,6 +120,12 @@ func (sb *Sandbox) Close() {
 	sb.Woo.Close()
 	if sb.Amazon != nil {
 		sb.Amazon.Close()
+	}
+	if sb.Ebay != nil {
+		sb.Ebay.Close()
+	}
+	if sb.Etsy != nil {
+		sb.Etsy.Close()
 	}
 }
 

@@ -31,6 +31,7 @@ type ChannelsAt func(ctx context.Context, kind, field, value string) ([]int64, e
 // cancelled. It returns when ctx ends.
 func (sb *Sandbox) Trickle(ctx context.Context, base string, at ChannelsAt, log *slog.Logger) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	go sb.trickleEbay(ctx, at, log)
 	go sb.amazonTrickle(ctx, log)
 	for n := 0; ; n++ {
 		wait := 20*time.Second + time.Duration(rng.IntN(40))*time.Second
@@ -39,13 +40,13 @@ func (sb *Sandbox) Trickle(ctx context.Context, base string, at ChannelsAt, log 
 			return
 		case <-time.After(wait):
 		}
-		if n%2 == 0 {
-			sb.shopifyOrder(ctx, base, at, rng, log)
-		} else {
-			sb.wooOrder(ctx, base, at, rng, log)
-		}
+		turns := append([]trickle{sb.shopifyOrder, sb.wooOrder}, sb.trickles...)
+		turns[n%len(turns)](ctx, base, at, rng, log)
 	}
 }
+
+// trickle places one order on one sandbox channel (see Trickle).
+type trickle func(ctx context.Context, base string, at ChannelsAt, rng *rand.Rand, log *slog.Logger)
 
 // hooks points a fake's webhooks at every channel connected to it.
 func hooks(ctx context.Context, base, kind, field, value, secret string, at ChannelsAt) ([]shopifyfake.Webhook, error) {

@@ -4,6 +4,8 @@ package all
 
 import (
 	_ "stocksync/internal/channel/amazon"
+	_ "stocksync/internal/channel/ebay"
+	_ "stocksync/internal/channel/etsy"
 	_ "stocksync/internal/channel/shopify"
 	_ "stocksync/internal/channel/woocommerce"
 )
