@@ -58,9 +58,9 @@ func TestBrowserSandboxAmazon(t *testing.T) {
 	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=run-status]`)))
 	if err != nil || !strings.HasPrefix(status, "succeeded") || synced != 73 || failed != 3 {
 		var runs []struct {
-			Kind   string `db:"kind"`
-			Failed int    `db:"failed"`
-			Rec    int    `db:"records"`
+			Kind   string  `db:"kind"`
+			Failed int     `db:"failed"`
+			Rec    int     `db:"records"`
 			Err    *string `db:"error"`
 		}
 		s.Store.DB.Select(&runs, `SELECT kind, failed, records, error FROM sync_runs ORDER BY id`)

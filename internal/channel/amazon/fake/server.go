@@ -39,7 +39,7 @@ type Options struct {
 	// document's Content-Type, as Amazon does for some marketplaces
 	// ("Cp1252" in Europe, "Shift_JIS" in Japan); UTF-8 when empty.
 	ReportCharset string
-	Now         func() time.Time // the fake's clock; time.Now when nil
+	Now           func() time.Time // the fake's clock; time.Now when nil
 }
 
 // Call is one request the fake received; Operation is the SP-API
