@@ -40,6 +40,7 @@ var scenarios = []scenario{
 	{"amazon", benchAmazon, nil},
 	{"ebay", benchEbay, nil},
 	{"etsy", benchEtsy, nil},
+	{"push", benchPush, nil},
 }
 
 // children are scenarios' parts that run in a process of their own.

@@ -76,6 +76,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Sleep is the wait Options.Sleep defaults to: d, or less when ctx ends.
+var Sleep = sleepCtx
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
