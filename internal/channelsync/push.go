@@ -33,7 +33,7 @@ func (t PushTiming) withDefaults() PushTiming {
 		t.Quiet = 60 * time.Millisecond
 	}
 	if t.MaxWait <= 0 {
-		t.MaxWait = 1500 * time.Millisecond
+		t.MaxWait = 2 * time.Second
 	}
 	if t.DeadAfter <= 0 {
 		t.DeadAfter = 10 * time.Second
