@@ -35,6 +35,8 @@ var fields = []channel.Field{
 	{Name: "refresh_token", Label: "Refresh token", Secret: true, Placeholder: "v^1.1#i^1#…",
 		Help: "The seller's refresh token (valid about 18 months), with the sell.inventory and sell.fulfillment scopes."},
 	{Name: "marketplace", Label: "Marketplace", Placeholder: "EBAY_US"},
+	{Name: "ru_name", Label: "RuName", Optional: true, Placeholder: "YourName-YourApp-PRD-abcdefgh",
+		Help: "Only for Connect with eBay: your keyset's RuName, whose accept URL is this server's /channels/oauth/ebay/callback."},
 	{Name: "api_url", Label: "API address", Optional: true, Placeholder: productionAPI,
 		Help: "Leave blank for eBay; https://api.sandbox.ebay.com for eBay's sandbox."},
 }
