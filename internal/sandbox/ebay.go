@@ -65,20 +65,20 @@ func ebayCatalogue(items []DemoItem) []ebayfake.Item {
 func seedEbayOrders(seller *ebayfake.Server) error {
 	placed := time.Now().Add(-48 * time.Hour)
 	buyers := []string{"Kofi Mensah", "Sara Nilsen", "Diego Alvarez"}
-	var ids []string
 	for i, lines := range [][]ebayfake.OrderLine{
 		{{SKU: "SB-0021", Quantity: 1}, {SKU: "SB-0022", Quantity: 2}},
 		{{SKU: "SB-0023", Quantity: 1}, {SKU: "EB-NEW-001", Quantity: 1}},
 		{{SKU: "SB-0024", Quantity: 2}},
 	} {
-		o, err := seller.AddOrder(ebayfake.Order{Buyer: buyers[i], Created: placed.Add(time.Duration(i) * time.Hour), Lines: lines})
-		if err != nil {
+		at := placed.Add(time.Duration(i) * time.Hour)
+		// The third was cancelled an hour after it was placed.
+		o := ebayfake.Order{Buyer: buyers[i], Created: at, Modified: at, Cancelled: i == 2, Lines: lines}
+		if o.Cancelled {
+			o.Modified = at.Add(time.Hour)
+		}
+		if _, err := seller.AddOrder(o); err != nil {
 			return fmt.Errorf("sandbox: ebay order: %w", err)
 		}
-		ids = append(ids, o.OrderID)
-	}
-	if err := seller.CancelOrder(ids[2]); err != nil {
-		return fmt.Errorf("sandbox: %w", err)
 	}
 	return nil
 }
