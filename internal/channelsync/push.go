@@ -8,6 +8,7 @@ import (
 
 	"stocksync/internal/channel"
 	"stocksync/internal/store"
+	"stocksync/internal/text"
 )
 
 // Stock push (DESIGN §1.8): a channel's marked listings are claimed, sent in
@@ -157,15 +158,20 @@ func (p *pusher) send(ctx context.Context, lines []store.PushLine) error {
 	}
 	outcomes := make([]store.PushOutcome, len(lines))
 	for i, l := range lines {
-		err := callErr
-		if err == nil {
-			if i < len(results) {
-				err = results[i].Err
-			} else {
-				err = errors.New("the channel did not report on this listing")
-			}
+		var err error
+		var cause string
+		switch {
+		case callErr != nil:
+			err, cause = callErr, DescribeError(callErr)
+		case i >= len(results):
+			err = errors.New("the channel did not report on this listing; push again")
+		default:
+			err = results[i].Err
 		}
-		outcomes[i] = p.outcome(l, err)
+		if err != nil && cause == "" {
+			cause = text.Clean(err.Error())
+		}
+		outcomes[i] = p.outcome(l, err, cause)
 	}
 	if err := p.svc.store.RecordPushes(context.WithoutCancel(ctx), p.ch.ID, p.runID, outcomes); err != nil {
 		return err
@@ -176,12 +182,12 @@ func (p *pusher) send(ctx context.Context, lines []store.PushLine) error {
 	return nil
 }
 
-func (p *pusher) outcome(l store.PushLine, err error) store.PushOutcome {
+func (p *pusher) outcome(l store.PushLine, err error, cause string) store.PushOutcome {
 	o := store.PushOutcome{ID: l.ID}
 	if err == nil {
 		return o
 	}
-	o.Err = DescribeError(err)
+	o.Err = cause
 	o.Stale = errors.Is(err, channel.ErrStaleQuantity)
 	var quota *channel.QuotaError
 	if errors.As(err, &quota) {

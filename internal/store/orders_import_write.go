@@ -219,7 +219,7 @@ func (w *orderWrite) lowerShown(ctx context.Context, tx *sqlx.Tx) error {
 		SELECT id, sum(q) AS q FROM unnest($2::bigint[], $3::bigint[]) AS u(id, q) GROUP BY id
 	), l AS (
 		SELECT ci.id, u.q FROM channel_items ci JOIN u ON u.id = ci.id
-		WHERE ci.channel_id = $1 AND ci.pushed_quantity IS NOT NULL ORDER BY ci.id FOR UPDATE OF ci
+		WHERE ci.channel_id = $1 AND ci.pushed_quantity IS NOT NULL ORDER BY ci.id FOR NO KEY UPDATE OF ci
 	) UPDATE channel_items ci SET pushed_quantity = GREATEST(ci.pushed_quantity - l.q, 0)
 		FROM l WHERE ci.channel_id = $1 AND ci.id = l.id`, w.channel, pq.Array(w.sold.listing), pq.Array(w.sold.qty))
 	if err != nil {

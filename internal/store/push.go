@@ -25,7 +25,7 @@ func MarkForPush(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) ([]int64, er
 	// Rows are locked in id order, as RecordPushes locks them, so that a
 	// document and a push recording never wait on each other in a circle.
 	err := tx.SelectContext(ctx, &channels, `WITH l AS (
-		SELECT id, channel_id FROM channel_items WHERE item_id = ANY($1) AND quantity IS NOT NULL ORDER BY id FOR UPDATE
+		SELECT id, channel_id FROM channel_items WHERE item_id = ANY($1) AND quantity IS NOT NULL ORDER BY id FOR NO KEY UPDATE
 	), m AS (
 		UPDATE channel_items c SET stock_push_pending = true, push_marked_at = now() FROM l
 		WHERE c.id = l.id AND c.channel_id = l.channel_id RETURNING c.channel_id
@@ -80,7 +80,7 @@ func (s *Store) ClaimPushes(ctx context.Context, channelID int64, limit, batchSi
 		WHERE ci.channel_id = $1 AND (ci.stock_push_pending OR ci.push_sending IS NOT NULL)
 		  AND (ci.push_retry_at IS NULL OR ci.push_retry_at <= now())
 		ORDER BY ci.push_sending IS NULL, ci.id LIMIT $2
-		FOR UPDATE OF ci SKIP LOCKED
+		FOR NO KEY UPDATE OF ci SKIP LOCKED
 	), wanted AS (
 		SELECT c.*, CASE WHEN c.item_id IS NOT NULL AND c.quantity IS NOT NULL THEN `+desiredSQL+` END AS desired,
 			COALESCE(c.pushed_quantity, c.quantity) AS shown
@@ -88,7 +88,7 @@ func (s *Store) ClaimPushes(ctx context.Context, channelID int64, limit, batchSi
 	), decided AS (
 		SELECT w.id, w.push_sending IS NOT NULL AS resend,
 			w.push_sending IS NULL AND w.desired IS NOT NULL AND (w.push_force OR w.desired IS DISTINCT FROM w.shown) AS send,
-			w.desired, w.shown, w.push_stale AND w.push_failures >= 3 AS overwrite
+			w.desired, w.shown, w.push_force OR (w.push_stale AND w.push_failures >= 3) AS overwrite
 		FROM wanted w
 	), numbered AS (
 		SELECT d.*, row_number() OVER (PARTITION BY d.send ORDER BY d.desired = 0 DESC, d.desired < d.shown DESC, d.id) AS n
@@ -147,7 +147,7 @@ func (s *Store) RecordPushes(ctx context.Context, channelID, runID int64, outcom
 		_, err := tx.ExecContext(ctx, `WITH u AS (
 			SELECT * FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::timestamptz[]) AS u(id, err, stale, retry_at)
 		), locked AS (
-			SELECT ci.id FROM channel_items ci JOIN u ON u.id = ci.id WHERE ci.channel_id = $1 ORDER BY ci.id FOR UPDATE OF ci
+			SELECT ci.id FROM channel_items ci JOIN u ON u.id = ci.id WHERE ci.channel_id = $1 ORDER BY ci.id FOR NO KEY UPDATE OF ci
 		), done AS (
 			UPDATE channel_items ci SET
 				pushed_quantity = CASE WHEN u.err = '' THEN ci.push_sending ELSE ci.pushed_quantity END,
@@ -199,7 +199,7 @@ const markDueSQL = `WITH l AS (
 	WHERE c.channel_id = $1 AND c.item_id IS NOT NULL AND c.quantity IS NOT NULL
 	  AND NOT c.stock_push_pending AND c.push_sending IS NULL
 	  AND ` + desiredSQL + ` IS DISTINCT FROM COALESCE(c.pushed_quantity, c.quantity)
-	ORDER BY c.id FOR UPDATE OF c
+	ORDER BY c.id FOR NO KEY UPDATE OF c
 ) UPDATE channel_items c SET stock_push_pending = true, push_marked_at = now() FROM l
 	WHERE c.channel_id = $1 AND c.id = l.id`
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"stocksync/internal/catalogue"
 )
 
 // enqueue asks for the channels' pushes in tx; without an enqueuer (a
@@ -41,7 +43,7 @@ func (s *Store) AfterSync(ctx context.Context, channelID int64) (drifted int, er
 		if err := tx.GetContext(ctx, &drifted, `WITH l AS (
 			SELECT id FROM channel_items WHERE channel_id = $1 AND pushed_quantity IS NOT NULL AND push_sending IS NULL
 			  AND (drift_since IS NULL) = (quantity IS DISTINCT FROM pushed_quantity)
-			ORDER BY id FOR UPDATE
+			ORDER BY id FOR NO KEY UPDATE
 		), u AS (
 			UPDATE channel_items c SET drift_since = CASE WHEN c.quantity IS DISTINCT FROM c.pushed_quantity THEN now() END
 			FROM l WHERE c.channel_id = $1 AND c.id = l.id RETURNING c.drift_since
@@ -75,7 +77,7 @@ func (s *Store) PushItemNow(ctx context.Context, itemID int64) (int, error) {
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		var channels []int64
 		if err := tx.SelectContext(ctx, &channels, `WITH l AS (
-			SELECT id, channel_id FROM channel_items WHERE item_id = $1 AND quantity IS NOT NULL ORDER BY id FOR UPDATE
+			SELECT id, channel_id FROM channel_items WHERE item_id = $1 AND quantity IS NOT NULL ORDER BY id FOR NO KEY UPDATE
 		), u AS (
 			UPDATE channel_items c SET stock_push_pending = true, push_force = true, push_marked_at = now(),
 				push_retry_at = NULL
@@ -101,7 +103,7 @@ func (s *Store) OverwriteDrift(ctx context.Context, channelID int64) (int, error
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &n, `WITH l AS (
 			SELECT id FROM channel_items WHERE channel_id = $1 AND drift_since IS NOT NULL AND item_id IS NOT NULL
-			  AND quantity IS NOT NULL AND push_sending IS NULL ORDER BY id FOR UPDATE
+			  AND quantity IS NOT NULL AND push_sending IS NULL ORDER BY id FOR NO KEY UPDATE
 		), u AS (
 			UPDATE channel_items c SET pushed_quantity = c.quantity, stock_push_pending = true, push_force = true,
 				push_marked_at = now(), push_retry_at = NULL, push_stale = false, push_failures = 0
@@ -136,6 +138,15 @@ func (s *Store) SetPushRules(ctx context.Context, channelID int64, r PushRules) 
 		whs = pq.Array(r.Warehouses)
 	}
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		if len(r.Warehouses) > 0 {
+			var found int
+			if err := tx.GetContext(ctx, &found, `SELECT count(*) FROM warehouses WHERE id = ANY($1)`, pq.Array(r.Warehouses)); err != nil {
+				return err
+			}
+			if found != len(distinct(r.Warehouses)) {
+				return ErrNoWarehouse
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE channels SET push_buffer = $2, push_maximum = $3, push_warehouse_ids = $4
 			WHERE id = $1 AND disconnected_at IS NULL`, channelID, r.Buffer, r.Maximum, whs)
 		if err != nil {
@@ -168,35 +179,9 @@ func (s *Store) ChannelPushRules(ctx context.Context, channelID int64) (PushRule
 	return r, nil
 }
 
-// ListingPush is one linked listing as Push Stock previews it and as its
-// item page shows it.
-type ListingPush struct {
-	ID          int64      `db:"id"`
-	ChannelID   int64      `db:"channel_id"`
-	ChannelName string     `db:"channel_name"`
-	ExternalID  string     `db:"external_id"`
-	Label       string     `db:"label"`
-	OnHand      int64      `db:"on_hand"`
-	Committed   int64      `db:"committed"`
-	Available   int64      `db:"available"` // over the warehouses the channel draws from
-	Buffer      int        `db:"push_buffer"`
-	Maximum     *int       `db:"push_maximum"`
-	AllStock    bool       `db:"all_warehouses"`
-	Desired     *int       `db:"desired"`  // nil: the channel does not track this listing's stock
-	Shown       *int       `db:"shown"`    // what the channel shows as far as we know
-	Quantity    *int       `db:"quantity"` // what the channel last reported or confirmed
-	Pushed      *int       `db:"pushed_quantity"`
-	PushedAt    *time.Time `db:"pushed_at"`
-	Pending     bool       `db:"pending"`
-	Sending     *int       `db:"push_sending"`
-	Error       *string    `db:"push_error"`
-	RetryAt     *time.Time `db:"push_retry_at"`
-	DriftSince  *time.Time `db:"drift_since"`
-}
-
 // ItemPushes lists the item's linked listings with what a push sends each.
-func (s *Store) ItemPushes(ctx context.Context, itemID int64) ([]ListingPush, error) {
-	var out []ListingPush
+func (s *Store) ItemPushes(ctx context.Context, itemID int64) ([]catalogue.ListingPush, error) {
+	var out []catalogue.ListingPush
 	err := s.DB.SelectContext(ctx, &out, `SELECT c.id, c.channel_id, ch.name AS channel_name, c.external_id, `+labelSQL("c")+` AS label,
 		COALESCE(w.on_hand, 0) AS on_hand, COALESCE(w.committed, 0) AS committed, COALESCE(w.on_hand - w.committed, 0) AS available,
 		ch.push_buffer, ch.push_maximum, ch.push_warehouse_ids IS NULL AS all_warehouses,
