@@ -85,8 +85,11 @@ func seedEbayOrders(seller *ebayfake.Server) error {
 
 // trickleEbay places a Sandbox eBay order every 30 to 90 seconds while a
 // channel is connected to it; now and then an earlier one is cancelled.
-// The next sync brings them in.
-func (sb *Sandbox) trickleEbay(ctx context.Context, at ChannelsAt, log *slog.Logger) {
+// The next sync brings them in. It also registers this server's callback
+// (at base) as the accept URL of Sandbox eBay's RuName, as a developer
+// does on eBay, so that "Connect with eBay" works in the sandbox.
+func (sb *Sandbox) trickleEbay(ctx context.Context, base string, at ChannelsAt, log *slog.Logger) {
+	sb.Ebay.SetAcceptURL(base + "/channels/oauth/ebay/callback")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
 	for {
 		select {

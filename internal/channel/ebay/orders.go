@@ -38,7 +38,7 @@ func (c *Client) FetchOrders(ctx context.Context, since time.Time, cursor string
 		return channel.OrderPage{}, err
 	}
 	if until.IsZero() {
-		until = now().UTC().Add(-clockMargin)
+		until = c.now().UTC().Add(-clockMargin)
 	}
 	if floor := until.Add(-orderWindow).Add(time.Minute); since.Before(floor) {
 		since = floor
