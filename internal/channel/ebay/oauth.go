@@ -3,8 +3,6 @@ package ebay
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -69,27 +67,7 @@ func exchange(ctx context.Context, creds map[string]string, _ /* redirectURI */,
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {ru}}.Encode()
 	const what = "ebay: exchanging eBay's code for tokens"
 	id, secret := strings.TrimSpace(creds["client_id"]), strings.TrimSpace(creds["client_secret"])
-	resp, err := channel.NewCaller(opts).Do(ctx, channel.Request{
-		What: what,
-		New: func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+tokenPath, strings.NewReader(form))
-			if err != nil {
-				return nil, err
-			}
-			req.SetBasicAuth(id, secret)
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Accept", "application/json")
-			return req, nil
-		},
-		ErrorMessage: errorMessage,
-		Identify: func(resp *channel.Response) error {
-			return channel.ExpectJSON(resp, "eBay's OAuth endpoint", "API address")
-		},
-	})
-	var httpErr *channel.HTTPError
-	if errors.As(err, &httpErr) && httpErr.Status == http.StatusBadRequest && refused(httpErr.Message) {
-		return nil, fmt.Errorf("%s: eBay refused the code (%s): %w", what, httpErr.Message, channel.ErrUnauthorized)
-	}
+	resp, err := grant(ctx, channel.NewCaller(opts), base, id, secret, form, what, "the code")
 	if err != nil {
 		return nil, err
 	}

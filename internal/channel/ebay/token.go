@@ -22,30 +22,7 @@ const scopes = "https://api.ebay.com/oauth/api_scope/sell.inventory https://api.
 func (c *Client) refresh(ctx context.Context, refreshToken string) (channel.Token, error) {
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}, "scope": {scopes}}.Encode()
 	const what = "ebay: renewing the access token"
-	resp, err := c.caller.Do(ctx, channel.Request{
-		What: what,
-		New: func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+tokenPath, strings.NewReader(form))
-			if err != nil {
-				return nil, err
-			}
-			req.SetBasicAuth(c.clientID, c.secret)
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Accept", "application/json")
-			return req, nil
-		},
-		ErrorMessage: errorMessage,
-		Identify: func(resp *channel.Response) error {
-			return channel.ExpectJSON(resp, "eBay's OAuth endpoint", "API address")
-		},
-	})
-	var httpErr *channel.HTTPError
-	if errors.As(err, &httpErr) && httpErr.Status == http.StatusBadRequest && refused(httpErr.Message) {
-		// OAuth answers a refused grant with 400 invalid_grant (RFC 6749
-		// §5.2): the refresh token expired or was revoked, or belongs to
-		// another application.
-		return channel.Token{}, fmt.Errorf("%s: eBay refused the refresh token (%s): %w", what, httpErr.Message, channel.ErrUnauthorized)
-	}
+	resp, err := grant(ctx, c.caller, c.base, c.clientID, c.secret, form, what, "the refresh token")
 	if err != nil {
 		return channel.Token{}, err
 	}
@@ -60,6 +37,36 @@ func (c *Client) refresh(ctx context.Context, refreshToken string) (channel.Toke
 		return channel.Token{}, &channel.MalformedError{What: what, Err: errors.New("the answer holds no access token and lifetime")}
 	}
 	return channel.Token{Access: out.AccessToken, Refresh: refreshToken, Expiry: c.now().Add(time.Duration(out.ExpiresIn) * time.Second)}, nil
+}
+
+// grant posts one grant to eBay's OAuth endpoint with the application's
+// credentials. OAuth answers a refused grant with 400 invalid_grant (RFC
+// 6749 §5.2: a refresh token expired, revoked or another application's,
+// a code used or expired), which is the credentials' fault: ErrUnauthorized,
+// naming what was refused.
+func grant(ctx context.Context, caller *channel.Caller, base, clientID, secret, form, what, refusedWhat string) (*channel.Response, error) {
+	resp, err := caller.Do(ctx, channel.Request{
+		What: what,
+		New: func(ctx context.Context) (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+tokenPath, strings.NewReader(form))
+			if err != nil {
+				return nil, err
+			}
+			req.SetBasicAuth(clientID, secret)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Accept", "application/json")
+			return req, nil
+		},
+		ErrorMessage: errorMessage,
+		Identify: func(resp *channel.Response) error {
+			return channel.ExpectJSON(resp, "eBay's OAuth endpoint", "API address")
+		},
+	})
+	var httpErr *channel.HTTPError
+	if errors.As(err, &httpErr) && httpErr.Status == http.StatusBadRequest && refused(httpErr.Message) {
+		return nil, fmt.Errorf("%s: eBay refused %s (%s): %w", what, refusedWhat, httpErr.Message, channel.ErrUnauthorized)
+	}
+	return resp, err
 }
 
 func refused(msg string) bool {
