@@ -114,7 +114,14 @@ ORDER BY reason, score DESC, item_id LIMIT ` + strconv.Itoa(catalogue.Suggestion
 // strongest reason first (catalogue.Reason); none for a settled listing.
 func (s *Store) Suggestions(ctx context.Context, listingID int64) ([]catalogue.Suggestion, error) {
 	var found []catalogue.Suggestion
-	if err := s.DB.SelectContext(ctx, &found, suggestQuery, listingID); err != nil {
+	// Prepared: planning the statement (every channel's partition, a dozen
+	// joins) cost several times running it, and its plan does not depend on
+	// the listing, so PostgreSQL soon keeps one.
+	st, err := s.prepared(ctx, suggestQuery)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.SelectContext(ctx, &found, listingID); err != nil {
 		return nil, fmt.Errorf("store: suggestions for listing %d: %w", listingID, err)
 	}
 	return found, nil
