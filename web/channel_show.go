@@ -48,6 +48,12 @@ func currentSettings(ch store.Channel) channelviews.SettingsForm {
 }
 
 func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settings channelviews.SettingsForm, reconnect components.FieldErrors) error {
+	return a.renderChannelWith(c, status, ch, settings, reconnect, nil)
+}
+
+// renderChannelWith is renderChannel with the stock rule form as typed
+// (nil: as stored).
+func (a *App) renderChannelWith(c echo.Context, status int, ch store.Channel, settings channelviews.SettingsForm, reconnect components.FieldErrors, rules *channelviews.PushRulesForm) error {
 	runs, err := a.store.ListRuns(c.Request().Context(), store.RunFilter{ChannelID: ch.ID, Limit: 30})
 	if err != nil {
 		return err
@@ -76,6 +82,11 @@ func (a *App) renderChannel(c echo.Context, status int, ch store.Channel, settin
 	}
 	if page.Webhooks, err = a.webhooksView(c, ch); err != nil {
 		return err
+	}
+	if ch.DisconnectedAt == nil {
+		if page.Push, err = a.pushSection(c, ch, rules, settings.Warehouses); err != nil {
+			return err
+		}
 	}
 	if page.FailingTotal = ch.Failing; ch.Failing > 0 {
 		if page.Failing, err = a.failingListings(c, ch.ID); err != nil {

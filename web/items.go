@@ -96,7 +96,7 @@ func (a *App) itemPage(c echo.Context) error {
 	if v.Activity, err = a.store.ItemActivity(ctx, id); err != nil {
 		return err
 	}
-	if v.Listings, err = a.store.ItemListings(ctx, id); err != nil {
+	if v.Pushes, err = a.store.ItemPushes(ctx, id); err != nil {
 		return err
 	}
 	if v.Currency, err = a.currency(ctx); err != nil {

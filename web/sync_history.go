@@ -22,7 +22,7 @@ func (a *App) syncHistory(c echo.Context) error {
 	f := synchistory.Filter{Channel: q.Get("channel"), Kind: q.Get("kind"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to")}
 	rf := store.RunFilter{Kind: f.Kind, Status: f.Status, Limit: 50}
 	switch f.Kind {
-	case "", "catalogue", "full_catalogue":
+	case "", "catalogue", "full_catalogue", "stock":
 	default:
 		rf.Kind, f.Kind = "", ""
 	}

@@ -37,6 +37,8 @@ var scenarios = []scenario{
 	{"orders_import", benchOrdersImport, nil},
 	{"orders_list", benchOrdersList, nil},
 	{"suggest", benchSuggest, []string{"channel_item_page", "bulk_suggest"}},
+	{"amazon", benchAmazon, nil},
+	{"ebay", benchEbay, nil},
 }
 
 // children are scenarios' parts that run in a process of their own.

@@ -66,6 +66,10 @@ func (s *Service) SyncCatalogue(ctx context.Context, channelID int64, full bool,
 			return runID, err
 		}
 	}
+	// The sync's orders are committed: its push goes now (§1.1).
+	if _, err := s.store.AfterSync(ctx, channelID); err != nil {
+		return runID, err
+	}
 	return runID, s.store.FinishRun(ctx, runID, "", &started)
 }
 

@@ -129,6 +129,7 @@ func Register(reg *jobs.Registry, svc *Service, client func() *jobs.Client, swee
 	river.AddWorker(reg.Workers, &catalogueSyncWorker{svc: svc})
 	river.AddWorker(reg.Workers, &scheduleWorker{svc: svc, client: client})
 	registerWebhooks(reg, svc)
+	registerPushes(reg, svc, client)
 	reg.Periodic = append(reg.Periodic, river.NewPeriodicJob(
 		river.PeriodicInterval(sweepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return ScheduleSyncsArgs{}, nil },

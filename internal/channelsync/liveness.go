@@ -34,6 +34,11 @@ func (s *Service) SweepEvery() time.Duration { return max(s.deadAfter/3, 10*time
 // Beats come from a ticker of their own, so a slow channel call, a long
 // bulk export or a long statement never silences a live process.
 func (s *Service) keepAlive(ctx context.Context, jobID int64, attempt int) (context.Context, func(), error) {
+	return s.keepAliveEvery(ctx, jobID, attempt, s.beatEvery, s.deadAfter)
+}
+
+// keepAliveEvery is keepAlive for a job declared dead after deadAfter.
+func (s *Service) keepAliveEvery(ctx context.Context, jobID int64, attempt int, beatEvery, deadAfter time.Duration) (context.Context, func(), error) {
 	alive, err := s.store.Beat(ctx, jobID, attempt)
 	if err != nil {
 		return ctx, nil, err
@@ -45,7 +50,7 @@ func (s *Service) keepAlive(ctx context.Context, jobID int64, attempt int) (cont
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(s.beatEvery)
+		t := time.NewTicker(beatEvery)
 		defer t.Stop()
 		for {
 			select {
@@ -53,7 +58,7 @@ func (s *Service) keepAlive(ctx context.Context, jobID int64, attempt int) (cont
 				return
 			case <-t.C:
 			}
-			beatCtx, cancelBeat := context.WithTimeout(ctx, s.deadAfter/2)
+			beatCtx, cancelBeat := context.WithTimeout(ctx, deadAfter/2)
 			alive, err := s.store.Beat(beatCtx, jobID, attempt)
 			cancelBeat()
 			switch {
@@ -72,7 +77,7 @@ func (s *Service) keepAlive(ctx context.Context, jobID int64, attempt int) (cont
 		// A last beat, not a delete: River records the job's end a moment
 		// after the worker returns, and until then the job must not look
 		// silent. The sweep forgets beats of jobs no longer running.
-		endCtx, cancelEnd := context.WithTimeout(context.WithoutCancel(ctx), s.deadAfter/2)
+		endCtx, cancelEnd := context.WithTimeout(context.WithoutCancel(ctx), deadAfter/2)
 		defer cancelEnd()
 		if _, err := s.store.Beat(endCtx, jobID, attempt); err != nil {
 			s.log.Warn("channel job heartbeat failed", "job_id", jobID, "err", err)

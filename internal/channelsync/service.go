@@ -11,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"stocksync/internal/channel"
+	"stocksync/internal/jobs"
 	"stocksync/internal/secretbox"
 	"stocksync/internal/store"
 	"stocksync/internal/text"
@@ -39,6 +42,9 @@ type Service struct {
 	BulkWaitLimit int
 	// deadAfter and beatEvery: see SetDeadAfter.
 	deadAfter, beatEvery time.Duration
+	push                 PushTiming
+	// jobs is the River client pushes are enqueued with (see Register).
+	jobs func() *jobs.Client
 }
 
 func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *slog.Logger) (*Service, error) {
@@ -51,6 +57,13 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	}
 	s := &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second, BulkWaitLimit: 50_000}
 	s.SetDeadAfter(DefaultDeadAfter)
+	s.push = PushTiming{}.withDefaults()
+	// Stock changes mark the listings to push from the start; Register
+	// adds the job that sends them.
+	st.SetAvailabilityHook(s.pushHook)
+	st.SetPushEnqueuer(func(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, trigger string) error {
+		return enqueuePushes(ctx, s.jobsClient(), tx.Tx, channelIDs, trigger)
+	})
 	return s, nil
 }
 

@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"time"
 
+	amazonfake "stocksync/internal/channel/amazon/fake"
+	ebayfake "stocksync/internal/channel/ebay/fake"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	woofake "stocksync/internal/channel/woocommerce/fake"
 	"stocksync/internal/inventory"
@@ -24,11 +26,14 @@ import (
 type Sandbox struct {
 	Shopify *shopifyfake.Server
 	Woo     *woofake.Server
+	Amazon  *amazonfake.Server
+	Ebay    *ebayfake.Server
 	servers []*http.Server
 	Presets []channelviews.Preset
 	// shopURL and wooURL are where the sandbox channels answer;
 	// newProducts numbers the products Trickle adds.
 	shopURL, wooURL string
+	ebayURL         string
 	newProducts     int
 }
 
@@ -62,7 +67,17 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 			Credentials: map[string]string{"site_url": wooURL, "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret,
 				"webhook_secret": WooWebhookSecret}},
 	}
-	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL)
+	if err := sb.startAmazon(log); err != nil {
+		sb.Close()
+		return nil, err
+	}
+	ebay, err := sb.startEbay(log)
+	if err != nil {
+		sb.Close()
+		return nil, err
+	}
+	sb.Presets = append(sb.Presets, ebay)
+	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL, "ebay", sb.ebayURL)
 	return sb, nil
 }
 
@@ -95,6 +110,12 @@ func (sb *Sandbox) Close() {
 	}
 	sb.Shopify.Close()
 	sb.Woo.Close()
+	if sb.Amazon != nil {
+		sb.Amazon.Close()
+	}
+	if sb.Ebay != nil {
+		sb.Ebay.Close()
+	}
 }
 
 // SeedDemoItems adds the demo inventory when the database has no items yet,

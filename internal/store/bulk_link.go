@@ -65,5 +65,8 @@ func (s *Store) linkChunk(ctx context.Context, tx *sqlx.Tx, ids, itemIDs []int64
 	if _, err := s.settleOrdersOf(ctx, tx, ls); err != nil {
 		return 0, nil, err
 	}
+	if err := s.pushLinked(ctx, tx, its); err != nil {
+		return 0, nil, err
+	}
 	return len(ls), skips, nil
 }

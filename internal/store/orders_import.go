@@ -99,7 +99,7 @@ func (s *Store) ImportOnlineOrders(ctx context.Context, channelID int64, orders 
 		}
 		out.Skipped = len(kept) - len(stored)
 		out.Imported = len(stored)
-		w := orderWrite{warehouse: ch.Warehouse, frozen: map[int64]bool{}}
+		w := orderWrite{channel: channelID, warehouse: ch.Warehouse, frozen: map[int64]bool{}}
 		if err := w.plan(ctx, tx, stored, kept, listings); err != nil {
 			return err
 		}
@@ -109,7 +109,10 @@ func (s *Store) ImportOnlineOrders(ctx context.Context, channelID int64, orders 
 		for _, o := range stored {
 			out.OrderIDs = append(out.OrderIDs, o.ID)
 		}
-		return s.applyCommitments(ctx, tx, w.moves)
+		if err := s.applyCommitments(ctx, tx, w.moves); err != nil {
+			return err
+		}
+		return w.lowerShown(ctx, tx)
 	})
 	if err != nil {
 		return OrderImport{}, fmt.Errorf("store: import orders: %w", err)

@@ -15,6 +15,7 @@ const timestampLayout = "2006-01-02T15:04:05.999999Z07:00"
 // orderWrite gathers what a page's stored orders need written: lines to
 // replace and insert, orders to cancel, and the stock movements.
 type orderWrite struct {
+	channel   int64
 	warehouse int64
 	replace   []int64 // orders whose lines are deleted before the new ones go in
 	cancel    []int64 // open orders cancelled on the channel
@@ -28,6 +29,9 @@ type orderWrite struct {
 		ext, sku, name            []string
 	}
 	moves []orderMove
+	// sold is what new orders took of each listing: the channel lowered
+	// its own stock by it when it sold, so what it shows drops with it.
+	sold struct{ listing, qty []int64 }
 }
 
 // orderMove is a change of committed stock recorded against an order.
@@ -76,6 +80,9 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 		k := byExt[o.ExternalID]
 		if o.Inserted {
 			w.addLines(o.ID, k, listings, o.Status == inventory.OrderOpen)
+			if o.Status == inventory.OrderOpen {
+				w.addSold(k, listings)
+			}
 			continue
 		}
 		if o.Status != inventory.OrderOpen {
@@ -144,6 +151,15 @@ func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]r
 	}
 }
 
+func (w *orderWrite) addSold(k *keptOrder, listings map[string]resolvedListing) {
+	for n, j := range k.lines {
+		if ci := listings[k.refs[n].externalID]; ci.ItemID != nil {
+			w.sold.listing = append(w.sold.listing, ci.ID)
+			w.sold.qty = append(w.sold.qty, k.Lines[j].Quantity)
+		}
+	}
+}
+
 func (w *orderWrite) move(kind string, order, item, wh, qty int64) {
 	if item == 0 || qty == 0 {
 		return
@@ -188,6 +204,26 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 		FROM unnest($1::bigint[], $2::boolean[]) AS u(id, f) WHERE o.id = u.id AND o.frozen <> u.f`,
 		pq.Array(ids), pq.Array(flags)); err != nil {
 		return fmt.Errorf("freeze orders: %w", err)
+	}
+	return nil
+}
+
+// lowerShown takes what new orders sold off what their channel shows.
+// It runs after the page's stock is written, so its locks come in the
+// order every document takes them: balances, then listings by id.
+func (w *orderWrite) lowerShown(ctx context.Context, tx *sqlx.Tx) error {
+	if len(w.sold.listing) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `WITH u AS (
+		SELECT id, sum(q) AS q FROM unnest($2::bigint[], $3::bigint[]) AS u(id, q) GROUP BY id
+	), l AS (
+		SELECT ci.id, u.q FROM channel_items ci JOIN u ON u.id = ci.id
+		WHERE ci.channel_id = $1 AND ci.pushed_quantity IS NOT NULL ORDER BY ci.id FOR NO KEY UPDATE OF ci
+	) UPDATE channel_items ci SET pushed_quantity = GREATEST(ci.pushed_quantity - l.q, 0)
+		FROM l WHERE ci.channel_id = $1 AND ci.id = l.id`, w.channel, pq.Array(w.sold.listing), pq.Array(w.sold.qty))
+	if err != nil {
+		return fmt.Errorf("lower shown quantities: %w", err)
 	}
 	return nil
 }

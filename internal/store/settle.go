@@ -147,8 +147,10 @@ func (s *Store) LinkListing(ctx context.Context, listingID, itemID, by int64) er
 		if err := linkListing(ctx, tx, l, itemID, catalogue.LinkedByHand, true, by); err != nil {
 			return err
 		}
-		_, err = s.settleOrdersOf(ctx, tx, []int64{listingID})
-		return err
+		if _, err = s.settleOrdersOf(ctx, tx, []int64{listingID}); err != nil {
+			return err
+		}
+		return s.pushLinked(ctx, tx, []int64{itemID})
 	})
 }
 

@@ -25,6 +25,13 @@ type AvailabilityHook func(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) er
 // SetAvailabilityHook installs the hook; call it once at start-up.
 func (s *Store) SetAvailabilityHook(h AvailabilityHook) { s.hook = h }
 
+// PushEnqueuer enqueues, in the caller's transaction, a stock push of each
+// channel (stock push sets it at start-up).
+type PushEnqueuer func(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, trigger string) error
+
+// SetPushEnqueuer installs the enqueuer; call it once at start-up.
+func (s *Store) SetPushEnqueuer(e PushEnqueuer) { s.enqueuePush = e }
+
 // movement is one ledger row to be written.
 type movement struct {
 	item, warehouse   int64

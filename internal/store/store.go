@@ -22,6 +22,8 @@ type Store struct {
 	imports *sqlx.DB
 	// hook hears of every change to available stock (see stock.go).
 	hook AvailabilityHook
+	// enqueuePush asks for channels' stock pushes (see push_item.go).
+	enqueuePush PushEnqueuer
 	// currency caches the base currency briefly (see settings.go).
 	currency currencyCache
 	// common caches the common words of item names (see common_words.go).

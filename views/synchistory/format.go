@@ -18,6 +18,8 @@ func KindLabel(kind string) string {
 		return "Catalogue"
 	case "full_catalogue":
 		return "Full catalogue"
+	case "stock":
+		return "Stock push"
 	}
 	return kind
 }
@@ -30,6 +32,10 @@ func TriggerLabel(trigger string) string {
 		return "scheduled"
 	case "manual":
 		return "Sync now"
+	case "change":
+		return "stock change"
+	case "sync":
+		return "after a sync"
 	}
 	return trigger
 }

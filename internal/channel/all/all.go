@@ -3,6 +3,8 @@
 package all
 
 import (
+	_ "stocksync/internal/channel/amazon"
+	_ "stocksync/internal/channel/ebay"
 	_ "stocksync/internal/channel/shopify"
 	_ "stocksync/internal/channel/woocommerce"
 )

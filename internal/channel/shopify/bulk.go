@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,9 +20,14 @@ import (
 var _ channel.BulkLister = (*Client)(nil)
 
 // bulkVariantsQuery selects exactly what productVariantsQuery does, so that
-// listingFrom reads a bulk line as it reads a page node. product is an
-// object, not a connection, so Shopify writes it inside the variant's line.
-const bulkVariantsQuery = `{ productVariants { edges { node { id title displayName sku price inventoryQuantity updatedAt inventoryItem { id tracked } product { id title onlineStoreUrl } } } } }`
+// listingFrom reads a bulk line as it reads a page node. product and the
+// inventory level are objects, not connections, so Shopify writes them
+// inside the variant's line. A bulk query takes no variables: the location
+// is written in, and location() has checked it is a Location GID.
+func bulkVariantsQuery(location string) string {
+	return `{ productVariants { edges { node { id title displayName sku price updatedAt inventoryItem { ` +
+		strings.ReplaceAll(inventoryItemSelection, "$location", strconv.Quote(location)) + ` } product { id title onlineStoreUrl } } } } }`
+}
 
 const bulkRunMutation = `mutation BulkRun($query: String!) {
   bulkOperationRunQuery(query: $query) {
@@ -74,7 +80,11 @@ func (c *Client) FetchAllListings(ctx context.Context, chunk int, fn func([]chan
 	if chunk <= 0 {
 		chunk = variantsPageSize
 	}
-	id, err := c.startBulkExport(ctx, bulkVariantsQuery)
+	location, err := c.location(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := c.startBulkExport(ctx, bulkVariantsQuery(location))
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func sameListing(a, b channel.Listing) bool {
 }
 
 func TestBulkExportReadsListingsAsPagingDoes(t *testing.T) {
-	s := newTestShop(t, func(o *fake.Options, _ *channel.Options) { o.RestoreRate = 1e6 })
+	s := newTestShop(t, func(o *fake.Options, _ *channel.Options) { o.MaximumAvailable = 1e6 })
 	s.fake.Generate(300, 11)
 	s.fake.AddListing(fake.Listing{ProductTitle: "Gift card", Price: "25.00", Untracked: true})
 	odd := s.fake.AddListing(fake.Listing{ProductTitle: "Odd", Title: "Red", Price: "1.00", Quantity: -3})
@@ -231,7 +231,7 @@ func TestBulkLineThatCannotBeRead(t *testing.T) {
 func TestBulkExportWaitsForARunningOne(t *testing.T) {
 	s := newTestShop(t, withBulkDelay(3*time.Second))
 	s.fake.Generate(10, 1)
-	if _, err := s.client.startBulkExport(context.Background(), bulkVariantsQuery); err != nil { // another sync's
+	if _, err := s.client.startBulkExport(context.Background(), bulkVariantsQuery(s.fake.PrimaryLocation().ID)); err != nil { // another sync's
 		t.Fatal(err)
 	}
 	all, _ := exportAll(t, s.client, 0)
@@ -290,7 +290,7 @@ func TestAbandonedBulkExportIsCancelled(t *testing.T) {
 		t.Fatalf("%d cancels", n)
 	}
 	// The slot is free again.
-	if _, err := s.client.startBulkExport(context.Background(), bulkVariantsQuery); err != nil {
+	if _, err := s.client.startBulkExport(context.Background(), bulkVariantsQuery(s.fake.PrimaryLocation().ID)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -345,6 +345,7 @@ func TestRefusedBulkQuery(t *testing.T) {
 func TestThrottledBulkCallsAreWaitedOut(t *testing.T) {
 	s := newTestShop(t, withBulkDelay(time.Second))
 	s.fake.Generate(3, 1)
+	s.knowLocation(t)
 	s.fake.ThrottleNext(2)
 	if all, _ := exportAll(t, s.client, 0); len(all) != 3 {
 		t.Fatalf("%d listings", len(all))

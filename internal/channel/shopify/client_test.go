@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +24,8 @@ func TestPagingThroughTheCatalogueWaitsOutTheBucket(t *testing.T) {
 	s := newTestShop(t)
 	s.fake.Generate(1000, 7)
 	all, pages := fetchAll(t, s.client, time.Time{})
-	if len(all) != 1000 || pages != 4 {
-		t.Fatalf("%d listings in %d pages, want 1000 in 4", len(all), pages)
+	if want := (1000 + variantsPageSize - 1) / variantsPageSize; len(all) != 1000 || pages != want {
+		t.Fatalf("%d listings in %d pages, want 1000 in %d", len(all), pages, want)
 	}
 	seen := map[string]bool{}
 	for _, l := range all {
@@ -33,11 +34,13 @@ func TestPagingThroughTheCatalogueWaitsOutTheBucket(t *testing.T) {
 		}
 		seen[l.ExternalID] = true
 	}
-	// A full page asks for 752 points (a variant costs 3 with its product).
-	// Two pages spend 1504 of 2000 points; the third must wait for the 256
-	// it lacks, the fourth for all 752, at 100 points a second.
-	if w := s.sleeps.Waits(); len(w) != 2 || w[0] != 2560*time.Millisecond || w[1] != 7520*time.Millisecond {
-		t.Fatalf("waits %v, want [2.56s 7.52s]", w)
+	// A page asks for 752 points (a variant costs 5 with its product and
+	// its level at the managed location), and the location lookup 1. Two
+	// pages leave 495 of 2000 points; the third must wait for the 257 it
+	// lacks, each later one for all 752, at 100 points a second.
+	want := []time.Duration{2570 * time.Millisecond, 7520 * time.Millisecond, 7520 * time.Millisecond, 7520 * time.Millisecond, 7520 * time.Millisecond}
+	if w := s.sleeps.Waits(); !slices.Equal(w, want) {
+		t.Fatalf("waits %v, want %v", w, want)
 	}
 }
 
@@ -69,6 +72,7 @@ func TestBrokenPriceArrivesAsSent(t *testing.T) {
 func TestThrottledAnswersAreWaitedOut(t *testing.T) {
 	s := newTestShop(t)
 	s.fake.Generate(10, 1)
+	s.knowLocation(t)
 	s.fake.ThrottleNext(2)
 	all, _ := fetchAll(t, s.client, time.Time{})
 	if len(all) != 10 {
@@ -83,6 +87,7 @@ func TestThrottledAnswersAreWaitedOut(t *testing.T) {
 func TestServerErrorsThenSuccess(t *testing.T) {
 	s := newTestShop(t)
 	s.fake.Generate(5, 1)
+	s.knowLocation(t)
 	s.fake.FailNext(2, 503)
 	all, _ := fetchAll(t, s.client, time.Time{})
 	if len(all) != 5 {
@@ -95,6 +100,7 @@ func TestServerErrorsThenSuccess(t *testing.T) {
 
 func TestServerErrorsUntilTransient(t *testing.T) {
 	s := newTestShop(t)
+	s.knowLocation(t)
 	s.fake.FailNext(100, 502)
 	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
 	var transient *channel.TransientError
@@ -108,6 +114,7 @@ func TestServerErrorsUntilTransient(t *testing.T) {
 
 func TestTimeoutsBecomeTransient(t *testing.T) {
 	s := newTestShop(t, withClientTimeout(30*time.Millisecond), func(_ *fake.Options, o *channel.Options) { o.MaxRetries = 1 })
+	s.knowLocation(t)
 	s.fake.TimeoutNext(2)
 	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
 	var transient *channel.TransientError
@@ -132,6 +139,7 @@ func TestSlowAnswersStillArrive(t *testing.T) {
 func TestMalformedAnswer(t *testing.T) {
 	s := newTestShop(t)
 	s.fake.Generate(3, 1)
+	s.knowLocation(t)
 	s.fake.MalformedNext(1)
 	_, err := s.client.FetchListings(context.Background(), time.Time{}, "")
 	var malformed *channel.MalformedError
@@ -177,7 +185,7 @@ func TestNewChecksCredentials(t *testing.T) {
 		t.Fatalf("token with a space: %v", err)
 	}
 	c, err := kind.New(map[string]string{"shop_url": "acme.myshopify.com", "access_token": "shpat_x"}, channel.Options{})
-	if err != nil || c.Limits() != (channel.Limits{PageSize: 250, QuantityBatchSize: 250}) {
+	if err != nil || c.Limits() != (channel.Limits{PageSize: 150, QuantityBatchSize: 250}) {
 		t.Fatalf("got %v, %v", c, err)
 	}
 }

@@ -42,6 +42,15 @@ func newTestShop(t *testing.T, mutate ...func(*fake.Options, *channel.Options)) 
 	return &testShop{fake: srv, client: client, sleeps: sleeps, clock: clock}
 }
 
+// knowLocation has the client look up the managed location, so that a
+// fault switched on next meets the call under test.
+func (s *testShop) knowLocation(t *testing.T) {
+	t.Helper()
+	if _, err := s.client.location(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func withClientTimeout(d time.Duration) func(*fake.Options, *channel.Options) {
 	return func(_ *fake.Options, o *channel.Options) {
 		o.Timeout = d

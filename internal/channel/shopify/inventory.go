@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,7 +24,7 @@ type quantityInput struct {
 	ChangeFromQuantity *int   `json:"changeFromQuantity"` // null opts out of the check; never omitted
 }
 
-// SetQuantities sets "available" stock at the shop's location with one
+// SetQuantities sets "available" stock at the managed location with one
 // inventorySetQuantities call. Shopify applies such a call all or nothing,
 // so when some quantities are refused the others are sent again on their
 // own (under a key derived from idempotencyKey, so a repeat of the whole
@@ -135,33 +134,6 @@ func quantityError(ue userError) error {
 		return fmt.Errorf("shopify: %w", channel.ErrStaleQuantity)
 	}
 	return fmt.Errorf("shopify: the shop refused the quantity: %s (%s)", ue.Message, ue.Code)
-}
-
-// location returns the shop's first active location, looked up once.
-func (c *Client) location(ctx context.Context) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.locationID != "" {
-		return c.locationID, nil
-	}
-	var out struct {
-		Locations struct {
-			Nodes []struct {
-				ID       string `json:"id"`
-				IsActive bool   `json:"isActive"`
-			} `json:"nodes"`
-		} `json:"locations"`
-	}
-	if err := c.graphql(ctx, "locations", locationsQuery, map[string]any{"first": locationsPageSize}, &out); err != nil {
-		return "", err
-	}
-	for _, l := range out.Locations.Nodes {
-		if l.IsActive {
-			c.locationID = l.ID
-			return l.ID, nil
-		}
-	}
-	return "", errors.New("shopify: the shop has no active location to hold stock; activate one in Shopify under Settings → Locations")
 }
 
 func randomKey() string {

@@ -16,16 +16,23 @@ type pageInfo struct {
 }
 
 type variantNode struct {
-	ID                string          `json:"id"`
-	Title             string          `json:"title"`
-	DisplayName       string          `json:"displayName"`
-	SKU               string          `json:"sku"`
-	Price             json.RawMessage `json:"price"`
-	InventoryQuantity *int            `json:"inventoryQuantity"`
-	UpdatedAt         time.Time       `json:"updatedAt"`
-	InventoryItem     struct {
+	ID            string          `json:"id"`
+	Title         string          `json:"title"`
+	DisplayName   string          `json:"displayName"`
+	SKU           string          `json:"sku"`
+	Price         json.RawMessage `json:"price"`
+	UpdatedAt     time.Time       `json:"updatedAt"`
+	InventoryItem struct {
 		ID      string `json:"id"`
 		Tracked bool   `json:"tracked"`
+		// InventoryLevel is the item's stock at the managed location; null
+		// where the item is not stocked.
+		InventoryLevel *struct {
+			Quantities []struct {
+				Name     string `json:"name"`
+				Quantity *int   `json:"quantity"`
+			} `json:"quantities"`
+		} `json:"inventoryLevel"`
 	} `json:"inventoryItem"`
 	Product struct {
 		ID    string `json:"id"`
@@ -45,7 +52,12 @@ func (c *Client) FetchListings(ctx context.Context, since time.Time, cursor stri
 			PageInfo pageInfo          `json:"pageInfo"`
 		} `json:"productVariants"`
 	}
+	location, err := c.location(ctx)
+	if err != nil {
+		return channel.ListingPage{}, err
+	}
 	vars := pageVariables(variantsPageSize, since, cursor)
+	vars["location"] = location
 	if err := c.graphql(ctx, "productVariants page", productVariantsQuery, vars, &out); err != nil {
 		return channel.ListingPage{}, err
 	}
@@ -93,11 +105,28 @@ func (n variantNode) listing(raw json.RawMessage) channel.Listing {
 		URL:          n.Product.OnlineStoreURL,
 		Raw:          raw,
 	}
-	if n.InventoryItem.Tracked && n.InventoryQuantity != nil {
-		q := *n.InventoryQuantity
-		l.Quantity = &q
+	if n.InventoryItem.Tracked {
+		l.Quantity, l.Problem = n.available()
 	}
 	return l
+}
+
+// available is the variant's available stock at the managed location. An
+// item not stocked there has none there; Shopify stocks it at the location
+// when a quantity is first set.
+func (n variantNode) available() (*int, string) {
+	q := 0
+	level := n.InventoryItem.InventoryLevel
+	if level == nil {
+		return &q, ""
+	}
+	for _, lq := range level.Quantities {
+		if lq.Name == "available" && lq.Quantity != nil {
+			q = *lq.Quantity
+			return &q, ""
+		}
+	}
+	return nil, "the shop did not report the available quantity at the location stocksync manages"
 }
 
 // name is the listing's name: Shopify's displayName ("Mug - Blue", which it

@@ -33,7 +33,7 @@ func TestListingsKnowTheirProductWhetherPagedOrExported(t *testing.T) {
 }
 
 func TestRecordedVariantsWithoutDisplayNameAreNamedFromTheirProduct(t *testing.T) {
-	_, c, _ := serveScript(t, step{200, "product_variants_no_display_name.json"})
+	_, c, _ := serveScript(t, step{200, "location_primary.json"}, step{200, "product_variants_no_display_name.json"})
 	page, err := c.FetchListings(t.Context(), time.Time{}, "")
 	if err != nil {
 		t.Fatal(err)

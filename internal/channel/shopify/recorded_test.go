@@ -14,14 +14,18 @@ import (
 // recorded, to pin the client's parsing independently of the fake.
 
 func TestRecordedProductVariantsPage(t *testing.T) {
-	script, c, _ := serveScript(t, step{200, "product_variants_page.json"})
+	script, c, _ := serveScript(t, step{200, "location_primary.json"}, step{200, "product_variants_page.json"})
 	since := time.Date(2026, 5, 1, 0, 0, 0, 0, time.FixedZone("CEST", 2*3600))
 	page, err := c.FetchListings(context.Background(), since, "abc")
 	if err != nil {
 		t.Fatal(err)
 	}
-	vars := script.body(0)["variables"].(map[string]any)
-	if vars["query"] != "updated_at:>'2026-04-30T22:00:00Z'" || vars["after"] != "abc" || vars["first"] != float64(250) {
+	if script.body(0)["variables"] != nil || !strings.Contains(script.body(0)["query"].(string), "location { id") {
+		t.Fatalf("the primary location must be asked for without an ID: %v", script.body(0))
+	}
+	vars := script.body(1)["variables"].(map[string]any)
+	if vars["query"] != "updated_at:>'2026-04-30T22:00:00Z'" || vars["after"] != "abc" || vars["first"] != float64(variantsPageSize) ||
+		vars["location"] != "gid://shopify/Location/346779380" {
 		t.Fatalf("variables %v", vars)
 	}
 	if !page.HasMore || page.NextCursor == "" || page.Total != -1 || len(page.Listings) != 3 {
@@ -72,7 +76,7 @@ func TestRecordedOrdersPage(t *testing.T) {
 }
 
 func TestRecordedThrottleWaitsForTheMissingPoints(t *testing.T) {
-	_, c, sleeps := serveScript(t, step{200, "throttled.json"}, step{200, "product_variants_page.json"})
+	_, c, sleeps := serveScript(t, step{200, "location_primary.json"}, step{200, "throttled.json"}, step{200, "product_variants_page.json"})
 	if _, err := c.FetchListings(context.Background(), time.Time{}, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +104,7 @@ func TestRecordedAccessDeniedAndInvalidToken(t *testing.T) {
 
 func TestRecordedUserErrorsFailOnlyTheirItems(t *testing.T) {
 	script, c, _ := serveScript(t,
-		step{200, "locations.json"},
+		step{200, "location_primary.json"},
 		step{200, "set_quantities_user_errors.json"},
 		step{200, "set_quantities_ok.json"})
 	prev := 4
@@ -130,8 +134,8 @@ func TestRecordedUserErrorsFailOnlyTheirItems(t *testing.T) {
 		t.Fatalf("mutation variables %v", first)
 	}
 	q0, q2 := qs[0].(map[string]any), qs[2].(map[string]any)
-	if q0["locationId"] != "gid://shopify/Location/71234568233" || q0["changeFromQuantity"] != float64(4) {
-		t.Errorf("first quantity %v (the inactive location must be skipped)", q0)
+	if q0["locationId"] != "gid://shopify/Location/346779380" || q0["changeFromQuantity"] != float64(4) {
+		t.Errorf("first quantity %v (stock goes to the primary location)", q0)
 	}
 	if v, present := q2["changeFromQuantity"]; !present || v != nil {
 		t.Errorf("changeFromQuantity must be sent as null without a previous value: %v", q2)
@@ -146,7 +150,7 @@ func TestRecordedUserErrorsFailOnlyTheirItems(t *testing.T) {
 }
 
 func TestRecordedTruncatedBodyIsMalformed(t *testing.T) {
-	_, c, _ := serveScript(t, step{200, "truncated.json"})
+	_, c, _ := serveScript(t, step{200, "location_primary.json"}, step{200, "truncated.json"})
 	_, err := c.FetchListings(context.Background(), time.Time{}, "")
 	var malformed *channel.MalformedError
 	if !errors.As(err, &malformed) || err.Error() != "shopify: productVariants page: unexpected end of JSON input" {

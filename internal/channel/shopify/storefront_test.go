@@ -29,7 +29,8 @@ func TestListingsCarryTheirStorefrontPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Linen Apron &amp; Co") || !strings.Contains(string(body), "18.00") {
 		t.Fatalf("storefront answered %d %s", resp.StatusCode, body)
 	}
-	if len(s.fake.Calls()) != 1 {
+	if len(s.fake.Calls()) != 2 { // the managed location, then the page
+
 		t.Fatalf("a storefront visit is not an API call: %+v", s.fake.Calls())
 	}
 }

@@ -131,3 +131,22 @@ func Block(ctx context.Context, f *Faults) {
 // Release ends every Hang and Wait, so that closing the server does not
 // wait for requests that would never finish on their own.
 func Release(f *Faults) { f.closeOnce.Do(func() { close(f.closing) }) }
+
+// EveryNth picks every Nth request (a host's rate limiter that refuses one
+// request in N); safe for concurrent use. The zero value is ready.
+type EveryNth struct {
+	mu sync.Mutex
+	n  int
+}
+
+// Hit counts a request and reports whether it is an Nth one; every <= 0
+// never hits.
+func (e *EveryNth) Hit(every int) bool {
+	if every <= 0 {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.n++
+	return e.n%every == 0
+}

@@ -72,7 +72,7 @@ type bulkOp struct {
 	lineSel    []*field  // an order's line items' selection; nil when not selected
 	starts     []int     // starts[k] is the file line of order k
 	objects    int       // lines in the file: variants, or orders and their line items
-	storefront string    // the shop's address, for onlineStoreUrl
+	shop       shopView  // the shop's address and primary location when the export started
 	cut        map[int64]bool
 	createdAt  time.Time
 	doneAt     time.Time
@@ -195,13 +195,13 @@ func (s *Server) resolveBulkOperationRunQuery(f *field) (any, error) {
 		}
 		return bulkPayload(payloadType, nil, bulkUserError("LIMIT_REACHED", "Bulk operations limit reached. Please try again later.")), nil
 	}
-	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: sel.node, lineSel: sel.lineSel, cut: s.bulk.cut, createdAt: now, storefront: s.storefrontURL()}
+	op := &bulkOp{id: int64(len(s.bulk.ops)) + 1, query: query, node: sel.node, lineSel: sel.lineSel, cut: s.bulk.cut, createdAt: now, shop: s.view()}
 	if sel.root == "orders" {
 		s.snapshotOrders(op, sel.conds)
 	} else {
 		for _, v := range s.variants {
 			if matches(sel.conds, v.updatedAt, v.updatedAt) {
-				op.rows = append(op.rows, *v)
+				op.rows = append(op.rows, v.snapshot())
 			}
 		}
 		op.objects = len(op.rows)
@@ -260,7 +260,7 @@ func bulkSelection(query string) (bulkQuery, error) {
 	}
 	// Projecting an empty variant rejects unknown fields and scalar or
 	// object mismatches with the same words a normal query gets.
-	if _, err := projectObject((&variant{}).object(""), q.node, &cost); err != nil {
+	if _, err := projectObject((&variant{}).object(shopView{}), q.node, &cost); err != nil {
 		return q, fmt.Errorf("Invalid bulk query: %v", err)
 	}
 	return q, nil

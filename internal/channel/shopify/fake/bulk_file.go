@@ -23,7 +23,7 @@ func (op *bulkOp) line(i int) []byte {
 		return op.orderLine(i)
 	}
 	var cost int
-	pv, err := projectObject(op.rows[i].object(op.storefront), op.node, &cost)
+	pv, err := projectObject(op.rows[i].object(op.shop), op.node, &cost)
 	if err != nil { // the selection was checked when the export started
 		panic("shopify fake: bulk line: " + err.Error())
 	}

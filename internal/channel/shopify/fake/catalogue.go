@@ -17,8 +17,8 @@ type Listing struct {
 	ProductTitle    string
 	Title           string // variant title; "Default Title" when empty, as Shopify names a lone variant
 	SKU             string
-	Price           string // decimal string; anything goes, to seed broken records
-	Quantity        int
+	Price           string    // decimal string; anything goes, to seed broken records
+	Quantity        int       // available at the primary location
 	Untracked       bool      // Shopify does not track stock for it
 	UpdatedAt       time.Time // the fake's now when zero
 	InventoryItemID string    // filled in by the fake
@@ -29,7 +29,8 @@ type variant struct {
 	productTitle  string
 	title         string
 	sku, price    string
-	quantity      int
+	quantity      int           // available at the primary location
+	levels        map[int64]int // available at other locations that stock it, by location number
 	tracked       bool
 	updatedAt     time.Time
 }

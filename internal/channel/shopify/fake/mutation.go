@@ -47,10 +47,11 @@ func (s *Server) resolveInventorySetQuantities(f *field) (any, error) {
 }
 
 type quantityChange struct {
-	v       *variant
-	to      int
-	locID   string
-	itemGID string
+	v        *variant
+	from, to int
+	loc      int64
+	locID    string
+	itemGID  string
 }
 
 func (s *Server) setQuantities(input map[string]any) (object, error) {
@@ -75,6 +76,7 @@ func (s *Server) setQuantities(input map[string]any) (object, error) {
 	if len(quantities) > maxPageSize {
 		return nil, newError("MAX_INPUT_SIZE_EXCEEDED", "The input array size of %d is greater than the maximum allowed of %d.", len(quantities), maxPageSize)
 	}
+	primary := s.primaryID()
 	var changes []quantityChange
 	for i, raw := range quantities {
 		q, _ := raw.(map[string]any)
@@ -99,13 +101,17 @@ func (s *Server) setQuantities(input map[string]any) (object, error) {
 			refuse("INVALID_LOCATION", "The specified location could not be found.", "input", "quantities", idx, "locationId")
 			continue
 		}
+		// An item not yet stocked at the location has none there; setting
+		// its quantity stocks it, as Shopify now allows at any location.
+		loc, _ := parseGID("Location", locID)
+		current, _ := v.available(loc, primary)
 		if from != nil {
-			if n, ok := toInt(from); !ok || n != v.quantity {
+			if n, ok := toInt(from); !ok || n != current {
 				refuse("CHANGE_FROM_QUANTITY_STALE", "The specified compare quantity is stale.", "input", "quantities", idx, "changeFromQuantity")
 				continue
 			}
 		}
-		changes = append(changes, quantityChange{v: v, to: to, locID: locID, itemGID: itemGID})
+		changes = append(changes, quantityChange{v: v, from: current, to: to, loc: loc, locID: locID, itemGID: itemGID})
 	}
 	payload := object{"__typename": "InventorySetQuantitiesPayload", "inventoryAdjustmentGroup": nil, "userErrors": []object{}}
 	if len(userErrors) > 0 {
@@ -116,11 +122,12 @@ func (s *Server) setQuantities(input map[string]any) (object, error) {
 	changeObjects := make([]object, len(changes))
 	for i, c := range changes {
 		changeObjects[i] = object{
-			"__typename": "InventoryChange", "name": name, "delta": c.to - c.v.quantity, "quantityAfterChange": c.to,
+			"__typename": "InventoryChange", "name": name, "delta": c.to - c.from, "quantityAfterChange": c.to,
 			"item":     object{"__typename": "InventoryItem", "id": c.itemGID},
 			"location": object{"__typename": "Location", "id": c.locID},
 		}
-		c.v.quantity, c.v.updatedAt = c.to, now
+		c.v.setAvailable(c.loc, primary, c.to)
+		c.v.updatedAt = now
 	}
 	s.nextAdjustment++
 	payload["inventoryAdjustmentGroup"] = object{

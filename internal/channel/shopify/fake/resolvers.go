@@ -11,6 +11,7 @@ type resolver func(s *Server, f *field) (any, error)
 var queryRoot = map[string]resolver{
 	"shop":            (*Server).resolveShop,
 	"locations":       (*Server).resolveLocations,
+	"location":        (*Server).resolveLocation,
 	"productVariants": (*Server).resolveProductVariants,
 	"orders":          (*Server).resolveOrders,
 	"order":           (*Server).resolveOrder,
@@ -35,20 +36,6 @@ func (s *Server) resolveShop(*field) (any, error) {
 	}, nil
 }
 
-func (s *Server) resolveLocations(f *field) (any, error) {
-	p, err := readPageArgs(f.args)
-	if err != nil {
-		return nil, err
-	}
-	page, more := pageAfter(s.locations, func(l Location) int64 { return mustGID("Location", l.ID) }, p, func(Location) bool { return true })
-	nodes, cursors := make([]object, len(page)), make([]string, len(page))
-	for i, l := range page {
-		nodes[i] = object{"__typename": "Location", "id": l.ID, "name": l.Name, "isActive": l.Active}
-		cursors[i] = encodeCursor(mustGID("Location", l.ID))
-	}
-	return connection("LocationConnection", nodes, cursors, p.hasAfter, more), nil
-}
-
 func (s *Server) resolveProductVariants(f *field) (any, error) {
 	p, err := readPageArgs(f.args)
 	if err != nil {
@@ -58,16 +45,26 @@ func (s *Server) resolveProductVariants(f *field) (any, error) {
 		func(v *variant) bool { return matches(p.query, v.updatedAt, v.updatedAt) })
 	nodes, cursors := make([]object, len(page)), make([]string, len(page))
 	for i, v := range page {
-		nodes[i] = v.object(s.storefrontURL())
+		nodes[i] = v.object(s.view())
 		cursors[i] = encodeCursor(v.id)
 	}
 	return connection("ProductVariantConnection", nodes, cursors, p.hasAfter, more), nil
 }
 
-// object is the variant as the API shows it; storefront is the shop's
-// address, under which the Online Store shows each product at
-// /products/{handle} (onlineStoreUrl).
-func (v *variant) object(storefront string) object {
+// shopView is what a variant's object needs from the shop: its address,
+// under which the Online Store shows each product at /products/{handle}
+// (onlineStoreUrl), and its primary location, where v.quantity is kept.
+type shopView struct {
+	storefront string
+	primary    int64
+}
+
+func (s *Server) view() shopView {
+	return shopView{storefront: s.storefrontURL(), primary: s.primaryID()}
+}
+
+// object is the variant as the API shows it.
+func (v *variant) object(shop shopView) object {
 	displayName := v.productTitle
 	if v.title != defaultVariantTitle {
 		displayName += " - " + v.title
@@ -80,15 +77,15 @@ func (v *variant) object(storefront string) object {
 		"displayName":       displayName,
 		"sku":               v.sku,
 		"price":             v.price,
-		"inventoryQuantity": v.quantity,
+		"inventoryQuantity": v.total(),
 		"createdAt":         dateTime(v.updatedAt),
 		"updatedAt":         dateTime(v.updatedAt),
 		"inventoryItem": object{
 			"__typename": "InventoryItem", "id": gid("InventoryItem", v.id+inventoryItemOffset),
-			"tracked": v.tracked, "sku": v.sku,
+			"tracked": v.tracked, "sku": v.sku, "inventoryLevel": v.inventoryLevel(shop.primary),
 		},
 		"product": object{"__typename": "Product", "id": gid("Product", v.productID), "title": v.productTitle,
-			"handle": v.handle(), "onlineStoreUrl": storefront + "/products/" + v.handle()},
+			"handle": v.handle(), "onlineStoreUrl": shop.storefront + "/products/" + v.handle()},
 	}
 }
 

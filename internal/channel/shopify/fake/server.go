@@ -48,13 +48,6 @@ type Options struct {
 	BulkLimit int
 }
 
-// Location is one of the shop's stock locations.
-type Location struct {
-	ID     string // Location GID
-	Name   string
-	Active bool
-}
-
 // Call is one request the fake received.
 type Call = fakekit.Call
 
@@ -110,7 +103,7 @@ func New(opts Options) *Server {
 		Recorder:     &fakekit.Recorder{},
 		Webhooks:     &fakekit.Webhooks{},
 		opts:         opts,
-		locations:    []Location{{ID: gid("Location", locationIDBase+1), Name: "Shop location", Active: true}},
+		locations:    []Location{{ID: gid("Location", locationIDBase+1), Name: "Shop location", Active: true, Primary: true}},
 		bucket:       bucket{maximum: opts.MaximumAvailable, restoreRate: opts.RestoreRate, available: opts.MaximumAvailable},
 		idempotent:   map[string]idempotentResult{},
 		denied:       map[string]bool{},
@@ -135,17 +128,6 @@ func (s *Server) Close() {
 	s.http.Close()
 }
 
-// SetLocations replaces the shop's locations (one active location by
-// default). IDs must be Location GIDs.
-func (s *Server) SetLocations(locs ...Location) {
-	for _, l := range locs {
-		mustGID("Location", l.ID)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.locations = append([]Location(nil), locs...)
-}
-
 // DenyAccess makes the named root fields ("orders", "inventorySetQuantities"
 // …) answer ACCESS_DENIED, as when the app lacks a scope; no names clears it.
 func (s *Server) DenyAccess(rootFields ...string) {
@@ -158,15 +140,6 @@ func (s *Server) DenyAccess(rootFields ...string) {
 }
 
 func (s *Server) now() time.Time { return s.opts.Now() }
-
-func (s *Server) activeLocation(id string) bool {
-	for _, l := range s.locations {
-		if l.ID == id && l.Active {
-			return true
-		}
-	}
-	return false
-}
 
 type graphqlRequest struct {
 	Query     string         `json:"query"`

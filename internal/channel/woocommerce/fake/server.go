@@ -46,12 +46,12 @@ type Server struct {
 	// SetWebhooks.
 	*fakekit.Webhooks
 
-	opts Options
-	http *httptest.Server
-	mux  *http.ServeMux
+	opts      Options
+	throttled fakekit.EveryNth
+	http      *httptest.Server
+	mux       *http.ServeMux
 
 	mu         sync.Mutex
-	requests   int
 	products   []*Product // sorted by ID
 	storefront string     // see SetStorefront
 	orders     []*Order   // sorted by ID
@@ -144,15 +144,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-func (s *Server) throttleThisOne() bool {
-	if s.opts.ThrottleEvery <= 0 {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests++
-	return s.requests%s.opts.ThrottleEvery == 0
-}
+func (s *Server) throttleThisOne() bool { return s.throttled.Hit(s.opts.ThrottleEvery) }
 
 // authorised accepts Basic auth or, as WooCommerce does for servers that
 // strip the Authorization header, the keys as query parameters.

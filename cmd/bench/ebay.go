@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"stocksync/internal/channel"
+	_ "stocksync/internal/channel/all"
+	ebayfake "stocksync/internal/channel/ebay/fake"
+	"stocksync/internal/channelsync"
+	"stocksync/internal/inventory"
+	"stocksync/internal/store"
+)
+
+const (
+	ebayPushSKUs     = 10_000
+	ebaySyncListings = 20_000
+	// ebayBatch is bulk_update_price_quantity's 25 SKUs a call.
+	ebayBatch = 25
+)
+
+// benchEbay: a burst of 10,000 changed SKUs pushed to a Sandbox eBay
+// seller through the real push (calls made against the minimum of one per
+// 25 SKUs, and how many SKUs the channel shows within the first hour), and
+// a full catalogue sync of 20,000 listings from the fake over loopback HTTP
+// through the real client and import.
+//
+// eBay documents daily quotas, not rates: the Inventory API's daily call
+// limit and 250 revisions of a listing a day. Neither binds a single burst
+// (10,000 SKUs are 400 calls, one revision each), so the first hour holds
+// every SKU the push delivers; the figures are measured at loopback speed
+// and the calls are reported beside them to price them at any latency.
+func benchEbay(ctx context.Context, env *benchEnv) error {
+	if err := benchEbayPush(ctx, env); err != nil {
+		return err
+	}
+	return benchEbaySync(ctx, env)
+}
+
+func ebayService(st *store.Store) (*channelsync.Service, error) {
+	return channelsync.NewService(st, make([]byte, 32), channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func connectEbayBench(ctx context.Context, svc *channelsync.Service, seller *ebayfake.Server) (int64, error) {
+	return svc.Connect(ctx, channelsync.ConnectRequest{Kind: "ebay", Name: "Sandbox eBay", Credentials: seller.Credentials(),
+		SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
+}
+
+func benchEbayPush(ctx context.Context, env *benchEnv) error {
+	dbURL, err := env.newDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	userID, err := addBenchUser(ctx, st.DB.DB)
+	if err != nil {
+		return err
+	}
+	seller := ebayfake.New(ebayfake.Options{})
+	defer seller.Close()
+	seller.Generate(ebayPushSKUs, 7)
+	// Our items carry the seller's SKUs, so the first sync links them all.
+	if _, err := st.DB.ExecContext(ctx, `INSERT INTO items (name, sku)
+		SELECT 'Bench eBay item ' || g, 'SKU-' || lpad(g::text, 7, '0') FROM generate_series(1, $1) g`, ebayPushSKUs); err != nil {
+		return err
+	}
+	svc, err := ebayService(st)
+	if err != nil {
+		return err
+	}
+	ch, err := connectEbayBench(ctx, svc, seller)
+	if err != nil {
+		return err
+	}
+	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
+	if err != nil {
+		return err
+	}
+	if run, err := st.Run(ctx, runID); err != nil || run.Synced != ebayPushSKUs {
+		return fmt.Errorf("the sync linked %d of %d listings: %v", run.Synced, ebayPushSKUs, err)
+	}
+	// Linking sends each item's quantity; that push is not the burst.
+	if err := svc.Push(ctx, ch, "sync", 0); err != nil {
+		return err
+	}
+	ws, err := st.WarehouseChoices(ctx)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	if err := st.DB.SelectContext(ctx, &ids, `SELECT id FROM items ORDER BY id`); err != nil {
+		return err
+	}
+	// The burst: one receive changes all 10,000 SKUs.
+	lines := make([]inventory.Line, len(ids))
+	for i, id := range ids {
+		lines[i] = inventory.Line{ItemID: id, WarehouseID: ws[0].ID, Quantity: int64(1 + i%9), Rate: inventory.Money(100)}
+	}
+	if _, err := st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: "Bench", Date: time.Now(), Lines: lines}, userID); err != nil {
+		return err
+	}
+	seller.ResetCalls()
+	start := time.Now()
+	if err := svc.Push(ctx, ch, "change", 0); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	calls := seller.CallCount("POST " + ebayfake.InventoryPath + "/bulk_update_price_quantity")
+	reached := 0
+	for i := range ids {
+		if q, ok := seller.Quantity(fmt.Sprintf("SKU-%07d", i+1), ebayfake.DefaultMarketplace); ok && q == 1+i%9 {
+			reached++
+		}
+	}
+	minimum := (ebayPushSKUs + ebayBatch - 1) / ebayBatch
+	report("ebay_push_calls_ratio", float64(calls)/float64(minimum), "ratio")
+	report("ebay_push_calls", float64(calls), "calls")
+	if took <= time.Hour {
+		report("ebay_push_first_hour", float64(reached), "skus")
+	} else {
+		report("ebay_push_first_hour", 0, "skus")
+	}
+	report("ebay_push_10k_s", took.Seconds(), "s")
+	return nil
+}
+
+func benchEbaySync(ctx context.Context, env *benchEnv) error {
+	dbURL, err := env.newDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	seller := ebayfake.New(ebayfake.Options{})
+	defer seller.Close()
+	seller.Generate(ebaySyncListings, 42)
+	svc, err := ebayService(st)
+	if err != nil {
+		return err
+	}
+	ch, err := connectEbayBench(ctx, svc, seller)
+	if err != nil {
+		return err
+	}
+	seller.ResetCalls()
+	start := time.Now()
+	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	run, err := st.Run(ctx, runID)
+	if err != nil {
+		return err
+	}
+	if run.Status != "succeeded" || run.Records != ebaySyncListings {
+		return fmt.Errorf("sync ended %s with %d records: %v", run.Status, run.Records, run.Error)
+	}
+	report("ebay_sync_20k_s", took.Seconds(), "s")
+	report("ebay_sync_20k_calls", float64(len(seller.Calls())), "calls")
+	return nil
+}

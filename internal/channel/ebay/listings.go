@@ -1,0 +1,323 @@
+package ebay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"stocksync/internal/channel"
+)
+
+// FetchListings returns one page of inventory items, each with its offers,
+// as one listing per SKU and marketplace. since is not used: eBay keeps no
+// modification date on inventory items, so every sync reads them all.
+//
+// The cursor is the offset of the page eBay's own next link names. eBay's
+// reference calls offset a page number while its next links count records;
+// following the link is right either way.
+func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) (channel.ListingPage, error) {
+	offset, err := offsetOf("listing", cursor)
+	if err != nil {
+		return channel.ListingPage{}, err
+	}
+	what := "inventory items from " + strconv.Itoa(offset)
+	q := url.Values{"limit": {strconv.Itoa(pageSize)}, "offset": {strconv.Itoa(offset)}}
+	resp, err := c.call(ctx, what, http.MethodGet, inventoryPath+"/inventory_item", q, nil)
+	if err != nil {
+		return channel.ListingPage{}, err
+	}
+	var page inventoryPage
+	if err := decode(what, resp, &page); err != nil {
+		return channel.ListingPage{}, err
+	}
+	out := channel.ListingPage{Total: -1}
+	if page.Total != nil {
+		out.Total = *page.Total
+	}
+	if out.NextCursor, err = nextOffset(what, page.Next); err != nil {
+		return channel.ListingPage{}, err
+	}
+	out.HasMore = out.NextCursor != ""
+	items := make([]inventoryItem, len(page.InventoryItems))
+	offers := make([][]json.RawMessage, len(page.InventoryItems))
+	var fetch []int
+	for i, raw := range page.InventoryItems {
+		if err := json.Unmarshal(raw, &items[i]); err != nil {
+			items[i] = inventoryItem{}
+			continue
+		}
+		if items[i].SKU != "" {
+			fetch = append(fetch, i)
+		}
+	}
+	if err := c.offersOf(ctx, items, fetch, offers); err != nil {
+		return channel.ListingPage{}, err
+	}
+	for i, raw := range page.InventoryItems {
+		out.Listings = append(out.Listings, c.listingsOf(raw, items[i], offers[i])...)
+	}
+	return out, nil
+}
+
+func offsetOf(kind, cursor string) (int, error) {
+	if cursor == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(cursor)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("ebay: the %s cursor %q is not an offset; start the sync again", kind, cursor)
+	}
+	return n, nil
+}
+
+// nextOffset reads the offset of a next link; "" when there is none.
+func nextOffset(what, next string) (string, error) {
+	if next == "" {
+		return "", nil
+	}
+	u, err := url.Parse(next)
+	if err == nil {
+		if n, err := strconv.Atoi(u.Query().Get("offset")); err == nil && n >= 0 {
+			return strconv.Itoa(n), nil
+		}
+	}
+	return "", &channel.MalformedError{What: "ebay: " + what, Err: fmt.Errorf("the next link %q names no offset", next)}
+}
+
+// offersOf reads the offers of the items at indexes, a few SKUs at a time.
+func (c *Client) offersOf(ctx context.Context, items []inventoryItem, indexes []int, out [][]json.RawMessage) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		work     = make(chan int)
+	)
+	for range min(offerFetchers, len(indexes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				offers, err := c.offers(ctx, items[i].SKU)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				out[i] = offers
+			}
+		}()
+	}
+feed:
+	for _, i := range indexes {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	return firstErr
+}
+
+// offers reads every offer of one SKU; none when eBay has no offer for it
+// (its answer is then 404, error 25713).
+func (c *Client) offers(ctx context.Context, sku string) ([]json.RawMessage, error) {
+	var all []json.RawMessage
+	offset := 0
+	for {
+		what := "offers of SKU " + strconv.Quote(sku)
+		q := url.Values{"sku": {sku}, "limit": {"100"}, "offset": {strconv.Itoa(offset)}}
+		resp, err := c.call(ctx, what, http.MethodGet, inventoryPath+"/offer", q, nil)
+		var httpErr *channel.HTTPError
+		if errors.As(err, &httpErr) && httpErr.Status == http.StatusNotFound {
+			return all, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var page offerPage
+		if err := decode(what, resp, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Offers...)
+		next, err := nextOffset(what, page.Next)
+		if err != nil || next == "" {
+			return all, err
+		}
+		n, _ := strconv.Atoi(next)
+		if n <= offset {
+			return all, nil
+		}
+		offset = n
+	}
+}
+
+// listingsOf turns one inventory item and its offers into the channel's
+// listing of it: the SKU on the channel's marketplace. A channel is one
+// marketplace because stocksync keeps a SKU once per channel; a seller on
+// two marketplaces connects each. An item with no offer there is listed
+// as not for sale, so a copy imported earlier leaves the unconfirmed list.
+func (c *Client) listingsOf(raw json.RawMessage, item inventoryItem, rawOffers []json.RawMessage) []channel.Listing {
+	if item.SKU == "" {
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(raw, &probe) != nil {
+			return []channel.Listing{{Raw: raw, Problem: "the inventory item could not be read"}}
+		}
+		return []channel.Listing{{Raw: raw, Name: item.Product.Title, Problem: "the inventory item has no SKU"}}
+	}
+	total, totalErr := channel.RawInt(item.Availability.ShipToLocationAvailability.Quantity)
+	var here []offer
+	problem := ""
+	for _, ro := range rawOffers {
+		var o offer
+		if err := json.Unmarshal(ro, &o); err != nil || o.OfferID == "" {
+			problem = "an offer of the SKU could not be read"
+			continue
+		}
+		if o.MarketplaceID == "" || o.MarketplaceID == c.marketplace {
+			here = append(here, o)
+		}
+	}
+	if problem != "" || len(here) == 0 {
+		return []channel.Listing{{ExternalID: c.marketplace + ":" + item.SKU, SKU: item.SKU, Name: item.Product.Title,
+			Raw: rawListing(raw, rawOffers), NotForSale: problem == "", Problem: problem}}
+	}
+	return []channel.Listing{c.marketListing(raw, item, c.marketplace, here, total, totalErr, rawOffers)}
+}
+
+// marketListing is one SKU on one marketplace. The quantity buyers see is
+// the lesser of the item's total and the offer's share (eBay's rule); the
+// price is the published fixed-price offer's when there is one.
+func (c *Client) marketListing(raw json.RawMessage, item inventoryItem, market string, offers []offer, total *int, totalErr error, rawOffers []json.RawMessage) channel.Listing {
+	sort.SliceStable(offers, func(i, j int) bool { return rank(offers[i]) < rank(offers[j]) })
+	main := offers[0]
+	l := channel.Listing{
+		ExternalID: market + ":" + item.SKU, ProductID: main.Listing.ListingID, SKU: item.SKU, Name: item.Product.Title,
+		Price: channel.RawText(main.PricingSummary.Price.Value), Raw: rawListing(raw, rawOffers),
+		URL: c.itemURL(market, main.Listing.ListingID), NotForSale: !live(main),
+	}
+	ref := inventoryRef{SKU: item.SKU, Listing: main.Listing.ListingID}
+	for _, o := range offers {
+		if o.Status == "PUBLISHED" {
+			ref.Offers = append(ref.Offers, o.OfferID)
+		}
+	}
+	l.InventoryRef = ref.String()
+	switch {
+	case totalErr != nil:
+		l.Problem = "the quantity " + totalErr.Error()
+	default:
+		q := total
+		share, err := channel.RawInt(main.AvailableQuantity)
+		if err != nil {
+			l.Problem = "the offer's available quantity " + err.Error()
+		} else if share != nil && (q == nil || *share < *q) {
+			q = share
+		}
+		l.Quantity = q
+	}
+	return l
+}
+
+// rank puts the offer that stands for the listing first: published before
+// unpublished, fixed price before auction.
+func rank(o offer) int {
+	r := 0
+	if o.Status != "PUBLISHED" {
+		r += 2
+	}
+	if o.Format != "" && o.Format != "FIXED_PRICE" {
+		r++
+	}
+	return r
+}
+
+// live tells whether an offer is on sale: published, and its listing not
+// ended. OUT_OF_STOCK listings are live: they reappear when stock comes.
+func live(o offer) bool {
+	if o.Status != "PUBLISHED" {
+		return false
+	}
+	switch o.Listing.ListingStatus {
+	case "", "ACTIVE", "OUT_OF_STOCK":
+		return true
+	}
+	return false
+}
+
+// rawListing keeps the inventory item and its offers as received.
+func rawListing(item json.RawMessage, offers []json.RawMessage) json.RawMessage {
+	if offers == nil {
+		offers = []json.RawMessage{}
+	}
+	b, err := json.Marshal(struct {
+		InventoryItem json.RawMessage   `json:"inventoryItem"`
+		Offers        []json.RawMessage `json:"offers"`
+	}{item, offers})
+	if err != nil {
+		return item
+	}
+	return b
+}
+
+// itemURL is the listing's page on the marketplace's site; "" when the API
+// is neither eBay's nor its sandbox, or the offer is not listed.
+func (c *Client) itemURL(market, listingID string) string {
+	if listingID == "" {
+		return ""
+	}
+	switch c.base {
+	case productionAPI:
+		host, ok := siteHosts[market]
+		if !ok {
+			host = "www.ebay.com"
+		}
+		return "https://" + host + "/itm/" + url.PathEscape(listingID)
+	case "https://api.sandbox.ebay.com":
+		return "https://sandbox.ebay.com/itm/" + url.PathEscape(listingID)
+	}
+	return ""
+}
+
+var siteHosts = map[string]string{
+	"EBAY_US": "www.ebay.com", "EBAY_MOTORS": "www.ebay.com", "EBAY_GB": "www.ebay.co.uk", "EBAY_DE": "www.ebay.de",
+	"EBAY_AU": "www.ebay.com.au", "EBAY_CA": "www.ebay.ca", "EBAY_FR": "www.ebay.fr", "EBAY_IT": "www.ebay.it",
+	"EBAY_ES": "www.ebay.es", "EBAY_AT": "www.ebay.at", "EBAY_CH": "www.ebay.ch", "EBAY_IE": "www.ebay.ie",
+	"EBAY_NL": "www.ebay.nl", "EBAY_PL": "www.ebay.pl", "EBAY_BE": "www.befr.ebay.be",
+}
+
+// inventoryRef is what SetQuantities needs to address a listing's stock:
+// the SKU, its published offers on the marketplace, and the listing they
+// revise (the unit of eBay's daily revision limit).
+type inventoryRef struct {
+	SKU     string   `json:"sku"`
+	Offers  []string `json:"offers,omitempty"`
+	Listing string   `json:"listing,omitempty"`
+}
+
+func (r inventoryRef) String() string {
+	b, _ := json.Marshal(r)
+	return string(b)
+}
+
+func parseRef(s string) (inventoryRef, bool) {
+	var r inventoryRef
+	if json.Unmarshal([]byte(s), &r) != nil || r.SKU == "" {
+		return r, false
+	}
+	return r, true
+}
