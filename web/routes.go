@@ -60,6 +60,11 @@ var routeTable = []route{
 	{http.MethodGet, "/channels/new", adminOnly, h((*App).connectNew)},
 	{http.MethodPost, "/channels/test", adminOnly, h((*App).connectTest)},
 	{http.MethodPost, "/channels", adminOnly, h((*App).connectCreate)},
+	// "Connect with Etsy": the POST that starts it carries the CSRF token;
+	// the callback is a plain GET from the channel, checked by its state,
+	// which belongs to the admin who started it.
+	{http.MethodPost, "/channels/oauth/:kind/start", adminOnly, h((*App).oauthStart)},
+	{http.MethodGet, "/channels/oauth/:kind/callback", adminOnly, h((*App).oauthCallback)},
 	{http.MethodGet, "/channels/:id", signedIn, h((*App).channelShow)},
 	{http.MethodPost, "/channels/:id/sync", signedIn, h((*App).channelSync)},
 	{http.MethodPost, "/channels/:id/settings", adminOnly, h((*App).channelSettings)},

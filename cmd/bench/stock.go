@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"stocksync/internal/channel"
+	"stocksync/internal/channelsync"
 	"stocksync/internal/inventory"
 	"stocksync/internal/store"
 )
@@ -35,6 +38,11 @@ func benchStock(ctx context.Context, env *benchEnv) error {
 		return err
 	}
 	defer st.Close()
+	// The server's stock push hook runs in every document, as it does in
+	// the server (these items have no listings, so it marks nothing).
+	if _, err := channelsync.NewService(st, bytes.Repeat([]byte{1}, 32), channel.Options{}, nil); err != nil {
+		return err
+	}
 	userID, err := addBenchUser(ctx, st.DB.DB)
 	if err != nil {
 		return err

@@ -50,6 +50,10 @@ type Request struct {
 	// server's 401 says nothing about the credentials. It sees every answer
 	// but throttling and server errors, which proxies and CDNs write too.
 	Identify func(*Response) error
+	// Observe, when set, sees every answer before it is classified,
+	// throttling and errors included: where a channel reports its call
+	// budget in headers, the client reads them here.
+	Observe func(*Response)
 }
 
 // Response is a fully read response.
@@ -99,6 +103,9 @@ func (c *Caller) attempt(ctx context.Context, req Request) (*Response, error) {
 	resp := &Response{Status: res.StatusCode, Header: res.Header, Body: body}
 	if res.Request != nil && res.Request.URL.String() != httpReq.URL.String() {
 		resp.Redirected = res.Request.URL.RequestURI()
+	}
+	if req.Observe != nil {
+		req.Observe(resp)
 	}
 	return resp, classify(req, resp)
 }

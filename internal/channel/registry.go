@@ -38,6 +38,12 @@ type Options struct {
 	// connection) is retried: 0 means the default of 4, negative means none.
 	MaxRetries int
 	Logger     *slog.Logger // nil: discard
+	// Now reads the clock, for token expiry and call budgets; nil: time.Now.
+	Now func() time.Time
+	// SaveCredentials stores a channel's credentials again when the
+	// connector changed them (a rotated OAuth refresh token). The channel
+	// service sets it per channel; nil keeps changes in memory only.
+	SaveCredentials func(ctx context.Context, creds map[string]string) error
 }
 
 const (
@@ -64,8 +70,14 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return o
 }
+
+// Sleep is the wait Options.Sleep defaults to: d, or less when ctx ends.
+var Sleep = sleepCtx
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
@@ -89,6 +101,9 @@ type Kind struct {
 	New func(creds map[string]string, opts Options) (Connector, error)
 	// Webhook is how the channel delivers webhooks; nil when it has none.
 	Webhook *WebhookFormat
+	// OAuth is how the channel connects through its consent page ("Connect
+	// with Etsy"); nil when credentials can only be pasted.
+	OAuth *OAuthFlow
 }
 
 var registry = struct {
@@ -158,3 +173,7 @@ func RequireFields(prefix string, fields []Field, creds map[string]string) error
 		return fmt.Errorf("%s: %s and %s are required", prefix, strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])
 	}
 }
+
+// WithDefaults returns o with every unset option filled in, for connectors
+// that wait or read the clock themselves (token expiry, call budgets).
+func (o Options) WithDefaults() Options { return o.withDefaults() }

@@ -45,6 +45,7 @@ func newService(t *testing.T) (*channelsync.Service, *store.Store) {
 	st := testdb.New(t)
 	svc, err := channelsync.NewService(st, secretKey, channel.Options{
 		Sleep:      clock.Sleep,
+		Now:        clock.Now,
 		MaxRetries: 3,
 		Addresses:  channel.AddressPolicy{Sandbox: true}, // the fakes listen on loopback
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))

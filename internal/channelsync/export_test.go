@@ -7,6 +7,7 @@ import (
 
 	"stocksync/internal/channel"
 	"stocksync/internal/jobs"
+	"stocksync/internal/store"
 )
 
 // SweepOnce runs the periodic sweep once, as River would, enqueueing
@@ -27,4 +28,9 @@ func (f ImportFunc) importForWebhook(ctx context.Context, channelID int64, order
 // the order import.
 func ProcessDelivery(ctx context.Context, svc *Service, imp ImportFunc, id int64) error {
 	return svc.processDelivery(ctx, imp, id)
+}
+
+// StoredCredentials opens a channel's sealed credentials.
+func StoredCredentials(svc *Service, ch store.Channel) (map[string]string, error) {
+	return svc.credentials(ch)
 }

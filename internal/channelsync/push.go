@@ -21,7 +21,8 @@ import (
 type PushTiming struct {
 	// Quiet: a partial batch goes once no listing was marked for this long.
 	Quiet time.Duration
-	// MaxWait: a partial batch never waits longer than this.
+	// MaxWait: while marks keep arriving, what is marked goes after this
+	// long anyway.
 	MaxWait time.Duration
 	// DeadAfter: a push job silent this long is declared dead and retried.
 	DeadAfter time.Duration
@@ -32,7 +33,7 @@ func (t PushTiming) withDefaults() PushTiming {
 		t.Quiet = 60 * time.Millisecond
 	}
 	if t.MaxWait <= 0 {
-		t.MaxWait = time.Second
+		t.MaxWait = 2 * time.Second
 	}
 	if t.DeadAfter <= 0 {
 		t.DeadAfter = 10 * time.Second
@@ -62,6 +63,19 @@ func (s *Service) Push(ctx context.Context, channelID int64, trigger string, job
 	if batch <= 0 {
 		batch = 50
 	}
+	// One push of a channel at a time, whichever job or instance: a second
+	// job (queued while the first was finishing) waits here and then looks
+	// for what the first left. The lock ends with its connection, so a
+	// killed process never holds it.
+	lock, err := s.store.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('stock_push'), $1::int)`, channelID); err != nil {
+		return fmt.Errorf("channelsync: wait for the channel's other push: %w", err)
+	}
+	defer lock.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('stock_push'), $1::int)`, channelID)
 	p := pusher{svc: s, ch: ch, conn: conn, batch: batch, trigger: trigger, jobID: jobID}
 	err = p.run(ctx)
 	if p.runID != 0 {
@@ -118,10 +132,10 @@ func (p *pusher) run(ctx context.Context) error {
 	}
 }
 
-// gather waits while a burst of marks is still arriving, so that what is
-// sent goes in full batches, and says how many listings to claim (0: none
-// waits). Full batches go at once; the rest once marks stop arriving for
-// Quiet, or after MaxWait.
+// gather waits while a burst of marks is still arriving, so that a listing
+// changed many times in a burst is sent once and what is sent fills the
+// channel's batches, and says how many listings to claim (0: none waits).
+// What is marked goes once marks stop arriving for Quiet, or after MaxWait.
 func (p *pusher) gather(ctx context.Context) (int, error) {
 	t := p.svc.push
 	started := time.Now()
@@ -133,9 +147,6 @@ func (p *pusher) gather(ctx context.Context) (int, error) {
 		quiet := b.LastMarked == nil || time.Since(*b.LastMarked) >= t.Quiet
 		if quiet || time.Since(started) >= t.MaxWait {
 			return b.Listings, nil
-		}
-		if full := b.Listings / p.batch * p.batch; full > 0 {
-			return full, nil
 		}
 		if err := sleepCtx(ctx, min(t.Quiet/2, 25*time.Millisecond)); err != nil {
 			return 0, err

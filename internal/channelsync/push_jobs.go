@@ -20,8 +20,12 @@ import (
 // uniqueness (DESIGN §2, River facts), and a mark made while one runs is
 // seen by its own re-check or, at worst, by the sweep.
 type StockPushArgs struct {
-	ChannelID int64  `json:"channel_id" river:"unique"`
-	Trigger   string `json:"trigger"` // change, sync or manual
+	ChannelID int64 `json:"channel_id" river:"unique"`
+	// Followup is the second of a channel's pushes, queued when a change
+	// finds the first still running (it may have read its marks already);
+	// it waits for the first to end, then looks again.
+	Followup bool   `json:"followup,omitempty" river:"unique"`
+	Trigger  string `json:"trigger"` // change, sync or manual
 }
 
 func (StockPushArgs) Kind() string { return "stock_push" }
@@ -65,8 +69,20 @@ func enqueuePushes(ctx context.Context, client *jobs.Client, tx *sql.Tx, channel
 	for i, id := range channelIDs {
 		params[i] = river.InsertManyParams{Args: StockPushArgs{ChannelID: id, Trigger: trigger}}
 	}
-	if _, err := client.InsertManyTx(ctx, tx, params); err != nil {
+	res, err := client.InsertManyTx(ctx, tx, params)
+	if err != nil {
 		return fmt.Errorf("channelsync: enqueue stock push: %w", err)
+	}
+	var followups []river.InsertManyParams
+	for i, r := range res {
+		if r.UniqueSkippedAsDuplicate {
+			followups = append(followups, river.InsertManyParams{Args: StockPushArgs{ChannelID: channelIDs[i], Followup: true, Trigger: trigger}})
+		}
+	}
+	if len(followups) > 0 {
+		if _, err := client.InsertManyTx(ctx, tx, followups); err != nil {
+			return fmt.Errorf("channelsync: enqueue stock push: %w", err)
+		}
 	}
 	return nil
 }

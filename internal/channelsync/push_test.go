@@ -190,3 +190,56 @@ func TestAPerListingRefusalIsRecordedAndRetriedWhileTheRestIsPushed(t *testing.T
 
 var _ = errors.New
 var _ = channelsync.PushSweepEvery
+
+// The quantity a listing is sent, as a table of channel rules: available
+// over the chosen warehouses, less the buffer, at most the maximum, never
+// below 0 — and what the preview says is what is sent.
+func TestPushedQuantityFollowsTheChannelsRule(t *testing.T) {
+	f := newOrderShop(t)
+	f.sync()
+	ctx := context.Background()
+	second, err := f.st.CreateWarehouse(ctx, "Back room")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var primary int64
+	f.st.DB.Get(&primary, `SELECT min(id) FROM warehouses`)
+	// The mug: 10 in the primary warehouse, 6 more in the back room, 4 committed there by a manual order.
+	if _, err := f.st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: "Acme", Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: f.mugItem, WarehouseID: second.ID, Quantity: 6, Rate: 100}}}, f.user); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.CreateSalesOrder(ctx, inventory.Order{Customer: "Walk-in", Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: f.mugItem, WarehouseID: second.ID, Quantity: 4, Rate: 100}}}, f.user); err != nil {
+		t.Fatal(err)
+	}
+	max := func(n int) *int { return &n }
+	for _, c := range []struct {
+		name  string
+		rules store.PushRules
+		want  int
+	}{
+		{"all warehouses", store.PushRules{}, 12},
+		{"buffer", store.PushRules{Buffer: 5}, 7},
+		{"maximum", store.PushRules{Maximum: max(8)}, 8},
+		{"buffer then maximum", store.PushRules{Buffer: 1, Maximum: max(20)}, 11},
+		{"floor at zero", store.PushRules{Buffer: 50}, 0},
+		{"primary warehouse only", store.PushRules{Warehouses: []int64{primary}}, 10},
+		{"back room only", store.PushRules{Warehouses: []int64{second.ID}}, 2},
+	} {
+		if err := f.st.SetPushRules(ctx, f.ch, c.rules); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		pushes, err := f.st.ItemPushes(ctx, f.mugItem)
+		if err != nil || len(pushes) != 1 || pushes[0].Desired == nil || *pushes[0].Desired != c.want {
+			t.Fatalf("%s: preview %+v %v, want %d", c.name, pushes, err, c.want)
+		}
+		f.push()
+		if got := f.shown(f.mug.ID); got != c.want {
+			t.Fatalf("%s: the shop shows %d, want %d", c.name, got, c.want)
+		}
+	}
+	if err := f.st.SetPushRules(ctx, f.ch, store.PushRules{Warehouses: []int64{999999}}); !errors.Is(err, store.ErrNoWarehouse) {
+		t.Fatalf("a rule naming no warehouse: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"time"
 
@@ -122,9 +123,16 @@ func CheckSchedule(interval, delay time.Duration) error {
 	return nil
 }
 
-// TestConnection builds the connector and makes one cheap call.
+// TestConnection builds the connector and makes one cheap call. Where the
+// call rotates a credential (Etsy's refresh token), creds is updated in
+// place, so that what is then stored is what still works.
 func (s *Service) TestConnection(ctx context.Context, kind channel.Kind, creds map[string]string) error {
-	conn, err := kind.New(creds, s.opts)
+	opts := s.opts
+	opts.SaveCredentials = func(_ context.Context, changed map[string]string) error {
+		maps.Copy(creds, changed)
+		return nil
+	}
+	conn, err := kind.New(maps.Clone(creds), opts)
 	if err == nil {
 		verifyCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		err = conn.Verify(verifyCtx)
@@ -187,7 +195,15 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return kind.New(creds, s.opts)
+	opts := s.opts
+	opts.SaveCredentials = func(ctx context.Context, changed map[string]string) error {
+		plain, err := json.Marshal(changed)
+		if err != nil {
+			return err
+		}
+		return s.store.SaveChannelCredentials(ctx, ch.ID, s.box.Seal(plain, sealContext(ch.Kind)))
+	}
+	return kind.New(creds, opts)
 }
 
 // credentials opens a stored channel's credentials.
@@ -210,11 +226,14 @@ func (s *Service) credentials(ch store.Channel) (map[string]string, error) {
 func DescribeError(err error) string { return text.Clean(describeError(err)) }
 
 func describeError(err error) string {
+	var quota *channel.QuotaError
 	var malformed *channel.MalformedError
 	var transient *channel.TransientError
 	var notAPI *channel.NotAPIError
 	var redirect *channel.RedirectError
 	switch {
+	case errors.As(err, &quota):
+		return sentence(quota.Reason + " until " + quota.Until.UTC().Format("2006-01-02 15:04 MST") + "; the next sync after that tries again")
 	case errors.Is(err, channel.ErrUnreachable):
 		return "stocksync could not reach the store at this address. Check the address; if it is right, try again later."
 	case errors.As(err, &notAPI):

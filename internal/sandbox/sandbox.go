@@ -35,6 +35,10 @@ type Sandbox struct {
 	shopURL, wooURL string
 	ebayURL         string
 	newProducts     int
+	// trickles are the channels Trickle places orders on in turn, after
+	// Shopify and WooCommerce.
+	trickles []trickle
+	sandboxEtsy
 }
 
 // Start serves Sandbox Shopify and Sandbox WooCommerce on loopback ports.
@@ -77,6 +81,10 @@ func Start(log *slog.Logger) (*Sandbox, error) {
 		return nil, err
 	}
 	sb.Presets = append(sb.Presets, ebay)
+	if err := sb.startEtsy(items, log); err != nil {
+		sb.Close()
+		return nil, err
+	}
 	log.Info("sandbox channels are running", "shopify", shopURL, "woocommerce", wooURL, "ebay", sb.ebayURL)
 	return sb, nil
 }
@@ -115,6 +123,9 @@ func (sb *Sandbox) Close() {
 	}
 	if sb.Ebay != nil {
 		sb.Ebay.Close()
+	}
+	if sb.Etsy != nil {
+		sb.Etsy.Close()
 	}
 }
 

@@ -40,13 +40,13 @@ func (sb *Sandbox) Trickle(ctx context.Context, base string, at ChannelsAt, log 
 			return
 		case <-time.After(wait):
 		}
-		if n%2 == 0 {
-			sb.shopifyOrder(ctx, base, at, rng, log)
-		} else {
-			sb.wooOrder(ctx, base, at, rng, log)
-		}
+		turns := append([]trickle{sb.shopifyOrder, sb.wooOrder}, sb.trickles...)
+		turns[n%len(turns)](ctx, base, at, rng, log)
 	}
 }
+
+// trickle places one order on one sandbox channel (see Trickle).
+type trickle func(ctx context.Context, base string, at ChannelsAt, rng *rand.Rand, log *slog.Logger)
 
 // hooks points a fake's webhooks at every channel connected to it.
 func hooks(ctx context.Context, base, kind, field, value, secret string, at ChannelsAt) ([]shopifyfake.Webhook, error) {

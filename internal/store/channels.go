@@ -127,6 +127,17 @@ func (s *Store) ReplaceCredentials(ctx context.Context, id int64, sealed []byte,
 	return mustAffect(res, ErrChannelNotFound)
 }
 
+// SaveChannelCredentials stores credentials the channel itself changed (a
+// rotated refresh token), leaving the hint and any "needs attention" as
+// they are. A disconnected channel keeps what it had.
+func (s *Store) SaveChannelCredentials(ctx context.Context, id int64, sealed []byte) error {
+	res, err := s.DB.ExecContext(ctx, `UPDATE channels SET credentials = $2 WHERE id = $1 AND disconnected_at IS NULL`, id, sealed)
+	if err != nil {
+		return fmt.Errorf("store: save credentials: %w", err)
+	}
+	return mustAffect(res, ErrChannelNotFound)
+}
+
 // DisconnectChannel stops syncing a channel; its history and listings stay.
 func (s *Store) DisconnectChannel(ctx context.Context, id int64) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE channels SET disconnected_at = now(), enabled = false, next_sync_at = NULL

@@ -89,4 +89,3 @@ func pushState(l catalogue.ListingPush) (string, string) {
 	}
 	return "Not sent yet: the channel already showed this quantity", "secondary"
 }
-

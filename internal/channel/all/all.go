@@ -5,6 +5,7 @@ package all
 import (
 	_ "stocksync/internal/channel/amazon"
 	_ "stocksync/internal/channel/ebay"
+	_ "stocksync/internal/channel/etsy"
 	_ "stocksync/internal/channel/shopify"
 	_ "stocksync/internal/channel/woocommerce"
 )

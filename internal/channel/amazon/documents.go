@@ -6,8 +6,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"strings"
 	"time"
+
+	"golang.org/x/text/encoding/htmlindex"
 
 	"stocksync/internal/channel"
 )
@@ -26,8 +30,8 @@ type document struct {
 const maxDocumentBytes = 512 << 20
 
 // download fetches a document and unpacks it when Amazon says it is
-// gzipped.
-func (c *Client) download(ctx context.Context, what string, doc document) ([]byte, error) {
+// gzipped, and returns its Content-Type, which names the text's charset.
+func (c *Client) download(ctx context.Context, what string, doc document) ([]byte, string, error) {
 	resp, err := c.caller.Do(ctx, channel.Request{
 		What: "amazon: " + what,
 		New: func(ctx context.Context) (*http.Request, error) {
@@ -35,23 +39,46 @@ func (c *Client) download(ctx context.Context, what string, doc document) ([]byt
 		},
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	ctype := resp.Header.Get("Content-Type")
 	if doc.CompressionAlgorithm != "GZIP" {
-		return resp.Body, nil
+		return resp.Body, ctype, nil
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(resp.Body))
 	if err != nil {
-		return nil, &channel.MalformedError{What: "amazon: " + what, Err: fmt.Errorf("unpacking: %w", err)}
+		return nil, "", &channel.MalformedError{What: "amazon: " + what, Err: fmt.Errorf("unpacking: %w", err)}
 	}
 	body, err := io.ReadAll(io.LimitReader(zr, maxDocumentBytes+1))
 	if err != nil {
-		return nil, &channel.MalformedError{What: "amazon: " + what, Err: fmt.Errorf("unpacking: %w", err)}
+		return nil, "", &channel.MalformedError{What: "amazon: " + what, Err: fmt.Errorf("unpacking: %w", err)}
 	}
 	if len(body) > maxDocumentBytes {
-		return nil, fmt.Errorf("amazon: %s: the document unpacks to more than %d MiB", what, maxDocumentBytes>>20)
+		return nil, "", fmt.Errorf("amazon: %s: the document unpacks to more than %d MiB", what, maxDocumentBytes>>20)
 	}
-	return body, nil
+	return body, ctype, nil
+}
+
+// toUTF8 decodes a report written in the charset its Content-Type names:
+// Amazon writes some marketplaces' reports in a legacy charset (Cp1252 in
+// Europe, Shift_JIS in Japan). UTF-8, or no charset, is passed on as is;
+// a charset nobody knows is too, and its bytes that are not UTF-8 reach
+// the import as the named failures they are.
+func toUTF8(body []byte, contentType string) []byte {
+	_, params, err := mime.ParseMediaType(contentType)
+	cs := strings.ToLower(strings.TrimSpace(params["charset"]))
+	if err != nil || cs == "" || cs == "utf-8" || cs == "utf8" {
+		return body
+	}
+	enc, err := htmlindex.Get(cs)
+	if err != nil {
+		return body
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // upload puts a feed's content to its document's address.

@@ -172,7 +172,7 @@ func (c *Client) feedReport(ctx context.Context, feedID, documentID string) (pro
 	if err := decode(what, resp, &doc); err != nil {
 		return processingReport{}, err
 	}
-	body, err := c.download(ctx, what, doc)
+	body, _, err := c.download(ctx, what, doc)
 	if err != nil {
 		return processingReport{}, err
 	}

@@ -140,3 +140,15 @@ func TestMalformedAndBrokenItemsAreNamedProblems(t *testing.T) {
 		t.Fatalf("report: %d listings, %d problems: %+v", len(report), problems, report)
 	}
 }
+
+func TestReportInALegacyCharsetIsDecoded(t *testing.T) {
+	ts := newTestSeller(t, func(o *fake.Options) { o.ReportCharset = "Cp1252" })
+	ts.fake.SetListings([]fake.Listing{{SKU: "CAFE-1", Name: "Café Crème Tasse", Price: "4,50", Quantity: 2}})
+	var got []channel.Listing
+	if err := ts.client.FetchAllListings(context.Background(), 10, func(ls []channel.Listing) error { got = append(got, ls...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "Café Crème Tasse" {
+		t.Fatalf("listings %+v", got)
+	}
+}

@@ -18,8 +18,9 @@ const (
 	// firstImport is how far back a channel's first order import reaches:
 	// getOrders needs a date, and older orders are settled already.
 	firstImport = 30 * 24 * time.Hour
-	// lastUpdatedLag: LastUpdatedAfter must be at least two minutes before
-	// the request, or getOrders refuses it.
+	// lastUpdatedLag: Amazon takes a LastUpdatedBefore only when it is at
+	// least two minutes old, a sign its order index lags that much; the
+	// window never starts later than that, so a late-indexed change is read.
 	lastUpdatedLag = 2 * time.Minute
 )
 

@@ -86,7 +86,11 @@ func (c *Client) listingsReport(ctx context.Context, marketplace string) ([]byte
 	if doc.URL == "" {
 		return nil, &channel.MalformedError{What: "amazon: " + what, Err: fmt.Errorf("no url")}
 	}
-	return c.download(ctx, what, doc)
+	body, ctype, err := c.download(ctx, what, doc)
+	if err != nil {
+		return nil, err
+	}
+	return toUTF8(body, ctype), nil
 }
 
 func (c *Client) waitReport(ctx context.Context, reportID string) (reportStatus, error) {

@@ -76,7 +76,7 @@ func (c *Client) graphqlUntil(ctx context.Context, what, document string, vars m
 			},
 			ErrorMessage: errorBodyMessage,
 			Accept: func(resp *channel.Response) error {
-				if err := decodeResponse(what, resp.Body, out); err != nil {
+				if err := c.decode(what, resp.Body, out); err != nil {
 					return err
 				}
 				nr := ready()

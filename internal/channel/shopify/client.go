@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"stocksync/internal/channel"
 )
@@ -58,6 +59,9 @@ type Client struct {
 	endpoint string
 	token    string
 	caller   *channel.Caller
+	bucket   costBucket
+	sleep    func(context.Context, time.Duration) error // Options.Sleep
+	now      func() time.Time                           // reads the clock the bucket's answers are timed by
 
 	// managed is the location_id setting as a Location GID; "" for the
 	// shop's primary location.
@@ -88,11 +92,17 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	sleep := opts.Sleep
+	if sleep == nil {
+		sleep = channel.Sleep
+	}
 	return &Client{
 		endpoint: base + "/admin/api/" + APIVersion + "/graphql.json",
 		token:    token,
 		caller:   channel.NewCaller(opts),
 		managed:  managed,
+		sleep:    sleep,
+		now:      time.Now,
 	}, nil
 }
 

@@ -6,8 +6,11 @@
 //
 // Credentials: shop_url (https://your-shop.myshopify.com) and access_token
 // (an Admin API access token of a custom app, with read_products,
-// read_orders, read_locations, read_inventory and write_inventory).
+// read_orders, read_locations, read_inventory and write_inventory), and
+// optionally location_id, the location stocksync manages.
 //
-// Stock is read as each variant's inventoryQuantity and written at the
-// shop's first active location.
+// Stock is read and written as the "available" quantity at that one
+// location (the shop's primary location when location_id is blank), never
+// as inventoryQuantity, which sums every location. Pushes wait for the
+// shop's query cost bucket before each inventorySetQuantities (bucket.go).
 package shopify

@@ -40,7 +40,7 @@ func (c *Client) graphqlIdentified(ctx context.Context, what, document string, v
 		},
 		ErrorMessage: errorBodyMessage,
 		Identify:     identify,
-		Accept:       func(resp *channel.Response) error { return decodeResponse(what, resp.Body, out) },
+		Accept:       func(resp *channel.Response) error { return c.decode(what, resp.Body, out) },
 	})
 	return err
 }
@@ -69,13 +69,26 @@ type graphqlError struct {
 	} `json:"extensions"`
 }
 
-// decodeResponse reads a 200 answer. Shopify reports most failures inside
-// it, so this is where throttling and refused access are recognised.
-func decodeResponse(what string, body []byte, out any) error {
+// decode reads a 200 answer with decodeResponse and notes the state of
+// the shop's cost bucket that it reports.
+func (c *Client) decode(what string, body []byte, out any) error {
+	cost, err := decodeResponse(what, body, out)
+	c.bucket.observe(cost, c.now(), what == setQuantitiesWhat)
+	return err
+}
+
+// decodeResponse reads a 200 answer and returns the query cost it reports.
+// Shopify reports most failures inside it, so this is where throttling and
+// refused access are recognised.
+func decodeResponse(what string, body []byte, out any) (*queryCost, error) {
 	var resp response
 	if err := json.Unmarshal(body, &resp); err != nil {
-		return &channel.MalformedError{What: "shopify: " + what, Err: err}
+		return nil, &channel.MalformedError{What: "shopify: " + what, Err: err}
 	}
+	return resp.Extensions.Cost, decodeData(what, resp, out)
+}
+
+func decodeData(what string, resp response, out any) error {
 	if hasValue(resp.Errors) {
 		return responseError(what, resp)
 	}

@@ -39,6 +39,7 @@ func newTestShop(t *testing.T, mutate ...func(*fake.Options, *channel.Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	client.now = clock.Now
 	return &testShop{fake: srv, client: client, sleeps: sleeps, clock: clock}
 }
 

@@ -17,6 +17,8 @@ type userError struct {
 	Code    string   `json:"code"`
 }
 
+const setQuantitiesWhat = "inventorySetQuantities"
+
 type quantityInput struct {
 	InventoryItemID    string `json:"inventoryItemId"`
 	LocationID         string `json:"locationId"`
@@ -103,7 +105,10 @@ func (c *Client) setQuantitiesOnce(ctx context.Context, location string, updates
 			UserErrors []userError `json:"userErrors"`
 		} `json:"inventorySetQuantities"`
 	}
-	if err := c.graphql(ctx, "inventorySetQuantities", setQuantitiesMutation, vars, &out); err != nil {
+	if err := c.paceSet(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.graphql(ctx, setQuantitiesWhat, setQuantitiesMutation, vars, &out); err != nil {
 		return nil, err
 	}
 	return out.InventorySetQuantities.UserErrors, nil

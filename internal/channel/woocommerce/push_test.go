@@ -1,32 +1,14 @@
 package woocommerce
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"stocksync/internal/channel"
+	"stocksync/internal/channel/internal/testkit"
 	"stocksync/internal/channel/woocommerce/fake"
 )
-
-// pushInBatches sends updates as a stock push does: in slices of the
-// client's own batch size.
-func pushInBatches(t *testing.T, c *Client, updates []channel.QuantityUpdate) {
-	t.Helper()
-	size := c.Limits().QuantityBatchSize
-	for start := 0; start < len(updates); start += size {
-		results, err := c.SetQuantities(context.Background(), updates[start:min(start+size, len(updates))], "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range results {
-			if r.Err != nil {
-				t.Fatalf("%s: %v", r.ExternalID, r.Err)
-			}
-		}
-	}
-}
 
 func TestPushSplitsAtOneHundredPerBatch(t *testing.T) {
 	s := newTestStore(t)
@@ -48,8 +30,8 @@ func TestPushSplitsAtOneHundredPerBatch(t *testing.T) {
 		variationUpdates = append(variationUpdates, channel.QuantityUpdate{ExternalID: ref, InventoryRef: ref, Quantity: 500 + i})
 	}
 
-	pushInBatches(t, s.client, updates)
-	pushInBatches(t, s.client, variationUpdates)
+	testkit.PushInBatches(t, s.client, updates)
+	testkit.PushInBatches(t, s.client, variationUpdates)
 
 	if got := s.fake.CallCount("POST /products/batch"); got != 3 {
 		t.Errorf("%d products/batch calls for 250 products, want ceil(250/100) = 3", got)
@@ -68,7 +50,7 @@ func TestPushWaitsOutRetryAfterBeforeTheNextBatch(t *testing.T) {
 	s := newTestStore(t, func(f *fake.Options, _ *channel.Options) { f.RetryAfter = 2 * time.Second })
 	p := s.fake.AddListing(fake.Product{Name: "Mug", Price: "4"})
 	s.fake.ThrottleNext(1)
-	pushInBatches(t, s.client, []channel.QuantityUpdate{{ExternalID: fmt.Sprint(p.ID), Quantity: 7}})
+	testkit.PushInBatches(t, s.client, []channel.QuantityUpdate{{ExternalID: fmt.Sprint(p.ID), Quantity: 7}})
 
 	if w := s.sleeps.Waits(); len(w) != 1 || w[0] != 2*time.Second {
 		t.Fatalf("waits %v, want the 2 s of Retry-After", w)

@@ -149,10 +149,6 @@ func (s *Server) getOrders(w http.ResponseWriter, r *http.Request) {
 			writeErrors(w, http.StatusBadRequest, "InvalidInput", "LastUpdatedAfter is not an ISO 8601 date-time", "")
 			return
 		}
-		if t.After(s.now().Add(-2 * time.Minute)) {
-			writeErrors(w, http.StatusBadRequest, "InvalidInput", "LastUpdatedAfter date must be no later than current time minus 2 minutes", "")
-			return
-		}
 		after = t
 		if v := q.Get("MaxResultsPerPage"); v != "" {
 			n, err := strconv.Atoi(v)

@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 const listingsReportType = "GET_MERCHANT_LISTINGS_ALL_DATA"
@@ -60,7 +63,11 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
 	out := map[string]any{"reportId": rep.id, "reportType": rep.reportType, "marketplaceIds": []string{rep.marketplace},
 		"createdTime": rep.created.UTC().Format(time.RFC3339), "processingStatus": "IN_PROGRESS"}
 	if rep.documentID == "" && rep.done(s.now(), s.opts.ReportDelay) {
-		rep.documentID = s.putDocument("report", "text/plain; charset=UTF-8", s.listingsReport(rep.marketplace), s.opts.GzipReports)
+		ctype, body := "text/plain; charset=UTF-8", s.listingsReport(rep.marketplace)
+		if cs := s.opts.ReportCharset; cs != "" {
+			ctype, body = "text/plain; charset="+cs, encode(cs, body)
+		}
+		rep.documentID = s.putDocument("report", ctype, body, s.opts.GzipReports)
 	}
 	if rep.documentID != "" {
 		out["processingStatus"], out["reportDocumentId"] = "DONE", rep.documentID
@@ -128,3 +135,17 @@ func (s *Server) listingsReport(marketplace string) []byte {
 func clean(s string) string { return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s) }
 
 var pacific = time.FixedZone("PST", -8*3600)
+
+// encode writes UTF-8 text in charset; a character the charset lacks
+// becomes "?", as Amazon's reports show it.
+func encode(charset string, body []byte) []byte {
+	enc, err := htmlindex.Get(charset)
+	if err != nil {
+		return body
+	}
+	out, err := encoding.ReplaceUnsupported(enc.NewEncoder()).Bytes(body)
+	if err != nil {
+		return body
+	}
+	return out
+}

@@ -35,7 +35,11 @@ type Options struct {
 	// GzipReports sends report documents gzipped, as Amazon does for
 	// large ones.
 	GzipReports bool
-	Now         func() time.Time // the fake's clock; time.Now when nil
+	// ReportCharset writes reports in this charset and names it in the
+	// document's Content-Type, as Amazon does for some marketplaces
+	// ("Cp1252" in Europe, "Shift_JIS" in Japan); UTF-8 when empty.
+	ReportCharset string
+	Now           func() time.Time // the fake's clock; time.Now when nil
 }
 
 // Call is one request the fake received; Operation is the SP-API

@@ -10,6 +10,11 @@
 //	srv.Generate(100_000, 1)                 // or AddListing / SetListings
 //	creds := map[string]string{"shop_url": srv.URL(), "access_token": fake.DefaultAccessToken}
 //
+// Stock is kept per location (SetLocations, SetLocationQuantity,
+// LocationQuantity): Listing.Quantity, Quantity, SetQuantity and orders use
+// the primary location, which the location query answers when asked
+// without an ID; inventoryQuantity sums every location, as on Shopify.
+//
 // Faults are switched at run time: FailNext, ThrottleNext, TimeoutNext,
 // MalformedNext, Slow, DenyAccess. Calls lists every request received.
 package fake
