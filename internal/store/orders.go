@@ -110,47 +110,10 @@ func orderFilter(status string) string {
 // ListSalesOrders is a page of orders, newest first, below id f.Before,
 // filtered by marketplace, status, text and order date.
 func (s *Store) ListSalesOrders(ctx context.Context, f inventory.OrderFilter) ([]inventory.OrderRow, int64, error) {
-	where := []string{orderFilter(f.Status)}
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+	q, args := salesOrdersQuery(f)
+	if q == "" {
+		return nil, 0, nil
 	}
-	switch f.Marketplace {
-	case "":
-	case "manual":
-		where = append(where, "o.channel_id IS NULL")
-	default:
-		id, err := strconv.ParseInt(f.Marketplace, 10, 64)
-		if err != nil {
-			return nil, 0, nil
-		}
-		where = append(where, "o.channel_id = "+arg(id))
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		like := arg("%" + likeEscape(q) + "%")
-		cond := "(o.customer ILIKE " + like + " OR o.reference ILIKE " + like + " OR o.channel_order_number ILIKE " + like
-		if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
-			cond += " OR o.id = " + arg(n)
-		}
-		where = append(where, cond+")")
-	}
-	if !f.From.IsZero() {
-		where = append(where, "o.ordered_on >= "+arg(docDate(f.From)))
-	}
-	if !f.To.IsZero() {
-		where = append(where, "o.ordered_on <= "+arg(docDate(f.To)))
-	}
-	if f.Before > 0 {
-		where = append(where, "o.id < "+arg(f.Before))
-	}
-	q := `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.frozen,
-		o.channel_id, ch.name AS channel_name, o.channel_order_number,
-		COALESCE(t.units, 0) AS units, COALESCE(t.amount, 0) AS amount
-		FROM sales_orders o LEFT JOIN channels ch ON ch.id = o.channel_id
-		CROSS JOIN LATERAL (SELECT sum(quantity) AS units, sum(quantity * rate) AS amount
-			FROM sales_order_lines l WHERE l.order_id = o.id) t
-		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY o.id DESC LIMIT ` + strconv.Itoa(f.Limit+1)
 	rows, err := s.queryOrderPage(ctx, q, args, strings.TrimSpace(f.Q) == "")
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list sales orders: %w", err)
@@ -171,6 +134,52 @@ func (s *Store) ListSalesOrders(ctx context.Context, f inventory.OrderFilter) ([
 		return nil, 0, fmt.Errorf("store: list sales orders: %w", err)
 	}
 	return pageOf(rs, f.Limit, func(r inventory.OrderRow) int64 { return r.ID })
+}
+
+// salesOrdersQuery is the statement of a page of the orders list and its
+// arguments; "" for a marketplace that is no channel id.
+func salesOrdersQuery(f inventory.OrderFilter) (string, []any) {
+	where := []string{orderFilter(f.Status)}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch f.Marketplace {
+	case "":
+	case "manual":
+		where = append(where, "o.channel_id IS NULL")
+	default:
+		id, err := strconv.ParseInt(f.Marketplace, 10, 64)
+		if err != nil {
+			return "", nil
+		}
+		where = append(where, "o.channel_id = "+arg(id))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := arg("%" + likeEscape(q) + "%")
+		cond := "(o.customer ILIKE " + like + " OR o.reference ILIKE " + like + " OR o.channel_order_number ILIKE " + like
+		if n, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil {
+			cond += " OR o.id = " + arg(n)
+		}
+		where = append(where, cond+")")
+	}
+	if !f.From.IsZero() {
+		where = append(where, "o.ordered_on >= "+arg(docDate(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "o.ordered_on <= "+arg(docDate(f.To)))
+	}
+	if f.Before > 0 {
+		where = append(where, "o.id < "+arg(f.Before))
+	}
+	return `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.frozen,
+		o.channel_id, ch.name AS channel_name, o.channel_order_number,
+		COALESCE(t.units, 0) AS units, COALESCE(t.amount, 0) AS amount
+		FROM sales_orders o LEFT JOIN channels ch ON ch.id = o.channel_id
+		CROSS JOIN LATERAL (SELECT sum(quantity) AS units, sum(quantity * rate) AS amount
+			FROM sales_order_lines l WHERE l.order_id = o.id) t
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY o.id DESC LIMIT ` + strconv.Itoa(f.Limit+1), args
 }
 
 // queryOrderPage runs a statement of the orders list. Without a search its
