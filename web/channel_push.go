@@ -37,16 +37,19 @@ func (a *App) pushSection(c echo.Context, ch store.Channel, form *channelviews.P
 		}
 	}
 	out.Rules.Warehouses = whs
+	q, err := a.store.ChannelPushQueue(ctx, ch.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Waiting, out.Refused, out.NextRetry = q.Waiting, q.Refused, q.NextRetry
+	if q.LastError != nil {
+		out.LastError = *q.LastError
+	}
 	drift, total, err := a.store.DriftReport(ctx, ch.ID, driftShown)
 	if err != nil {
 		return out, err
 	}
 	out.DriftTotal = total
-	w, err := a.store.ChannelPushWaiting(ctx, ch.ID)
-	if err != nil {
-		return out, err
-	}
-	out.Waiting = channelviews.PushWaiting{Listings: w.Listings, Reason: strings.TrimSuffix(w.Reason, "."), NextTry: w.NextTry, LastTry: w.LastTry}
 	for _, d := range drift {
 		out.Drift = append(out.Drift, channelviews.DriftedListing{ListingID: d.ID, ItemID: d.ItemID, ItemName: d.ItemName,
 			Label: d.Label, Ours: d.Ours, Pushed: d.Pushed, Theirs: d.Theirs, Since: d.Since})

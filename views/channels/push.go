@@ -9,20 +9,14 @@ import (
 
 // PushSection is what the channel page shows of its stock push.
 type PushSection struct {
-	Rules      PushRulesForm
-	Drift      []DriftedListing
-	DriftTotal int
-	// Waiting is the stock the channel refused for now (its call budget
-	// is spent) and when it goes.
-	Waiting PushWaiting
-}
-
-// PushWaiting is how many listings wait for the channel's quota, why, and
-// from when to when they go.
-type PushWaiting struct {
-	Listings         int
-	Reason           string
-	NextTry, LastTry *time.Time
+	// Waiting listings are marked or being sent; Refused of them the
+	// channel refused last time, the next tried again at NextRetry.
+	Waiting, Refused int
+	NextRetry        *time.Time
+	LastError        string
+	Rules            PushRulesForm
+	Drift            []DriftedListing
+	DriftTotal       int
 }
 
 // PushRulesForm is the channel's stock rule as typed.
@@ -43,12 +37,4 @@ type DriftedListing struct {
 	ItemName, Label      string
 	Ours, Pushed, Theirs int
 	Since                time.Time
-}
-
-// Headline says how many listings wait.
-func (w PushWaiting) Headline() string {
-	if w.Listings == 1 {
-		return "1 listing waits for the channel's quota."
-	}
-	return itoa(w.Listings) + " listings wait for the channel's quota."
 }
