@@ -12,6 +12,17 @@ type PushSection struct {
 	Rules      PushRulesForm
 	Drift      []DriftedListing
 	DriftTotal int
+	// Waiting are the listings whose stock waits for a later try, by
+	// reason (a spent quota, a refusal); WaitingTotal counts them all.
+	Waiting      []WaitingPushes
+	WaitingTotal int
+}
+
+// WaitingPushes is a group of listings waiting to be sent for one reason.
+type WaitingPushes struct {
+	Reason   string
+	Listings int
+	NextTry  time.Time
 }
 
 // PushRulesForm is the channel's stock rule as typed.
