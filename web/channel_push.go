@@ -37,6 +37,14 @@ func (a *App) pushSection(c echo.Context, ch store.Channel, form *channelviews.P
 		}
 	}
 	out.Rules.Warehouses = whs
+	q, err := a.store.ChannelPushQueue(ctx, ch.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Waiting, out.Refused, out.NextRetry = q.Waiting, q.Refused, q.NextRetry
+	if q.LastError != nil {
+		out.LastError = *q.LastError
+	}
 	drift, total, err := a.store.DriftReport(ctx, ch.ID, driftShown)
 	if err != nil {
 		return out, err
@@ -46,19 +54,8 @@ func (a *App) pushSection(c echo.Context, ch store.Channel, form *channelviews.P
 		out.Drift = append(out.Drift, channelviews.DriftedListing{ListingID: d.ID, ItemID: d.ItemID, ItemName: d.ItemName,
 			Label: d.Label, Ours: d.Ours, Pushed: d.Pushed, Theirs: d.Theirs, Since: d.Since})
 	}
-	waiting, total, err := a.store.PushWaitingReport(ctx, ch.ID, waitingShown)
-	if err != nil {
-		return out, err
-	}
-	out.WaitingTotal = total
-	for _, w := range waiting {
-		out.Waiting = append(out.Waiting, channelviews.WaitingPushes{Reason: w.Reason, Listings: w.Listings, NextTry: w.NextTry})
-	}
 	return out, nil
 }
-
-// waitingShown is how many reasons for waiting pushes a channel's page lists.
-const waitingShown = 5
 
 // channelPushRules saves the channel's stock rule; the listings it changes
 // are pushed at once.

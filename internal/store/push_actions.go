@@ -187,7 +187,7 @@ func (s *Store) ItemPushes(ctx context.Context, itemID int64) ([]catalogue.Listi
 		ch.push_buffer, ch.push_maximum, ch.push_warehouse_ids IS NULL AS all_warehouses,
 		CASE WHEN c.quantity IS NOT NULL THEN `+desiredSQL+` END AS desired,
 		COALESCE(c.pushed_quantity, c.quantity) AS shown, c.quantity, c.pushed_quantity, c.pushed_at,
-		c.stock_push_pending AS pending, c.push_sending, c.push_error, c.push_retry_at, c.drift_since
+		c.stock_push_pending AS pending, c.push_sending, c.push_error, c.push_retry_at, c.drift_since, c.link_source
 		FROM channel_items c JOIN channels ch ON ch.id = c.channel_id
 		LEFT JOIN LATERAL (SELECT sum(b.on_hand)::bigint AS on_hand, sum(b.committed)::bigint AS committed FROM stock_balances b
 			WHERE b.item_id = c.item_id AND (ch.push_warehouse_ids IS NULL OR b.warehouse_id = ANY(ch.push_warehouse_ids))) w ON true
@@ -239,4 +239,26 @@ func distinct(ids []int64) []int64 {
 		}
 	}
 	return out
+}
+
+// PushQueue is what waits to be pushed on a channel: listings marked or in
+// flight, those the channel refused last time, and when the next refused
+// one is tried again.
+type PushQueue struct {
+	Waiting   int        `db:"waiting"`
+	Refused   int        `db:"refused"`
+	NextRetry *time.Time `db:"next_retry"`
+	LastError *string    `db:"last_error"`
+}
+
+func (s *Store) ChannelPushQueue(ctx context.Context, channelID int64) (PushQueue, error) {
+	var q PushQueue
+	err := s.DB.GetContext(ctx, &q, `SELECT count(*) AS waiting, count(*) FILTER (WHERE push_error IS NOT NULL) AS refused,
+		min(push_retry_at) FILTER (WHERE push_error IS NOT NULL) AS next_retry,
+		(array_agg(push_error ORDER BY push_retry_at) FILTER (WHERE push_error IS NOT NULL))[1] AS last_error
+		FROM channel_items WHERE channel_id = $1 AND (stock_push_pending OR push_sending IS NOT NULL)`, channelID)
+	if err != nil {
+		return q, fmt.Errorf("store: push queue of channel %d: %w", channelID, err)
+	}
+	return q, nil
 }

@@ -9,20 +9,14 @@ import (
 
 // PushSection is what the channel page shows of its stock push.
 type PushSection struct {
-	Rules      PushRulesForm
-	Drift      []DriftedListing
-	DriftTotal int
-	// Waiting are the listings whose stock waits for a later try, by
-	// reason (a spent quota, a refusal); WaitingTotal counts them all.
-	Waiting      []WaitingPushes
-	WaitingTotal int
-}
-
-// WaitingPushes is a group of listings waiting to be sent for one reason.
-type WaitingPushes struct {
-	Reason   string
-	Listings int
-	NextTry  time.Time
+	// Waiting listings are marked or being sent; Refused of them the
+	// channel refused last time, the next tried again at NextRetry.
+	Waiting, Refused int
+	NextRetry        *time.Time
+	LastError        string
+	Rules            PushRulesForm
+	Drift            []DriftedListing
+	DriftTotal       int
 }
 
 // PushRulesForm is the channel's stock rule as typed.
