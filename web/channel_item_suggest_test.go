@@ -32,7 +32,7 @@ func TestListingPageSuggestionsLinkInOneClick(t *testing.T) {
 	s := webtest.NewServer(t)
 	c, _ := s.SignedIn(t, auth.RoleStaff)
 	_, ids := listingsOn(t, s,
-		channel.Listing{ExternalID: "1", SKU: "tea br", Name: "Brown teapot online", Price: "20.00"},
+		withQty(channel.Listing{ExternalID: "1", SKU: "tea br", Name: "Brown teapot online", Price: "20.00"}, 3),
 		channel.Listing{ExternalID: "2", SKU: "X-2", Name: "GREEN  teapot", Price: "18.00"},
 	)
 	bySKU := itemWithPrice(t, s, "Brown <b>teapot</b>", "TEA-BR", "20.00", true)

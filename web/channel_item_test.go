@@ -168,7 +168,7 @@ func TestListingLinkWithThePicker(t *testing.T) {
 	var teapot, old int64
 	s.Store.DB.Get(&teapot, `SELECT id FROM items WHERE sku = 'TEA-BR'`)
 	s.Store.DB.Get(&old, `SELECT id FROM items WHERE sku = 'TEA-OLD'`)
-	_, ids := listingsOn(t, s, channel.Listing{ExternalID: "1", SKU: "X-1", Name: "Teapot online", Price: "20.00"})
+	_, ids := listingsOn(t, s, withQty(channel.Listing{ExternalID: "1", SKU: "X-1", Name: "Teapot online", Price: "20.00"}, 3))
 	id := ids["1"]
 	// without JavaScript the search is a GET of the page
 	page := c.Get(path(id, "") + "?q=teapot")

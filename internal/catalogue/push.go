@@ -26,6 +26,7 @@ type ListingPush struct {
 	Error       *string    `db:"push_error"`
 	RetryAt     *time.Time `db:"push_retry_at"`
 	DriftSince  *time.Time `db:"drift_since"`
+	LinkSource  *string    `db:"link_source"`
 }
 
 // Tracked says whether stocksync sends stock to the listing: a channel

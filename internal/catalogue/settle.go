@@ -22,11 +22,19 @@ type Listing struct {
 	LinkedByEmail    *string    `db:"linked_by_email"`
 	AutoLinkBlocked  bool       `db:"auto_link_blocked"`
 	StockPushPending bool       `db:"stock_push_pending"`
-	ItemSKU          *string    `db:"item_sku"`
-	URL              *string    `db:"url"`            // where shoppers see it on the channel, when the channel said
-	Raw              *string    `db:"raw"`            // the record as the channel last sent it changed (see StoredRaw)
-	FirstSeenRun     *int64     `db:"first_seen_run"` // the sync run that created it; nil before runs were recorded
-	ChannelSyncedAt  *time.Time `db:"channel_synced_at"`
+	// The listing's stock push: what was last sent and when, the last
+	// refusal and its next try, and since when the channel shows another
+	// quantity than we sent (someone edited it there).
+	PushedQuantity  *int       `db:"pushed_quantity"`
+	PushedAt        *time.Time `db:"pushed_at"`
+	PushError       *string    `db:"push_error"`
+	PushRetryAt     *time.Time `db:"push_retry_at"`
+	DriftSince      *time.Time `db:"drift_since"`
+	ItemSKU         *string    `db:"item_sku"`
+	URL             *string    `db:"url"`            // where shoppers see it on the channel, when the channel said
+	Raw             *string    `db:"raw"`            // the record as the channel last sent it changed (see StoredRaw)
+	FirstSeenRun    *int64     `db:"first_seen_run"` // the sync run that created it; nil before runs were recorded
+	ChannelSyncedAt *time.Time `db:"channel_synced_at"`
 }
 
 // Unconfirmed reports whether the listing still waits to be settled.

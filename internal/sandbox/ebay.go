@@ -65,28 +65,31 @@ func ebayCatalogue(items []DemoItem) []ebayfake.Item {
 func seedEbayOrders(seller *ebayfake.Server) error {
 	placed := time.Now().Add(-48 * time.Hour)
 	buyers := []string{"Kofi Mensah", "Sara Nilsen", "Diego Alvarez"}
-	var ids []string
 	for i, lines := range [][]ebayfake.OrderLine{
 		{{SKU: "SB-0021", Quantity: 1}, {SKU: "SB-0022", Quantity: 2}},
 		{{SKU: "SB-0023", Quantity: 1}, {SKU: "EB-NEW-001", Quantity: 1}},
 		{{SKU: "SB-0024", Quantity: 2}},
 	} {
-		o, err := seller.AddOrder(ebayfake.Order{Buyer: buyers[i], Created: placed.Add(time.Duration(i) * time.Hour), Lines: lines})
-		if err != nil {
+		at := placed.Add(time.Duration(i) * time.Hour)
+		// The third was cancelled an hour after it was placed.
+		o := ebayfake.Order{Buyer: buyers[i], Created: at, Modified: at, Cancelled: i == 2, Lines: lines}
+		if o.Cancelled {
+			o.Modified = at.Add(time.Hour)
+		}
+		if _, err := seller.AddOrder(o); err != nil {
 			return fmt.Errorf("sandbox: ebay order: %w", err)
 		}
-		ids = append(ids, o.OrderID)
-	}
-	if err := seller.CancelOrder(ids[2]); err != nil {
-		return fmt.Errorf("sandbox: %w", err)
 	}
 	return nil
 }
 
 // trickleEbay places a Sandbox eBay order every 30 to 90 seconds while a
 // channel is connected to it; now and then an earlier one is cancelled.
-// The next sync brings them in.
-func (sb *Sandbox) trickleEbay(ctx context.Context, at ChannelsAt, log *slog.Logger) {
+// The next sync brings them in. It also registers this server's callback
+// (at base) as the accept URL of Sandbox eBay's RuName, as a developer
+// does on eBay, so that "Connect with eBay" works in the sandbox.
+func (sb *Sandbox) trickleEbay(ctx context.Context, base string, at ChannelsAt, log *slog.Logger) {
+	sb.Ebay.SetAcceptURL(base + "/channels/oauth/ebay/callback")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
 	for {
 		select {

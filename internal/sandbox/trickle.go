@@ -31,7 +31,7 @@ type ChannelsAt func(ctx context.Context, kind, field, value string) ([]int64, e
 // cancelled. It returns when ctx ends.
 func (sb *Sandbox) Trickle(ctx context.Context, base string, at ChannelsAt, log *slog.Logger) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	go sb.trickleEbay(ctx, at, log)
+	go sb.trickleEbay(ctx, base, at, log)
 	go sb.amazonTrickle(ctx, log)
 	for n := 0; ; n++ {
 		wait := 20*time.Second + time.Duration(rng.IntN(40))*time.Second

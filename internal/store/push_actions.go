@@ -187,7 +187,7 @@ func (s *Store) ItemPushes(ctx context.Context, itemID int64) ([]catalogue.Listi
 		ch.push_buffer, ch.push_maximum, ch.push_warehouse_ids IS NULL AS all_warehouses,
 		CASE WHEN c.quantity IS NOT NULL THEN `+desiredSQL+` END AS desired,
 		COALESCE(c.pushed_quantity, c.quantity) AS shown, c.quantity, c.pushed_quantity, c.pushed_at,
-		c.stock_push_pending AS pending, c.push_sending, c.push_error, c.push_retry_at, c.drift_since
+		c.stock_push_pending AS pending, c.push_sending, c.push_error, c.push_retry_at, c.drift_since, c.link_source
 		FROM channel_items c JOIN channels ch ON ch.id = c.channel_id
 		LEFT JOIN LATERAL (SELECT sum(b.on_hand)::bigint AS on_hand, sum(b.committed)::bigint AS committed FROM stock_balances b
 			WHERE b.item_id = c.item_id AND (ch.push_warehouse_ids IS NULL OR b.warehouse_id = ANY(ch.push_warehouse_ids))) w ON true

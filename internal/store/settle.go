@@ -21,7 +21,8 @@ import (
 const listingColumns = `ci.id, ci.channel_id, ch.name AS channel_name, ch.kind AS channel_kind, ci.external_id,
 	ci.product_id, ci.sku, ci.name, ` + listingPrice + ` AS price, ci.quantity, ci.inventory_ref, ci.channel_updated_at,
 	ci.item_id, it.name AS item_name, it.sku AS item_sku, ci.link_source, ci.first_seen_at, ci.updated_at, ci.linked_at,
-	u.email AS linked_by_email, ci.auto_link_blocked, ci.stock_push_pending, ci.url, ci.raw, ci.first_seen_run,
+	u.email AS linked_by_email, ci.auto_link_blocked, ci.stock_push_pending, ci.pushed_quantity, ci.pushed_at,
+	ci.push_error, ci.push_retry_at, ci.drift_since, ci.url, ci.raw, ci.first_seen_run,
 	ch.last_sync_at AS channel_synced_at`
 
 const listingFrom = `channel_items ci JOIN channels ch ON ch.id = ci.channel_id

@@ -90,7 +90,7 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 		base: host, tokenURL: lwaTokenURL, region: region, sellerID: seller, marketplaces: markets,
 		clientID: strings.TrimSpace(creds["client_id"]), clientSecret: strings.TrimSpace(creds["client_secret"]),
 		refreshToken: strings.TrimSpace(creds["refresh_token"]),
-		caller:       channel.NewCaller(opts), sleep: opts.Sleep, now: time.Now,
+		caller:       channel.NewCaller(opts), sleep: opts.Sleep, now: opts.Now,
 	}
 	if ep := strings.TrimSpace(creds["endpoint"]); ep != "" {
 		base, err := channel.ParseBaseURL("amazon", "API address", ep, opts.Addresses)
@@ -100,7 +100,10 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 		c.base, c.tokenURL = base, base+lwaTokenPath
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = channel.Sleep
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	return c, nil
 }
@@ -144,15 +147,4 @@ func parseMarketplaces(region, raw string) ([]string, error) {
 		return nil, errors.New("amazon: Marketplace IDs is required")
 	}
 	return out, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

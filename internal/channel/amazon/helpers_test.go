@@ -35,11 +35,10 @@ func newTestSeller(t *testing.T, mutate ...func(*fake.Options)) *testSeller {
 
 func (ts *testSeller) newClient(t *testing.T, creds map[string]string) *Client {
 	t.Helper()
-	c, err := New(creds, channel.Options{Sleep: ts.sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}})
+	c, err := New(creds, channel.Options{Sleep: ts.sleeps.Sleep, Now: ts.clock.Now, Addresses: channel.AddressPolicy{Sandbox: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.now = ts.clock.Now
 	return c
 }
 

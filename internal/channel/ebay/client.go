@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"stocksync/internal/channel"
 )
@@ -35,6 +36,8 @@ var fields = []channel.Field{
 	{Name: "refresh_token", Label: "Refresh token", Secret: true, Placeholder: "v^1.1#i^1#…",
 		Help: "The seller's refresh token (valid about 18 months), with the sell.inventory and sell.fulfillment scopes."},
 	{Name: "marketplace", Label: "Marketplace", Placeholder: "EBAY_US"},
+	{Name: "ru_name", Label: "RuName", Optional: true, Placeholder: "YourName-YourApp-PRD-abcdefgh",
+		Help: "Only for Connect with eBay: your keyset's RuName, whose accept URL is this server's /channels/oauth/ebay/callback."},
 	{Name: "api_url", Label: "API address", Optional: true, Placeholder: productionAPI,
 		Help: "Leave blank for eBay; https://api.sandbox.ebay.com for eBay's sandbox."},
 }
@@ -51,6 +54,8 @@ func init() {
 			}
 			return c, nil
 		},
+		OAuth: &channel.OAuthFlow{Button: "Connect with eBay", Filled: []string{"refresh_token"},
+			AuthorizeURL: authorizeURL, Exchange: exchange},
 	})
 }
 
@@ -61,7 +66,10 @@ type Client struct {
 	marketplace string
 	language    string // Content-Language of writes, from the marketplace
 	caller      *channel.Caller
-	tokens      *tokenSource
+	tokens      *channel.TokenSource
+	now         func() time.Time
+	// clientID and secret authenticate the token requests.
+	clientID, secret string
 }
 
 var _ channel.Connector = (*Client)(nil)
@@ -87,12 +95,12 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	if !printable.MatchString(clientID) {
 		return nil, errors.New("ebay: the Client ID should be the App ID of your eBay keyset, letters, digits and dashes; copy it again from developer.ebay.com")
 	}
-	caller := channel.NewCaller(opts)
-	c := &Client{base: base, marketplace: market, language: lang, caller: caller}
-	c.tokens = tokenFor(tokenKey{
-		endpoint: base + tokenPath, clientID: clientID,
-		secret: strings.TrimSpace(creds["client_secret"]), refresh: strings.TrimSpace(creds["refresh_token"]),
-	})
+	c := &Client{base: base, marketplace: market, language: lang, caller: channel.NewCaller(opts), now: opts.WithDefaults().Now,
+		clientID: clientID, secret: strings.TrimSpace(creds["client_secret"])}
+	// eBay's refresh token does not rotate, so there is nothing to store
+	// again; the secret is part of the key so that a corrected one is not
+	// served the token of the wrong one.
+	c.tokens = channel.NewTokenSource([]string{"ebay", base, clientID, c.secret}, strings.TrimSpace(creds["refresh_token"]), c.refresh, nil, opts)
 	return c, nil
 }
 
@@ -147,7 +155,7 @@ func (c *Client) call(ctx context.Context, what, method, path string, query url.
 		target += "?" + query.Encode()
 	}
 	for attempt := 0; ; attempt++ {
-		token, err := c.tokens.get(ctx, c.caller)
+		token, err := c.tokens.Token(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +179,7 @@ func (c *Client) call(ctx context.Context, what, method, path string, query url.
 			Identify:     func(resp *channel.Response) error { return channel.ExpectJSON(resp, restAPI, "API address") },
 		})
 		if attempt == 0 && errors.Is(err, channel.ErrUnauthorized) {
-			c.tokens.invalidate(token)
+			c.tokens.Invalidate(token)
 			continue
 		}
 		return resp, err

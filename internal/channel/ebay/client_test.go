@@ -82,7 +82,7 @@ func TestTokenIsSharedRefreshedBeforeExpiryAndAfterRevocation(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := New(a.fake.Credentials(), channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}})
+			c, err := New(a.fake.Credentials(), a.opts)
 			if err == nil {
 				err = c.Verify(ctx)
 			}

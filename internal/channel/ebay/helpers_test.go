@@ -14,30 +14,28 @@ type testAccount struct {
 	client *Client
 	sleeps *testkit.Sleeps
 	clock  *testkit.Clock
+	opts   channel.Options
 }
 
 // newTestAccount starts a fake account and a client on it. Both read one
-// clock, which the client's waits move on, and the token cache reads it
-// too, so token lifetimes pass without waiting.
+// clock, which the client's waits move on, so token lifetimes pass without
+// waiting.
 func newTestAccount(t *testing.T, mutate ...func(*fake.Options, *channel.Options)) *testAccount {
 	t.Helper()
 	clock := testkit.NewClock()
 	sleeps := &testkit.Sleeps{Clock: clock}
 	fopts := fake.Options{Now: clock.Now}
-	copts := channel.Options{Sleep: sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}}
+	copts := channel.Options{Sleep: sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}, Now: clock.Now}
 	for _, m := range mutate {
 		m(&fopts, &copts)
 	}
-	old := now
-	now = clock.Now
-	t.Cleanup(func() { now = old })
 	srv := fake.New(fopts)
 	t.Cleanup(srv.Close)
 	client, err := New(srv.Credentials(), copts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testAccount{fake: srv, client: client, sleeps: sleeps, clock: clock}
+	return &testAccount{fake: srv, client: client, sleeps: sleeps, clock: clock, opts: copts}
 }
 
 func intp(n int) *int { return &n }

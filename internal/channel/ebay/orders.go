@@ -19,6 +19,12 @@ import (
 // away longer cannot import older changes anyway.
 const orderWindow = 90 * 24 * time.Hour
 
+// clockMargin keeps the filter's end behind eBay's clock: getOrders
+// refuses an end in the future (error 30850), and a clock a little ahead
+// of eBay's would fail every import. What changes in the margin is read by
+// the next sync, whose filter starts two minutes before this one began.
+const clockMargin = 10 * time.Second
+
 // ebayTime is how eBay writes and takes timestamps: UTC, milliseconds.
 const ebayTime = "2006-01-02T15:04:05.000Z"
 
@@ -32,7 +38,7 @@ func (c *Client) FetchOrders(ctx context.Context, since time.Time, cursor string
 		return channel.OrderPage{}, err
 	}
 	if until.IsZero() {
-		until = now().UTC()
+		until = c.now().UTC().Add(-clockMargin)
 	}
 	if floor := until.Add(-orderWindow).Add(time.Minute); since.Before(floor) {
 		since = floor

@@ -25,7 +25,13 @@ func TestFetchOrdersDerivesUnitPricesAndCancellations(t *testing.T) {
 	if err := a.fake.CancelOrder(gone.OrderID); err != nil {
 		t.Fatal(err)
 	}
+	// A change is read once it is older than the client's margin.
 	page, err := a.client.FetchOrders(ctx, time.Time{}, "")
+	if err != nil || len(page.Orders) != 1 || page.Orders[0].ExternalID != kept.OrderID {
+		t.Fatalf("within the margin: %v %+v", err, page.Orders)
+	}
+	a.clock.Advance(time.Minute)
+	page, err = a.client.FetchOrders(ctx, time.Time{}, "")
 	if err != nil || page.HasMore || len(page.Orders) != 2 {
 		t.Fatalf("%v %+v", err, page)
 	}
@@ -62,6 +68,7 @@ func TestFetchOrdersPagesWithAFixedEnd(t *testing.T) {
 	for range 450 {
 		a.fake.AddOrder(fake.Order{Lines: []fake.OrderLine{{SKU: "X", Title: "X", Quantity: 1, UnitPrice: "1.00"}}})
 	}
+	a.clock.Advance(time.Minute)
 	ctx := context.Background()
 	seen := map[string]bool{}
 	cursor := ""

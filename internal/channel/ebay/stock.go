@@ -119,7 +119,7 @@ func (c *Client) SetQuantities(ctx context.Context, updates []channel.QuantityUp
 			continue
 		}
 		key := r.SKU + "\x00" + r.OfferID
-		failures[key] = itemError(r.StatusCode, r.Errors)
+		failures[key] = c.itemError(r.StatusCode, r.Errors)
 		if r.OfferID == "" {
 			failures[r.SKU] = failures[key]
 		}
@@ -149,11 +149,11 @@ func (c *Client) SetQuantities(ctx context.Context, updates []channel.QuantityUp
 
 // itemError turns a refused item into an error: the daily revision limit
 // into a *channel.QuotaError, anything else into eBay's words.
-func itemError(status int, errs []ebayError) error {
+func (c *Client) itemError(status int, errs []ebayError) error {
 	msgs := make([]string, 0, len(errs))
 	for _, e := range errs {
 		if revisionLimit(e) {
-			return &channel.QuotaError{Until: nextPacificMidnight(now()),
+			return &channel.QuotaError{Until: nextPacificMidnight(c.now()),
 				Reason: "eBay allows a listing 250 revisions a day and this listing has used them"}
 		}
 		msgs = append(msgs, e.String())

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -91,4 +92,23 @@ func (p *processing) done(now time.Time, delay time.Duration) bool {
 		return false
 	}
 	return !now.Before(p.created.Add(delay))
+}
+
+// documentInfo answers getReportDocument and getFeedDocument: the
+// document's address and whether it is gzipped. prefix limits the ids to
+// the API's own documents; idField is how the API names the id.
+func (s *Server) documentInfo(w http.ResponseWriter, r *http.Request, prefix, idField, what string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := r.PathValue("id")
+	d := s.documents[id]
+	if d == nil || !strings.HasPrefix(id, prefix) {
+		writeErrors(w, http.StatusNotFound, "NotFound", "The "+what+" document was not found.", "")
+		return
+	}
+	out := map[string]string{idField: id, "url": s.docURL(r, id)}
+	if d.gzipped {
+		out["compressionAlgorithm"] = "GZIP"
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -94,19 +94,7 @@ func (s *Server) getFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getFeedDocument(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := r.PathValue("id")
-	d := s.documents[id]
-	if d == nil {
-		writeErrors(w, http.StatusNotFound, "NotFound", "The feed document was not found.", "")
-		return
-	}
-	out := map[string]string{"feedDocumentId": id, "url": s.docURL(r, id)}
-	if d.gzipped {
-		out["compressionAlgorithm"] = "GZIP"
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.documentInfo(w, r, "feed", "feedDocumentId", "feed")
 }
 
 type issue struct {

@@ -76,19 +76,7 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getReportDocument(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := r.PathValue("id")
-	d := s.documents[id]
-	if d == nil || !strings.HasPrefix(id, "report-") {
-		writeErrors(w, http.StatusNotFound, "NotFound", "The report document was not found.", "")
-		return
-	}
-	out := map[string]string{"reportDocumentId": id, "url": s.docURL(r, id)}
-	if d.gzipped {
-		out["compressionAlgorithm"] = "GZIP"
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.documentInfo(w, r, "report-", "reportDocumentId", "report")
 }
 
 // listingsReport writes the marketplace's listings as Amazon's

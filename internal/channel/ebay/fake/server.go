@@ -64,6 +64,8 @@ type Server struct {
 	tokens    map[string]time.Time
 	revisions map[string]revisionDay // listing ID → its revisions today
 	nextID    int64
+	codes     map[string]time.Time // authorization codes not yet used
+	acceptURL string
 	// expireAfter counts down the API calls until every token dies; 0 is off.
 	expireAfter int
 }
@@ -89,9 +91,10 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{Faults: fakekit.NewFaults(), Recorder: &fakekit.Recorder{}, opts: opts,
-		bySKU: map[string]*Item{}, tokens: map[string]time.Time{}, revisions: map[string]revisionDay{}, nextID: 5000000000}
+		bySKU: map[string]*Item{}, tokens: map[string]time.Time{}, revisions: map[string]revisionDay{}, codes: map[string]time.Time{}, nextID: 5000000000}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+TokenPath, s.mintToken)
+	s.mux.HandleFunc("GET /oauth2/authorize", s.authorize)
 	s.mux.HandleFunc("GET "+InventoryPath+"/inventory_item", s.listItems)
 	s.mux.HandleFunc("GET "+InventoryPath+"/offer", s.listOffers)
 	s.mux.HandleFunc("POST "+InventoryPath+"/bulk_update_price_quantity", s.bulkUpdate)
@@ -109,7 +112,7 @@ func (s *Server) URL() string { return s.http.URL }
 // Credentials are what connects the client to this fake.
 func (s *Server) Credentials() map[string]string {
 	return map[string]string{"client_id": s.opts.ClientID, "client_secret": s.opts.ClientSecret,
-		"refresh_token": s.opts.RefreshToken, "marketplace": DefaultMarketplace, "api_url": s.URL()}
+		"refresh_token": s.opts.RefreshToken, "marketplace": DefaultMarketplace, "api_url": s.URL(), "ru_name": DefaultRuName}
 }
 
 // Handler serves the fake's API, for mounting on another listener.
@@ -130,7 +133,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
 		return
 	}
-	token := r.URL.Path == TokenPath
+	token := r.URL.Path == TokenPath || r.URL.Path == "/oauth2/authorize"
 	switch {
 	case fault.Kind == fakekit.Hang:
 		fakekit.Block(r.Context(), s.Faults)

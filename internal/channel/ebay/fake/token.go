@@ -20,6 +20,15 @@ func (s *Server) mintToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case r.PostForm.Get("grant_type") == "authorization_code":
+		if r.PostForm.Get("redirect_uri") != DefaultRuName || !s.takeCode(r.PostForm.Get("code")) {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_grant", "error_description": "the provided authorization grant code is invalid or was issued to another client"})
+			return
+		}
+		token := s.newAccessToken()
+		writeJSON(w, http.StatusOK, map[string]any{"access_token": token, "expires_in": int(s.opts.TokenLifetime.Seconds()),
+			"refresh_token": s.opts.RefreshToken, "refresh_token_expires_in": 47304000, "token_type": "User Access Token"})
+		return
 	case r.PostForm.Get("grant_type") != "refresh_token":
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "unsupported_grant_type", "error_description": "grant type in request is not supported by the authorization server"})
 		return
@@ -33,13 +42,7 @@ func (s *Server) mintToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var b [24]byte
-	_, _ = rand.Read(b[:])
-	token := "v^1.1#i^1#f^0#p^3#I^3#r^0#t^" + base64.StdEncoding.EncodeToString(b[:])
-	s.mu.Lock()
-	s.tokens[token] = s.now().Add(s.opts.TokenLifetime)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": token, "expires_in": int(s.opts.TokenLifetime.Seconds()), "token_type": "User Access Token"})
+	writeJSON(w, http.StatusOK, map[string]any{"access_token": s.newAccessToken(), "expires_in": int(s.opts.TokenLifetime.Seconds()), "token_type": "User Access Token"})
 }
 
 // ExpireTokens makes every access token handed out so far invalid, as when
@@ -52,3 +55,13 @@ func (s *Server) ExpireTokens() {
 
 // TokenCalls counts the refresh grants asked for.
 func (s *Server) TokenCalls() int { return s.CallCount("POST " + TokenPath) }
+
+func (s *Server) newAccessToken() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	token := "v^1.1#i^1#f^0#p^3#I^3#r^0#t^" + base64.StdEncoding.EncodeToString(b[:])
+	s.mu.Lock()
+	s.tokens[token] = s.now().Add(s.opts.TokenLifetime)
+	s.mu.Unlock()
+	return token
+}
