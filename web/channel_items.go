@@ -47,7 +47,7 @@ func (a *App) channelItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	channels, err := a.store.ListChannels(ctx)
+	channels, err := a.store.ChannelNames(ctx)
 	if err != nil {
 		return err
 	}

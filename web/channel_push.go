@@ -37,6 +37,14 @@ func (a *App) pushSection(c echo.Context, ch store.Channel, form *channelviews.P
 		}
 	}
 	out.Rules.Warehouses = whs
+	q, err := a.store.ChannelPushQueue(ctx, ch.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Waiting, out.Refused, out.NextRetry = q.Waiting, q.Refused, q.NextRetry
+	if q.LastError != nil {
+		out.LastError = *q.LastError
+	}
 	drift, total, err := a.store.DriftReport(ctx, ch.ID, driftShown)
 	if err != nil {
 		return out, err

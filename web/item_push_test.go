@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +99,44 @@ func TestPushStockOfAnItemWithoutListings(t *testing.T) {
 	}
 	if r := c.Get("/items/999999/push"); r.Status != http.StatusNotFound {
 		t.Fatalf("push page of a missing item: %d", r.Status)
+	}
+}
+
+func TestChannelPageRuleAndDrift(t *testing.T) {
+	s, c, shop, mug, _ := pushShop(t)
+	waitFor(t, "the sync's push", func() bool { q, _ := shop.Quantity(mug.ID); return q == 12 })
+	var ch int64
+	s.Store.DB.Get(&ch, `SELECT id FROM channels`)
+	page := "/channels/" + strconv.FormatInt(ch, 10)
+	mustContain(t, "channel page", c.Get(page).Body, `data-testid="push-rules"`, `data-testid="push-queue"`, `data-testid="no-drift"`)
+
+	// A bad rule is refused beside its field; a good one is pushed at once.
+	if r := c.Post(page+"/push-rules", url.Values{"push_buffer": {"-3"}, "push_maximum": {"lots"}}); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Enter a whole number from 0") || !strings.Contains(r.Body, "leave it blank for no maximum") {
+		t.Fatalf("bad rule: %d", r.Status)
+	}
+	if r := c.Post(page+"/push-rules", url.Values{"push_buffer": {"2"}, "push_maximum": {""}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("rule: %d", r.Status)
+	}
+	waitFor(t, "the rule's push", func() bool { q, _ := shop.Quantity(mug.ID); return q == 10 })
+
+	// Someone edits stock in the shop: the next sync flags it; overwriting sends ours again.
+	shop.SetQuantity(mug.ID, 40)
+	if _, err := s.Channels.SyncCatalogue(context.Background(), ch, true, "manual", 0); err != nil {
+		t.Fatal(err)
+	}
+	body := c.Get(page).Body
+	mustContain(t, "drift", body, `data-testid="drifted-listing"`, `data-testid="confirm-overwrite"`)
+	if r := c.Post(page+"/drift/overwrite", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("overwrite: %d", r.Status)
+	}
+	waitFor(t, "the overwrite", func() bool { q, _ := shop.Quantity(mug.ID); return q == 10 })
+	waitFor(t, "the drift to clear", func() bool { return strings.Contains(c.Get(page).Body, `data-testid="no-drift"`) })
+
+	// Staff may overwrite but not change the rule.
+	staff, _ := s.SignedIn(t, auth.RoleStaff)
+	staff.Get(page)
+	if r := staff.Post(page+"/push-rules", url.Values{"push_buffer": {"0"}}); r.Status != http.StatusForbidden {
+		t.Fatalf("staff changed the rule: %d", r.Status)
 	}
 }

@@ -62,7 +62,7 @@ func (a *App) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 func (a *App) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "no-store")
-		s, _ := a.sessions.Get(c.Request(), sessionCookie)
+		s := a.loadCookieSession(c.Request())
 		c.Set(keySession, s)
 		if _, ok := s.Values[valCSRF].(string); !ok {
 			s.Values[valCSRF] = randomToken()

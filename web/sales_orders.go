@@ -22,7 +22,7 @@ func (a *App) salesOrders(c echo.Context) error {
 	if !knownOrderStatus(f.Status) {
 		f.Status = ""
 	}
-	chans, err := a.store.ListChannels(ctx)
+	chans, err := a.store.ChannelNames(ctx)
 	if err != nil {
 		return err
 	}

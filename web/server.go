@@ -38,6 +38,7 @@ type App struct {
 	cfg      config.Config
 	log      *slog.Logger
 	sessions *sessions.CookieStore
+	decoded  decodedCookies
 	throttle auth.Throttle
 	now      func() time.Time
 	channels *channelsync.Service

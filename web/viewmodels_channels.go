@@ -23,7 +23,7 @@ func channelViews(cs []store.Channel) []channelviews.Channel {
 	return out
 }
 
-func channelChoices(cs []store.Channel) []components.ChannelChoice {
+func channelChoices(cs []store.ChannelName) []components.ChannelChoice {
 	out := make([]components.ChannelChoice, len(cs))
 	for i, c := range cs {
 		out[i] = components.ChannelChoice{ID: c.ID, Name: c.Name}

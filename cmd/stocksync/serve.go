@@ -36,6 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("serve: %v", err)
 	}
+	tuneGC(getenv)
 	if *dev {
 		var stopDB func()
 		var err error

@@ -134,20 +134,31 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 	if err != nil {
 		return page, err
 	}
-	var rows []struct {
-		catalogue.ChannelItem
-		SortKey string `db:"sort_key"`
-	}
-	if err := prepared.SelectContext(ctx, &rows, args...); err != nil {
+	rs, err := prepared.QueryContext(ctx, args...)
+	if err != nil {
 		return page, fmt.Errorf("store: list channel items: %w", err)
 	}
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		page.NextID, page.NextKey = rows[len(rows)-1].ID, rows[len(rows)-1].SortKey
+	defer rs.Close()
+	// Scanned by hand: reflection over the page's rows cost more than the
+	// statement.
+	page.Items = make([]catalogue.ChannelItem, 0, f.Limit+1)
+	var key, prevKey string
+	for rs.Next() {
+		var it catalogue.ChannelItem
+		if err := rs.Scan(&it.ID, &it.ChannelID, &it.ChannelName, &it.ExternalID, &it.SKU, &it.Name, &it.Price,
+			&it.Quantity, &it.ItemID, &it.ItemName, &it.LinkSource, &it.FirstSeenAt, &key); err != nil {
+			return page, fmt.Errorf("store: list channel items: %w", err)
+		}
+		if len(page.Items) == f.Limit {
+			last := page.Items[len(page.Items)-1]
+			page.NextID, page.NextKey = last.ID, prevKey
+			break
+		}
+		page.Items = append(page.Items, it)
+		prevKey = key
 	}
-	page.Items = make([]catalogue.ChannelItem, len(rows))
-	for i, r := range rows {
-		page.Items[i] = r.ChannelItem
+	if err := rs.Err(); err != nil {
+		return page, fmt.Errorf("store: list channel items: %w", err)
 	}
 	return page, nil
 }

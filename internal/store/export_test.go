@@ -24,3 +24,6 @@ func ChannelItemsSearchSQL(channelID int64, q string, walkFirst bool) (string, [
 	}
 	return `SELECT ci.id FROM channel_items ci WHERE ` + strings.Join(append(where, match), " AND ") + ` ORDER BY ci.id LIMIT 51`, args
 }
+
+// SalesOrdersQuery lets the tests explain the orders list's statement.
+var SalesOrdersQuery = salesOrdersQuery

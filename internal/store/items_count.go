@@ -29,7 +29,7 @@ func (s *Store) CountItems(ctx context.Context, f inventory.ItemFilter) (int, er
 		from += " WHERE " + strings.Join(where, " AND ")
 	}
 	q := `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` LIMIT ` + strconv.Itoa(ItemCountCap+1) + `) x`
-	rs, err := s.queryItems(ctx, f, q, args)
+	rs, err := s.queryItems(ctx, q, args, strings.TrimSpace(f.Q) == "")
 	if err != nil {
 		return 0, err
 	}

@@ -43,9 +43,17 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventor
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	q, args := listItemsQuery(f)
+	var skuIDs []int64
+	sq, sargs, nameOrder := skuMatchesQuery(f)
+	if nameOrder {
+		var err error
+		if skuIDs, err = s.skuMatches(ctx, sq, sargs); err != nil {
+			return inventory.ItemPage{}, err
+		}
+	}
+	q, args := listItemsPage(f, skuIDs)
 	backward := f.Before > 0
-	rs, err := s.queryItems(ctx, f, q, args)
+	rs, err := s.queryItems(ctx, q, args, strings.TrimSpace(f.Q) == "" || nameOrder)
 	if err != nil {
 		return inventory.ItemPage{}, err
 	}
@@ -101,9 +109,14 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventor
 }
 
 // listItemsQuery is the statement of one page of the list and its
-// arguments. Going back (Before) reads the sort's index backwards; the rows
-// then come in reverse.
-func listItemsQuery(f inventory.ItemFilter) (string, []any) {
+// arguments, for a search in name order without SKU matches.
+func listItemsQuery(f inventory.ItemFilter) (string, []any) { return listItemsPage(f, nil) }
+
+// listItemsPage is the statement of one page of the list and its
+// arguments; skuIDs are a search's SKU matches (skuMatchesQuery). Going
+// back (Before) reads the sort's index backwards; the rows then come in
+// reverse.
+func listItemsPage(f inventory.ItemFilter, skuIDs []int64) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -123,7 +136,7 @@ func listItemsQuery(f inventory.ItemFilter) (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		if sort == "name" {
-			if st := searchInNameOrder(f, q, where, arg, descending, cur); st != "" {
+			if st := searchInNameOrder(f, where, arg, skuIDs); st != "" {
 				return st, args
 			}
 		}
@@ -223,13 +236,14 @@ func searchCondition(q string, arg func(any) string) string {
 
 // queryItems runs a statement of the items list. Without a search the text
 // is one of a few dozen shapes: prepared, it is neither parsed nor planned
-// again. A search is planned for its own text, as its selectivity varies.
-// Rows are scanned by hand: this is the hottest read of the application,
-// and reflection over 50 rows cost more than the query.
-func (s *Store) queryItems(ctx context.Context, f inventory.ItemFilter, q string, args []any) (*sql.Rows, error) {
+// again; so is a search's page in name order (items_search.go). Another
+// search is planned for its own text, as its selectivity varies. Rows are
+// scanned by hand: this is the hottest read of the application, and
+// reflection over 50 rows cost more than the query.
+func (s *Store) queryItems(ctx context.Context, q string, args []any, prepare bool) (*sql.Rows, error) {
 	var rs *sql.Rows
 	var err error
-	if strings.TrimSpace(f.Q) == "" {
+	if prepare {
 		var st *sqlx.Stmt
 		if st, err = s.prepared(ctx, q); err != nil {
 			return nil, err
@@ -269,4 +283,25 @@ func searchTerms(q string) []string {
 
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// skuMatches runs skuMatchesQuery's statement, planned for its text.
+func (s *Store) skuMatches(ctx context.Context, q string, args []any) ([]int64, error) {
+	rs, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list items: %w", err)
+	}
+	defer rs.Close()
+	var ids []int64
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: list items: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("store: list items: %w", err)
+	}
+	return ids, nil
 }

@@ -240,3 +240,25 @@ func distinct(ids []int64) []int64 {
 	}
 	return out
 }
+
+// PushQueue is what waits to be pushed on a channel: listings marked or in
+// flight, those the channel refused last time, and when the next refused
+// one is tried again.
+type PushQueue struct {
+	Waiting   int        `db:"waiting"`
+	Refused   int        `db:"refused"`
+	NextRetry *time.Time `db:"next_retry"`
+	LastError *string    `db:"last_error"`
+}
+
+func (s *Store) ChannelPushQueue(ctx context.Context, channelID int64) (PushQueue, error) {
+	var q PushQueue
+	err := s.DB.GetContext(ctx, &q, `SELECT count(*) AS waiting, count(*) FILTER (WHERE push_error IS NOT NULL) AS refused,
+		min(push_retry_at) FILTER (WHERE push_error IS NOT NULL) AS next_retry,
+		(array_agg(push_error ORDER BY push_retry_at) FILTER (WHERE push_error IS NOT NULL))[1] AS last_error
+		FROM channel_items WHERE channel_id = $1 AND (stock_push_pending OR push_sending IS NOT NULL)`, channelID)
+	if err != nil {
+		return q, fmt.Errorf("store: push queue of channel %d: %w", channelID, err)
+	}
+	return q, nil
+}

@@ -27,18 +27,18 @@ var sessionUser = `SELECT ` + userColumnsOf("u") + `, s.seen_at
 // Session returns a live session with its user; auth.ErrNotFound when it has
 // ended (signed out, revoked, cleaned up) or the user is gone.
 func (s *Store) Session(ctx context.Context, id string) (auth.Session, error) {
-	var row struct {
-		auth.User
-		SeenAt time.Time `db:"seen_at"`
-	}
 	st, err := s.prepared(ctx, sessionUser)
 	if err != nil {
 		return auth.Session{}, err
 	}
-	if err := st.GetContext(ctx, &row, id); err != nil {
+	// Scanned by hand: it runs on every request.
+	out := auth.Session{ID: id}
+	u := &out.User
+	err = st.QueryRowContext(ctx, id).Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &u.Disabled, &u.CreatedAt, &u.LastLoginAt, &out.SeenAt)
+	if err != nil {
 		return auth.Session{}, fmt.Errorf("store: session: %w", notFound(err, auth.ErrNotFound))
 	}
-	return auth.Session{ID: id, User: row.User, SeenAt: row.SeenAt}, nil
+	return out, nil
 }
 
 // TouchSession records that a session was used.

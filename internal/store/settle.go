@@ -31,12 +31,19 @@ const listingFrom = `channel_items ci JOIN channels ch ON ch.id = ci.channel_id
 // Listing is one listing as its page shows it.
 func (s *Store) Listing(ctx context.Context, id int64) (catalogue.Listing, error) {
 	var l catalogue.Listing
-	err := s.DB.GetContext(ctx, &l, `SELECT `+listingColumns+` FROM `+listingFrom+` WHERE ci.id = $1`, id)
+	st, err := s.prepared(ctx, listingQuery)
 	if err != nil {
+		return l, err
+	}
+	if err := st.GetContext(ctx, &l, id); err != nil {
 		return l, fmt.Errorf("store: listing %d: %w", id, notFound(err, catalogue.ErrNotFound))
 	}
 	return l, nil
 }
+
+// listingQuery reads a listing by id alone, so it is planned over every
+// channel's partition: prepared, that is done once, not on each page view.
+const listingQuery = `SELECT ` + listingColumns + ` FROM ` + listingFrom + ` WHERE ci.id = $1`
 
 // lockUnconfirmed locks the listing's row for the rest of the transaction
 // and refuses it when it is settled already.
@@ -225,10 +232,13 @@ func (s *Store) ItemListings(ctx context.Context, itemID int64) ([]catalogue.Cha
 // ListingActivity is the newest 50 entries of the listing's log.
 func (s *Store) ListingActivity(ctx context.Context, listingID int64) ([]catalogue.Activity, error) {
 	var as []catalogue.Activity
-	err := s.DB.SelectContext(ctx, &as, `SELECT a.id, a.action, a.detail, u.email AS user_email, a.created_at, a.item_id, i.name AS item_name
+	st, err := s.prepared(ctx, `SELECT a.id, a.action, a.detail, u.email AS user_email, a.created_at, a.item_id, i.name AS item_name
 		FROM item_activity a JOIN items i ON i.id = a.item_id LEFT JOIN users u ON u.id = a.user_id
-		WHERE a.channel_item_id = $1 ORDER BY a.id DESC LIMIT 50`, listingID)
+		WHERE a.channel_item_id = $1 ORDER BY a.id DESC LIMIT 50`)
 	if err != nil {
+		return nil, err
+	}
+	if err := st.SelectContext(ctx, &as, listingID); err != nil {
 		return nil, fmt.Errorf("store: listing activity: %w", err)
 	}
 	return as, nil

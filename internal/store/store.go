@@ -26,6 +26,8 @@ type Store struct {
 	enqueuePush PushEnqueuer
 	// currency caches the base currency briefly (see settings.go).
 	currency currencyCache
+	// common caches the common words of item names (see common_words.go).
+	common commonWordsCache
 	// stmts holds prepared statements of hot reads (see prepared.go).
 	stmts sync.Map
 	// partitions holds the channels known to have a listings partition

@@ -50,8 +50,9 @@ func threshold(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // reason, score): every suggestion of the listings in sel (a query of
 // channel_items rows l; the unconfirmed ones count). With onlyBest, the
 // near names of a listing that has a SKU or name match are not looked for,
-// as the bulk preview shows only the best suggestion.
-func suggestionsSQL(sel string, onlyBest bool) string {
+// as the bulk preview shows only the best suggestion. common is the text[]
+// of common words (common_name_words).
+func suggestionsSQL(sel string, onlyBest bool, common string) string {
 	gate := ""
 	if onlyBest {
 		gate = ` WHERE NOT EXISTS (SELECT 1 FROM exact e WHERE e.listing_id = l.id)`
@@ -76,8 +77,7 @@ func suggestionsSQL(sel string, onlyBest bool) string {
 	), dw AS MATERIALIZED (
 		-- each distinct word once: 0 counts, 1 is common (counts only in a
 		-- name of common words), 2 no active item has
-		-- (common_name_words reads pg_stats: once a statement, as an initplan)
-		SELECT d.lexeme, CASE WHEN d.lexeme = ANY ((SELECT common_name_words())::text[]) THEN 1
+		SELECT d.lexeme, CASE WHEN d.lexeme = ANY (` + common + `) THEN 1
 			WHEN EXISTS (SELECT 1 FROM item_name_words w WHERE w.word = d.lexeme) THEN 0
 			ELSE 2 END AS class
 		FROM (SELECT DISTINCT lexeme FROM lw) d
@@ -105,7 +105,10 @@ const suggestedItem = `it.name AS item_name, it.sku AS item_sku, it.selling_pric
 
 // A listing's suggestions: every reason's candidates, each item once at its
 // best reason, the strongest three.
-var suggestQuery = suggestionsSQL(`l.id = $1`, false) + `SELECT listing_id, item_id, reason, score, ` + suggestedItem + ` FROM (
+//
+// The common words come as $2 (commonWords): reading them from pg_stats
+// took as long as the rest of the statement, on every page view.
+var suggestQuery = suggestionsSQL(`l.id = $1`, false, `$2::text[]`) + `SELECT listing_id, item_id, reason, score, ` + suggestedItem + ` FROM (
 	SELECT DISTINCT ON (item_id) * FROM cand ORDER BY item_id, reason, score DESC
 ) b JOIN items it ON it.id = b.item_id
 ORDER BY reason, score DESC, item_id LIMIT ` + strconv.Itoa(catalogue.SuggestionsShown)
@@ -114,7 +117,18 @@ ORDER BY reason, score DESC, item_id LIMIT ` + strconv.Itoa(catalogue.Suggestion
 // strongest reason first (catalogue.Reason); none for a settled listing.
 func (s *Store) Suggestions(ctx context.Context, listingID int64) ([]catalogue.Suggestion, error) {
 	var found []catalogue.Suggestion
-	if err := s.DB.SelectContext(ctx, &found, suggestQuery, listingID); err != nil {
+	// Prepared: planning the statement (every channel's partition, a dozen
+	// joins) cost several times running it, and its plan does not depend on
+	// the listing, so PostgreSQL soon keeps one.
+	st, err := s.prepared(ctx, suggestQuery)
+	if err != nil {
+		return nil, err
+	}
+	common, err := s.commonWords(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.SelectContext(ctx, &found, listingID, pq.Array(common)); err != nil {
 		return nil, fmt.Errorf("store: suggestions for listing %d: %w", listingID, err)
 	}
 	return found, nil
@@ -122,7 +136,8 @@ func (s *Store) Suggestions(ctx context.Context, listingID int64) ([]catalogue.S
 
 // Bulk preview: the top suggestion of each of many listings in one
 // statement, the same as a listing's first on its page.
-var topQuery = suggestionsSQL(`l.id = ANY($1)`, true) + `SELECT l.id AS listing_id, ch.name AS channel_name, l.external_id, l.sku, l.name,
+// (common_name_words reads pg_stats: once a statement, as an initplan.)
+var topQuery = suggestionsSQL(`l.id = ANY($1)`, true, `(SELECT common_name_words())::text[]`) + `SELECT l.id AS listing_id, ch.name AS channel_name, l.external_id, l.sku, l.name,
 		b.item_id, b.reason, b.score, ` + suggestedItem + `
 	FROM channel_items l JOIN channels ch ON ch.id = l.channel_id
 	LEFT JOIN (SELECT DISTINCT ON (listing_id) * FROM cand ORDER BY listing_id, reason, score DESC, item_id) b ON b.listing_id = l.id

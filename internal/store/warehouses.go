@@ -22,7 +22,11 @@ func (s *Store) ListWarehouses(ctx context.Context) ([]inventory.Warehouse, erro
 // WarehouseChoices is the short list for document forms (no totals).
 func (s *Store) WarehouseChoices(ctx context.Context) ([]inventory.Warehouse, error) {
 	var ws []inventory.Warehouse
-	if err := s.DB.SelectContext(ctx, &ws, `SELECT id, name, created_at FROM warehouses ORDER BY id`); err != nil {
+	st, err := s.prepared(ctx, `SELECT id, name, created_at FROM warehouses ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.SelectContext(ctx, &ws); err != nil {
 		return nil, fmt.Errorf("store: warehouse choices: %w", err)
 	}
 	return ws, nil

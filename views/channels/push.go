@@ -9,9 +9,14 @@ import (
 
 // PushSection is what the channel page shows of its stock push.
 type PushSection struct {
-	Rules      PushRulesForm
-	Drift      []DriftedListing
-	DriftTotal int
+	// Waiting listings are marked or being sent; Refused of them the
+	// channel refused last time, the next tried again at NextRetry.
+	Waiting, Refused int
+	NextRetry        *time.Time
+	LastError        string
+	Rules            PushRulesForm
+	Drift            []DriftedListing
+	DriftTotal       int
 }
 
 // PushRulesForm is the channel's stock rule as typed.

@@ -88,13 +88,29 @@ func jsonString(s string) string {
 }
 
 // reportTime reads open-date, which the report writes in the
-// marketplace's zone ("2024-03-11 13:16:24 PST"); zero when unreadable.
+// marketplace's zone by its abbreviation ("2024-03-11 13:16:24 PST"); zero
+// when unreadable. Go takes an abbreviation it does not know as UTC, so
+// the marketplaces' own are given their offsets here.
 func reportTime(s string) time.Time {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02 15:04:05 MST", "2006-01-02T15:04:05Z07:00", "02/01/2006 15:04:05 MST"} {
+	if date, zone, ok := strings.Cut(s[min(len(s), 19):], " "); ok && date == "" {
+		if off, known := zoneOffsets[zone]; known {
+			if t, err := time.ParseInLocation("2006-01-02 15:04:05", s[:19], time.FixedZone(zone, off*3600)); err == nil {
+				return t.UTC()
+			}
+		}
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05 MST", time.RFC3339} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC()
 		}
 	}
 	return time.Time{}
+}
+
+// zoneOffsets are the zone abbreviations listings reports are written in,
+// in hours east of UTC.
+var zoneOffsets = map[string]int{
+	"UTC": 0, "GMT": 0, "BST": 1, "CET": 1, "CEST": 2, "PST": -8, "PDT": -7, "MST": -7, "MDT": -6,
+	"CST": -6, "CDT": -5, "EST": -5, "EDT": -4, "JST": 9, "AEST": 10, "AEDT": 11, "IST": 5, // IST: India, the EU region's
 }
