@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"stocksync/internal/auth"
-	"stocksync/internal/channel"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
 	"stocksync/internal/channelsync"
-	"stocksync/internal/config"
 	"stocksync/internal/inventory"
 	"stocksync/internal/jobs"
 	"stocksync/internal/store"
@@ -42,26 +40,14 @@ func TestAServeKilledMidPushLeavesItsPushesToTheSurvivor(t *testing.T) {
 	bin := buildStocksync(t)
 	vals := serveEnv(t, testdb.URL(t))
 	vals["STOCKSYNC_CHANNEL_ALLOW"] = "127.0.0.1" // the fake shop listens on loopback; no sandbox
-	cfg, err := config.Load(env(vals))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	// This process writes documents as a third instance would: it marks
 	// and enqueues, and works no jobs.
-	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{
-		Addresses: channel.AddressPolicy{Hosts: cfg.ChannelAllowHosts, Networks: cfg.ChannelAllowNetworks}}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, svc := testInstance(t, vals)
 	reg := jobs.NewRegistry()
 	var inserter *jobs.Client
 	channelsync.Register(reg, svc, func() *jobs.Client { return inserter }, time.Hour)
+	var err error
 	if inserter, err = jobs.NewClient(st.DB.DB, reg, jobs.Options{InsertOnly: true}); err != nil {
 		t.Fatal(err)
 	}
