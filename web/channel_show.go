@@ -69,8 +69,13 @@ func (a *App) renderChannelWith(c echo.Context, status int, ch store.Channel, se
 	if k, ok := channel.Lookup(ch.Kind); ok {
 		page.KindName, page.Kind = k.DisplayName, &k
 	}
-	if len(runs) > 0 {
-		page.Latest = &runs[0]
+	// The latest sync, not the stock push that follows each one: a sync's
+	// progress and counts are what staff watch here.
+	for i := range runs {
+		if runs[i].Kind != "stock" {
+			page.Latest = &runs[i]
+			break
+		}
 	}
 	if ch.DisconnectedAt == nil {
 		if page.Queued, err = a.store.SyncQueued(c.Request().Context(), ch.ID); err != nil {

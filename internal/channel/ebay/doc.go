@@ -20,7 +20,12 @@
 // Stock goes out through bulk_update_price_quantity, 25 SKUs a call, with
 // each SKU's total ship-to-home quantity and the available quantity of each
 // of its published offers in one request, so one call revises a listing
-// once however many of its SKUs change. eBay allows 250 revisions of a
+// once however many of its SKUs change. The total is set with the offer's
+// quantity: buyers see the lesser of the two, and an offer of the SKU on
+// another marketplace (another channel) shares that total, so the two
+// channels' pushes overwrite each other's total (eBay's getOffers notes
+// that a SKU cannot yet be offered on two marketplaces, so this is rare).
+// eBay allows 250 revisions of a
 // listing a calendar day (Pacific time): past that an update comes back as
 // a *channel.QuotaError until the next Pacific midnight, and stays pending.
 package ebay
