@@ -97,10 +97,7 @@ func TestBrowserReceivedStockReachesBothChannelsThenPushStock(t *testing.T) {
 	}
 	mark := chromedp.Evaluate[chromedp.Void](`window.notReloaded = "yes"`)
 	markKept := chromedp.Poll[chromedp.Void](`window.notReloaded === "yes"`, chromedp.WithPollingTimeout(time.Second))
-	steps := []struct {
-		name string
-		do   chromedp.Action[chromedp.Void]
-	}{
+	runSteps(t, b, []browserStep{
 		{"dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=greeting]`))},
 		{"open the item", chromedp.Navigate(itemURL)},
 		{"both listings show 12", listingsShow("12", 10*time.Second)},
@@ -121,17 +118,7 @@ func TestBrowserReceivedStockReachesBothChannelsThenPushStock(t *testing.T) {
 		{"WooCommerce's result", rowSays("push-result", "woocommerce", "Sent 18 at")},
 		{"every channel answered", chromedp.WaitVisible(chromedp.CSS(`[data-testid=push-done]`))},
 		{"in place", markKept},
-	}
-	for _, st := range steps {
-		stepCtx, cancel := context.WithTimeout(b, 30*time.Second)
-		err := chromedp.Do(stepCtx, st.do)
-		cancel()
-		if err != nil {
-			loc, _ := chromedp.Run(b, chromedp.Location())
-			html, _ := chromedp.Run(b, chromedp.OuterHTML(chromedp.CSS(`main`)))
-			t.Fatalf("%s (at %s): %v\n%.3000s", st.name, loc, err, html)
-		}
-	}
+	})
 	if !shows(15, 18)() {
 		a, _ := shop.Quantity(mug.ID)
 		w, _ := woo.Quantity(cupID)
