@@ -39,6 +39,7 @@ var scenarios = []scenario{
 	{"suggest", benchSuggest, []string{"channel_item_page", "bulk_suggest"}},
 	{"amazon", benchAmazon, nil},
 	{"ebay", benchEbay, nil},
+	{"etsy", benchEtsy, nil},
 	{"push", benchPush, nil},
 }
 

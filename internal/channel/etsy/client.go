@@ -20,10 +20,13 @@ const (
 	// DefaultAPI is Etsy's API host.
 	DefaultAPI = "https://api.etsy.com"
 	apiPath    = "/v3/application"
-	// pageSize is Etsy's largest limit; batchSize the updates one
-	// SetQuantities takes (they are merged per listing inside).
+	// pageSize is Etsy's largest limit. batchSize is the updates one
+	// SetQuantities takes: Etsy charges a call per listing written,
+	// whatever it changes, so updates are merged per listing inside, and a
+	// batch holds what a default day's budget can pay for, so that a burst
+	// writes each listing once rather than once per batch it falls in.
 	pageSize  = 100
-	batchSize = 100
+	batchSize = 10_000
 )
 
 var fields = []channel.Field{

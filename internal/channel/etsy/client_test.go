@@ -303,3 +303,35 @@ func TestPacedByThePerSecondLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestListingsWrittenMostUrgentFirst(t *testing.T) {
+	ts := newTestShop(t, fake.Options{})
+	jumper, towel, mug := seedShop(ts.fake)
+	four, one := 4, 1
+	ts.fake.ResetCalls()
+	results, err := ts.client.SetQuantities(context.Background(), []channel.QuantityUpdate{
+		{ExternalID: itoa(mug.ID), Quantity: 12, Previous: &four},                 // rising
+		{ExternalID: towel.Key(towel.Products[0]), Quantity: 3, Previous: &four},  // falling
+		{ExternalID: jumper.Key(jumper.Products[0]), Quantity: 5, Previous: &one}, // rising …
+		{ExternalID: jumper.Key(jumper.Products[1]), Quantity: 0, Previous: &one}, // … and to zero: the jumper goes first
+		{ExternalID: towel.Key(towel.Products[1]), Quantity: 9, Previous: &four},  // rising, merged with the towel's fall
+	}, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	var order []string
+	for _, c := range ts.fake.Calls() {
+		if c.Method == "PUT" {
+			order = append(order, strings.Split(c.Path, "/")[4])
+		}
+	}
+	want := []string{itoa(jumper.ID), itoa(towel.ID), itoa(mug.ID)}
+	if strings.Join(order, ",") != strings.Join(want, ",") {
+		t.Fatalf("writes in order %v, want %v (zero, falling, rising)", order, want)
+	}
+}

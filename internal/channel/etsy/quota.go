@@ -29,6 +29,7 @@ type quota struct {
 	perSecond int
 	perDay    int
 	remaining int       // calls left today as last reported; -1 unknown
+	readAt    time.Time // when remaining was reported
 	next      time.Time // the earliest the next call may start
 	spentTill time.Time // the day budget is spent until then
 }
@@ -102,7 +103,7 @@ func (q *quota) observe(resp *channel.Response, now time.Time) {
 		}
 	}
 	if n, ok := num("x-remaining-today"); ok {
-		q.remaining = n
+		q.remaining, q.readAt = n, now
 		if n == 0 && resp.Status == 429 {
 			q.spentTill = now.Add(channel.RetryAfter(h, now, dayRetryFallback))
 		}
@@ -125,14 +126,19 @@ func (q *quota) explain(err error, now time.Time) error {
 }
 
 // left is how many calls the day's budget still allows, and whether that
-// is known yet.
+// is known. A count older than dayRetryFallback is not: the day is a
+// rolling window, so calls have come back since, and the next answer
+// tells how many.
 func (q *quota) left(now time.Time) (int, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if now.Before(q.spentTill) {
 		return 0, true
 	}
-	return q.remaining, q.remaining >= 0
+	if q.remaining < 0 || now.Sub(q.readAt) >= dayRetryFallback {
+		return 0, false
+	}
+	return q.remaining, true
 }
 
 // reserve is what a stock push leaves of the day's budget for syncs, so

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,21 +18,84 @@ import (
 type listingGroup struct {
 	id      int64
 	indexes []int // into the caller's updates
+	urgency int   // of its most urgent update: 0 to zero, 1 falling, 2 rising
 }
 
 // SetQuantities writes stock one listing at a time, since Etsy replaces a
-// listing's whole inventory per call: the updates are merged per listing,
-// the listings' current inventories read a hundred to a call, and each
-// written back whole with the new quantities. Listings go in the order
-// their first update came, which is the push's priority (quantities going
-// to zero, then falling ones). When the day's budget, less a reserve kept
-// for syncs, cannot pay for a listing, it and the rest are answered with a
+// listing's whole inventory per call and counts each call against the
+// day's budget, whatever it changes: the updates are merged per listing,
+// so a batch should hold as many as a day can pay for (batchSize), and
+// listings go most urgent first, by their most urgent update (a quantity
+// going to zero, then a falling one: they are what oversells).
+//
+// A hundred listings' inventories are read in one call just before they
+// are written back, whole, with the new quantities, so that a sale on
+// Etsy in between has seconds, not the length of the push, to be
+// overwritten. When the day's budget, less a reserve kept for syncs,
+// cannot pay for a listing, it and the rest are answered with a
 // *channel.QuotaError and stay pending.
 func (c *Client) SetQuantities(ctx context.Context, updates []channel.QuantityUpdate, _ string) ([]channel.QuantityResult, error) {
 	if len(updates) > batchSize {
 		return nil, fmt.Errorf("etsy: %d quantities in one call; send at most %d", len(updates), batchSize)
 	}
 	results := make([]channel.QuantityResult, len(updates))
+	groups := groupByListing(updates, results)
+	failAll := func(gs []*listingGroup, err error) {
+		for _, g := range gs {
+			for _, i := range g.indexes {
+				results[i].Err = err
+			}
+		}
+	}
+	for start := 0; start < len(groups); start += pageSize {
+		chunk := groups[start:min(start+pageSize, len(groups))]
+		if err := c.affordable(1); err != nil {
+			failAll(groups[start:], err)
+			return results, nil
+		}
+		invs, err := c.readInventories(ctx, chunk)
+		var quotaErr *channel.QuotaError
+		switch {
+		case err == nil:
+		case fatal(ctx, err):
+			return nil, err
+		case errors.As(err, &quotaErr):
+			failAll(groups[start:], err)
+			return results, nil
+		default:
+			failAll(chunk, err)
+			continue
+		}
+		for k, g := range chunk {
+			if err := c.affordable(1); err != nil {
+				failAll(groups[start+k:], err)
+				return results, nil
+			}
+			inv, ok := invs[g.id]
+			if !ok {
+				failAll([]*listingGroup{g}, fmt.Errorf("etsy: listing %d is no longer on Etsy (deleted or no longer active); sync the catalogue", g.id))
+				continue
+			}
+			err := c.writeListing(ctx, g, inv, updates, results)
+			switch {
+			case err == nil:
+			case fatal(ctx, err):
+				return nil, err
+			case errors.As(err, &quotaErr):
+				failAll(groups[start+k:], err)
+				return results, nil
+			default:
+				failAll([]*listingGroup{g}, err)
+			}
+		}
+	}
+	return results, nil
+}
+
+// groupByListing merges the updates per listing, most urgent listing
+// first (ties in the order the updates came); an update naming no listing
+// gets its error in results.
+func groupByListing(updates []channel.QuantityUpdate, results []channel.QuantityResult) []*listingGroup {
 	var groups []*listingGroup
 	byID := map[int64]*listingGroup{}
 	for i, u := range updates {
@@ -43,58 +107,20 @@ func (c *Client) SetQuantities(ctx context.Context, updates []channel.QuantityUp
 		}
 		g := byID[id]
 		if g == nil {
-			g = &listingGroup{id: id}
+			g = &listingGroup{id: id, urgency: 2}
 			byID[id] = g
 			groups = append(groups, g)
 		}
 		g.indexes = append(g.indexes, i)
-	}
-	if len(groups) == 0 {
-		return results, nil
-	}
-	failAll := func(gs []*listingGroup, err error) {
-		for _, g := range gs {
-			for _, i := range g.indexes {
-				results[i].Err = err
-			}
-		}
-	}
-	if err := c.affordable(1); err != nil {
-		failAll(groups, err)
-		return results, nil
-	}
-	invs, err := c.readInventories(ctx, groups)
-	if err != nil {
-		if fatal(ctx, err) {
-			return nil, err
-		}
-		failAll(groups, err)
-		return results, nil
-	}
-	for k, g := range groups {
-		if err := c.affordable(1); err != nil {
-			failAll(groups[k:], err)
-			break
-		}
-		inv, ok := invs[g.id]
-		if !ok {
-			failAll([]*listingGroup{g}, fmt.Errorf("etsy: listing %d is no longer on Etsy (deleted or no longer active); sync the catalogue", g.id))
-			continue
-		}
-		err := c.writeListing(ctx, g, inv, updates, results)
-		var quotaErr *channel.QuotaError
 		switch {
-		case err == nil:
-		case fatal(ctx, err):
-			return nil, err
-		case errors.As(err, &quotaErr):
-			failAll(groups[k:], err)
-			return results, nil
-		default:
-			failAll([]*listingGroup{g}, err)
+		case u.Quantity <= 0:
+			g.urgency = 0
+		case u.Previous != nil && u.Quantity < *u.Previous:
+			g.urgency = min(g.urgency, 1)
 		}
 	}
-	return results, nil
+	slices.SortStableFunc(groups, func(a, b *listingGroup) int { return a.urgency - b.urgency })
+	return groups
 }
 
 func ref(u channel.QuantityUpdate) string {

@@ -62,7 +62,7 @@ func (c *Client) writeListing(ctx context.Context, g *listingGroup, invRaw json.
 		pp := putProduct{SKU: p.SKU, PropertyValues: []putPropertyValue{}, Offerings: []putOffering{}}
 		for _, pv := range p.PropertyValues {
 			pp.PropertyValues = append(pp.PropertyValues, putPropertyValue{PropertyID: pv.PropertyID, ValueIDs: nonNil(pv.ValueIDs),
-				ScaleID: pv.ScaleID, PropertyName: pv.PropertyName, Values: nonNilStrings(pv.Values)})
+				ScaleID: pv.ScaleID, PropertyName: pv.PropertyName, Values: unescaped(pv.Values)})
 		}
 		readable := true
 		for _, o := range p.Offerings {
@@ -141,9 +141,12 @@ func nonNil(v []int64) []int64 {
 	return v
 }
 
-func nonNilStrings(v []string) []string {
-	if v == nil {
-		return []string{}
+// unescaped undoes Etsy's HTML escaping of the values it sends, so that
+// writing them back does not escape them twice ("&amp;amp;").
+func unescaped(v []string) []string {
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = text(s)
 	}
-	return v
+	return out
 }
