@@ -174,26 +174,34 @@ func takenOver(t *testing.T, st *store.Store, ch, killed int64, listings int) (d
 	return dead, retry
 }
 
-func TestAKilledServeHoldsItsChannelNoLongerThanItsSilence(t *testing.T) {
-	bin := buildStocksync(t)
-	vals := serveEnv(t, testdb.URL(t))
-	vals["STOCKSYNC_DEAD_WORKER_AFTER"] = "5s"
-	vals["STOCKSYNC_CHANNEL_ALLOW"] = "127.0.0.1" // the fake store listens on loopback
+// testInstance is the test process's store and Service on the serve
+// processes' database and configuration.
+func testInstance(t *testing.T, vals map[string]string) (*store.Store, *channelsync.Service) {
+	t.Helper()
 	cfg, err := config.Load(env(vals))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := store.Open(context.Background(), cfg.DatabaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	svc, err := channelsync.NewService(st, cfg.SecretKey, channel.Options{
 		Addresses: channel.AddressPolicy{Hosts: cfg.ChannelAllowHosts, Networks: cfg.ChannelAllowNetworks}}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, svc
+}
+
+func TestAKilledServeHoldsItsChannelNoLongerThanItsSilence(t *testing.T) {
+	bin := buildStocksync(t)
+	vals := serveEnv(t, testdb.URL(t))
+	vals["STOCKSYNC_DEAD_WORKER_AFTER"] = "5s"
+	vals["STOCKSYNC_CHANNEL_ALLOW"] = "127.0.0.1" // the fake store listens on loopback
+	ctx := context.Background()
+	st, svc := testInstance(t, vals)
 	const listings = 2000
 	shop := woofake.New(woofake.Options{})
 	defer shop.Close()
@@ -253,6 +261,13 @@ func TestAKilledServeHoldsItsChannelNoLongerThanItsSilence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// River records the retry's job completed a moment after its run
+	// ends; until then Sync now is a duplicate of it.
+	waitFor(t, "the retry's job to be recorded completed", func() bool {
+		var active int
+		st.DB.Get(&active, `SELECT count(*) FROM river_job WHERE kind = 'catalogue_sync' AND state NOT IN ('completed', 'cancelled', 'discarded')`)
+		return active == 0
+	})
 	if ok, err := channelsync.SyncNow(ctx, inserter, ch, false); err != nil || !ok {
 		t.Fatalf("Sync now: %v %v", ok, err)
 	}

@@ -48,9 +48,10 @@ func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) 
 	items := make([]inventoryItem, len(page.InventoryItems))
 	offers := make([][]json.RawMessage, len(page.InventoryItems))
 	var fetch []int
+	unreadable := make([]error, len(page.InventoryItems))
 	for i, raw := range page.InventoryItems {
 		if err := json.Unmarshal(raw, &items[i]); err != nil {
-			items[i] = inventoryItem{}
+			items[i], unreadable[i] = inventoryItem{}, err
 			continue
 		}
 		if items[i].SKU != "" {
@@ -61,7 +62,11 @@ func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) 
 		return channel.ListingPage{}, err
 	}
 	for i, raw := range page.InventoryItems {
-		out.Listings = append(out.Listings, c.listingsOf(raw, items[i], offers[i])...)
+		if unreadable[i] != nil {
+			out.Listings = append(out.Listings, channel.Listing{Raw: raw, Problem: "the inventory item could not be read: " + unreadable[i].Error()})
+			continue
+		}
+		out.Listings = append(out.Listings, c.listingOf(raw, items[i], offers[i]))
 	}
 	return out, nil
 }
@@ -166,18 +171,14 @@ func (c *Client) offers(ctx context.Context, sku string) ([]json.RawMessage, err
 	}
 }
 
-// listingsOf turns one inventory item and its offers into the channel's
+// listingOf turns one inventory item and its offers into the channel's
 // listing of it: the SKU on the channel's marketplace. A channel is one
 // marketplace because stocksync keeps a SKU once per channel; a seller on
 // two marketplaces connects each. An item with no offer there is listed
 // as not for sale, so a copy imported earlier leaves the unconfirmed list.
-func (c *Client) listingsOf(raw json.RawMessage, item inventoryItem, rawOffers []json.RawMessage) []channel.Listing {
+func (c *Client) listingOf(raw json.RawMessage, item inventoryItem, rawOffers []json.RawMessage) channel.Listing {
 	if item.SKU == "" {
-		var probe map[string]json.RawMessage
-		if json.Unmarshal(raw, &probe) != nil {
-			return []channel.Listing{{Raw: raw, Problem: "the inventory item could not be read"}}
-		}
-		return []channel.Listing{{Raw: raw, Name: item.Product.Title, Problem: "the inventory item has no SKU"}}
+		return channel.Listing{Raw: raw, Name: item.Product.Title, Problem: "the inventory item has no SKU"}
 	}
 	total, totalErr := channel.RawInt(item.Availability.ShipToLocationAvailability.Quantity)
 	var here []offer
@@ -193,10 +194,10 @@ func (c *Client) listingsOf(raw json.RawMessage, item inventoryItem, rawOffers [
 		}
 	}
 	if problem != "" || len(here) == 0 {
-		return []channel.Listing{{ExternalID: c.marketplace + ":" + item.SKU, SKU: item.SKU, Name: item.Product.Title,
-			Raw: rawListing(raw, rawOffers), NotForSale: problem == "", Problem: problem}}
+		return channel.Listing{ExternalID: c.marketplace + ":" + item.SKU, SKU: item.SKU, Name: item.Product.Title,
+			Raw: rawListing(raw, rawOffers), NotForSale: problem == "", Problem: problem}
 	}
-	return []channel.Listing{c.marketListing(raw, item, c.marketplace, here, total, totalErr, rawOffers)}
+	return c.marketListing(raw, item, c.marketplace, here, total, totalErr, rawOffers)
 }
 
 // marketListing is one SKU on one marketplace. The quantity buyers see is
