@@ -307,14 +307,14 @@ func TestPacedByThePerSecondLimit(t *testing.T) {
 func TestListingsWrittenMostUrgentFirst(t *testing.T) {
 	ts := newTestShop(t, fake.Options{})
 	jumper, towel, mug := seedShop(ts.fake)
-	four, one := 4, 1
+	prev := func(n int) *int { return &n }
 	ts.fake.ResetCalls()
 	results, err := ts.client.SetQuantities(context.Background(), []channel.QuantityUpdate{
-		{ExternalID: itoa(mug.ID), Quantity: 12, Previous: &four},                 // rising
-		{ExternalID: towel.Key(towel.Products[0]), Quantity: 3, Previous: &four},  // falling
-		{ExternalID: jumper.Key(jumper.Products[0]), Quantity: 5, Previous: &one}, // rising …
-		{ExternalID: jumper.Key(jumper.Products[1]), Quantity: 0, Previous: &one}, // … and to zero: the jumper goes first
-		{ExternalID: towel.Key(towel.Products[1]), Quantity: 9, Previous: &four},  // rising, merged with the towel's fall
+		{ExternalID: itoa(mug.ID), Quantity: 12, Previous: prev(9)},                  // rising
+		{ExternalID: towel.Key(towel.Products[0]), Quantity: 3, Previous: prev(5)},   // falling
+		{ExternalID: jumper.Key(jumper.Products[0]), Quantity: 5, Previous: prev(2)}, // rising …
+		{ExternalID: jumper.Key(jumper.Products[1]), Quantity: 0, Previous: prev(3)}, // … and to zero: the jumper goes first
+		{ExternalID: towel.Key(towel.Products[1]), Quantity: 9, Previous: prev(6)},   // rising, merged with the towel's fall
 	}, "k")
 	if err != nil {
 		t.Fatal(err)
@@ -333,5 +333,34 @@ func TestListingsWrittenMostUrgentFirst(t *testing.T) {
 	want := []string{itoa(jumper.ID), itoa(towel.ID), itoa(mug.ID)}
 	if strings.Join(order, ",") != strings.Join(want, ",") {
 		t.Fatalf("writes in order %v, want %v (zero, falling, rising)", order, want)
+	}
+}
+
+func TestAQuantityThatMovedOnEtsyIsNotOverwritten(t *testing.T) {
+	ts := newTestShop(t, fake.Options{})
+	jumper, _, _ := seedShop(ts.fake)
+	three, two := 3, 2
+	ts.fake.ResetCalls()
+	results, err := ts.client.SetQuantities(context.Background(), []channel.QuantityUpdate{
+		{ExternalID: jumper.Key(jumper.Products[2]), Quantity: 9, Previous: &three}, // Etsy shows 4: a sale or an edit there
+		{ExternalID: jumper.Key(jumper.Products[0]), Quantity: 7, Previous: &two},
+	}, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(results[0].Err, channel.ErrStaleQuantity) || results[1].Err != nil {
+		t.Fatalf("results %+v", results)
+	}
+	if q, _ := ts.fake.Quantity(jumper.Key(jumper.Products[2])); q != 4 {
+		t.Fatalf("the moved quantity was overwritten: %d", q)
+	}
+	if q, _ := ts.fake.Quantity(jumper.Key(jumper.Products[0])); q != 7 {
+		t.Fatalf("the other product: %d", q)
+	}
+	// Only stale updates: nothing is written.
+	results, _ = ts.client.SetQuantities(context.Background(), []channel.QuantityUpdate{
+		{ExternalID: jumper.Key(jumper.Products[2]), Quantity: 9, Previous: &three}}, "k")
+	if !errors.Is(results[0].Err, channel.ErrStaleQuantity) || ts.fake.Puts() != 1 {
+		t.Fatalf("%+v, %d writes", results, ts.fake.Puts())
 	}
 }

@@ -14,7 +14,11 @@
 // IDs: "123" for a listing without variations, "123/456-789" for the
 // product with values 456 and 789. Stock is written by replacing a whole
 // listing's inventory in one PUT, every product sent back (Etsy deletes
-// the ones left out), so SetQuantities merges its updates per listing.
+// the ones left out), so SetQuantities merges its updates per listing. Etsy
+// has no compare-and-set, but the inventory is read just before it is
+// written: an update whose QuantityUpdate.Previous is no longer what Etsy
+// shows is refused with channel.ErrStaleQuantity rather than overwrite a
+// sale made there.
 // Calls are paced by Etsy's per-second limit and budgeted against its
 // per-day limit (x-limit-per-second, x-remaining-today …); what the day's
 // budget cannot pay for is answered with a *channel.QuotaError.

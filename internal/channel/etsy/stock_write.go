@@ -51,6 +51,7 @@ func (c *Client) writeListing(ctx context.Context, g *listingGroup, invRaw json.
 		QuantityOnProperty: nonNil(inv.QuantityOnProperty), SKUOnProperty: nonNil(inv.SKUOnProperty)}
 	index := map[string]int{} // productKey → position in body.Products
 	known := map[int]bool{}   // products whose quantity could be read
+	current := map[int]int{}  // and that quantity
 	for _, raw := range inv.Products {
 		var p product
 		if err := json.Unmarshal(raw, &p); err != nil {
@@ -85,6 +86,9 @@ func (c *Client) writeListing(ctx context.Context, g *listingGroup, invRaw json.
 		pos := len(body.Products)
 		index[productKey(g.id, p.PropertyValues)] = pos
 		known[pos] = readable && len(pp.Offerings) > 0
+		if known[pos] {
+			current[pos] = pp.Offerings[0].Quantity
+		}
 		body.Products = append(body.Products, pp)
 	}
 	// One quantity for the whole listing when it does not vary by
@@ -97,6 +101,13 @@ func (c *Client) writeListing(ctx context.Context, g *listingGroup, invRaw json.
 		pos, ok := index[ref(updates[i])]
 		if !ok {
 			results[i].Err = fmt.Errorf("etsy: listing %d has no such product any more (its variations changed); sync the catalogue", g.id)
+			continue
+		}
+		// Etsy has no compare-and-set, but the inventory was just read: a
+		// quantity that is no longer the one we last sent moved on Etsy (a
+		// sale), and is not overwritten unseen.
+		if prev := updates[i].Previous; prev != nil && known[pos] && current[pos] != *prev {
+			results[i].Err = fmt.Errorf("etsy: %w", channel.ErrStaleQuantity)
 			continue
 		}
 		q := max(updates[i].Quantity, 0)
