@@ -136,7 +136,7 @@ func TestCatalogueSyncImportsEveryPageWithExactCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	run, _ := st.Run(context.Background(), runID)
-	if run.Status != "succeeded" || run.Records != 600 || run.Failed != 1 || run.New != 599 || run.PagesDone != 3 || run.Kind != "catalogue" {
+	if run.Status != "succeeded" || run.Records != 600 || run.Failed != 1 || run.New != 599 || run.PagesDone != 4 || run.Kind != "catalogue" {
 		t.Fatalf("run: %+v (error %v)", run, run.Error)
 	}
 	wantLinked := len(matching)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -85,17 +84,6 @@ func enqueuePushes(ctx context.Context, client *jobs.Client, tx *sql.Tx, channel
 		}
 	}
 	return nil
-}
-
-// pushHook is the store's availability hook: it marks the items' listings
-// and enqueues their channels' pushes, inside the document's transaction.
-// Before Register gives it a job client, it only marks.
-func (s *Service) pushHook(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) error {
-	channels, err := store.MarkForPush(ctx, tx, itemIDs)
-	if err != nil {
-		return err
-	}
-	return enqueuePushes(ctx, s.jobsClient(), tx.Tx, channels, "change")
 }
 
 func (s *Service) jobsClient() *jobs.Client {

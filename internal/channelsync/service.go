@@ -59,9 +59,8 @@ func NewService(st *store.Store, secretKey []byte, opts channel.Options, log *sl
 	s := &Service{store: st, box: box, opts: opts, log: log, now: time.Now, BatchSize: 10000, ImportWorkers: 2, ProgressEvery: 2 * time.Second, BulkWaitLimit: 50_000}
 	s.SetDeadAfter(DefaultDeadAfter)
 	s.push = PushTiming{}.withDefaults()
-	// Stock changes mark the listings to push from the start; Register
-	// adds the job that sends them.
-	st.SetAvailabilityHook(s.pushHook)
+	// Stock changes mark the listings to push (the store does); Register
+	// gives the enqueuer the job client that sends them.
 	st.SetPushEnqueuer(func(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, trigger string) error {
 		return enqueuePushes(ctx, s.jobsClient(), tx.Tx, channelIDs, trigger)
 	})

@@ -229,10 +229,8 @@ func (s *Store) confirmChunk(ctx context.Context, tx *sqlx.Tx, runID int64, ids 
 	if _, err := s.settleOrdersOf(ctx, tx, ls); err != nil {
 		return 0, nil, err
 	}
-	if s.hook != nil && len(openItems) > 0 {
-		if err := s.hook(ctx, tx, openItems); err != nil {
-			return 0, nil, fmt.Errorf("store: availability hook: %w", err)
-		}
+	if err := s.availabilityChanged(ctx, tx, openItems); err != nil {
+		return 0, nil, err
 	}
 	return len(ls), skips, nil
 }

@@ -122,7 +122,7 @@ func TestBulkConfirmOf5000ConfirmsTheRestAndListsTheBadOnesWithCauses(t *testing
 	f.st.DB.Get(&c.Opening, `SELECT count(*) FROM stock_movements m JOIN items i ON i.id = m.item_id
 		WHERE m.doc_kind = 'opening' AND m.doc_id = i.id AND m.on_hand_delta = i.opening_qty AND m.warehouse_id = (SELECT min(id) FROM warehouses)`)
 	f.st.DB.Get(&c.Linked, `SELECT count(*) FROM channel_items ci JOIN items i ON i.id = ci.item_id
-		WHERE ci.link_source = 'confirm' AND ci.linked_by = $1 AND i.sku = ci.sku AND i.name = ci.name AND NOT ci.stock_push_pending
+		WHERE ci.link_source = 'confirm' AND ci.linked_by = $1 AND i.sku = ci.sku AND i.name = ci.name
 		AND i.opening_qty = GREATEST(ci.quantity, 0)`, f.user)
 	f.st.DB.Get(&c.Created, `SELECT count(*) FROM item_activity WHERE action = 'created' AND user_id = $1`, f.user)
 	f.st.DB.Get(&c.Logged, `SELECT count(*) FROM item_activity a JOIN channel_items ci ON ci.id = a.channel_item_id AND ci.item_id = a.item_id

@@ -108,12 +108,7 @@ func (s *Store) writeOpenings(ctx context.Context, tx *sqlx.Tx, changes []stockC
 		pq.Array(docs), pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed)); err != nil {
 		return fmt.Errorf("store: opening stock: %w", err)
 	}
-	if ids := availabilityChanged(all); s.hook != nil && len(ids) > 0 {
-		if err := s.hook(ctx, tx, ids); err != nil {
-			return fmt.Errorf("store: availability hook: %w", err)
-		}
-	}
-	return nil
+	return s.availabilityChanged(ctx, tx, availabilityChanged(all))
 }
 
 // OrderLineListing is the listing an order's line sold, for its Link

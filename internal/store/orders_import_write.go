@@ -270,10 +270,5 @@ func (s *Store) applyCommitments(ctx context.Context, tx *sqlx.Tx, moves []order
 			return fmt.Errorf("store: commit stock: %w", err)
 		}
 	}
-	if ids := availabilityChanged(changed); s.hook != nil && len(ids) > 0 {
-		if err := s.hook(ctx, tx, ids); err != nil {
-			return fmt.Errorf("store: availability hook: %w", err)
-		}
-	}
-	return nil
+	return s.availabilityChanged(ctx, tx, availabilityChanged(changed))
 }

@@ -24,13 +24,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, tr
 // pushLinked brings newly linked listings to their items' quantity (§1.3):
 // the same marks and job as a document's.
 func (s *Store) pushLinked(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) error {
-	if s.hook == nil || len(itemIDs) == 0 {
-		return nil
-	}
-	if err := s.hook(ctx, tx, itemIDs); err != nil {
-		return fmt.Errorf("store: availability hook: %w", err)
-	}
-	return nil
+	return s.availabilityChanged(ctx, tx, itemIDs)
 }
 
 // AfterSync runs when a sync has imported its listings and orders: listings

@@ -17,9 +17,9 @@ import (
 )
 
 // AvailabilityHook is told, inside the transaction and just before it
-// commits, which items' available quantity that transaction changed. Stock
-// push enqueues its job here, so a rolled-back document is never pushed and
-// a committed one never missed. An error rolls the whole document back.
+// commits, which items' available quantity that transaction changed (after
+// their listings were marked for the stock push and the push enqueued, see
+// availabilityChanged). An error rolls the whole document back.
 type AvailabilityHook func(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) error
 
 // SetAvailabilityHook installs the hook; call it once at start-up.
@@ -72,26 +72,25 @@ func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange
 		if c.doc == "" {
 			return nil
 		}
-		id, err := s.writeDocument(ctx, tx, c)
+		changed := availabilityChanged(c.moves)
+		id, channels, err := s.writeDocument(ctx, tx, c, changed)
 		if err != nil {
 			return err
 		}
 		if len(docID) > 0 {
 			*docID[0] = id
 		}
-		if changed := availabilityChanged(c.moves); s.hook != nil && len(changed) > 0 {
-			if err := s.hook(ctx, tx, changed); err != nil {
-				return fmt.Errorf("store: availability hook: %w", err)
-			}
-		}
-		return nil
+		return s.availabilityChangedMarked(ctx, tx, changed, channels)
 	})
 }
 
-// writeDocument calls the document's function: one round trip for the
-// document, its ledger, balances and totals. A decrease that took a balance
-// below zero comes back as the first such balance and is refused.
-func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange) (int64, error) {
+// writeDocument calls the document's function and marks the listings of the
+// changed items for the stock push: one round trip for the document, its
+// ledger, balances and totals, and the marks (taken after the balances, in
+// listing id order, as every document takes them). It returns the
+// channels of the marked listings. A decrease that took a balance below
+// zero comes back as the first such balance and is refused.
+func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange, changed []int64) (int64, []int64, error) {
 	var items, whs, onHand, committed []int64
 	for _, m := range c.moves {
 		items, whs, onHand, committed = append(items, m.item), append(whs, m.warehouse), append(onHand, m.onHand), append(committed, m.committed)
@@ -99,17 +98,18 @@ func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange) 
 	args := append(c.args, pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed))
 	st, err := s.stockStatement(tx, documentCall(c.doc, len(args)))
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	var id int64
 	var shortItem, shortWarehouse, shortOnHand, shortRemove sql.NullInt64
-	if err := st.QueryRowContext(ctx, args...).Scan(&id, &shortItem, &shortWarehouse, &shortOnHand, &shortRemove); err != nil {
-		return 0, fmt.Errorf("store: write %s: %w", c.doc, mapFK(err))
+	var channels pq.Int64Array
+	if err := st.QueryRowContext(ctx, append(args, pq.Array(changed))...).Scan(&id, &shortItem, &shortWarehouse, &shortOnHand, &shortRemove, &channels); err != nil {
+		return 0, nil, fmt.Errorf("store: write %s: %w", c.doc, mapFK(err))
 	}
 	if shortItem.Valid {
-		return 0, belowZero(ctx, tx, balanceKey{shortItem.Int64, shortWarehouse.Int64}, shortOnHand.Int64, shortRemove.Int64)
+		return 0, nil, belowZero(ctx, tx, balanceKey{shortItem.Int64, shortWarehouse.Int64}, shortOnHand.Int64, shortRemove.Int64)
 	}
-	return id, nil
+	return id, channels, nil
 }
 
 // documentArgs is how many arguments each document function of migration
@@ -119,12 +119,22 @@ var documentArgs = map[string]int{
 	"stock_cancel": 6, "stock_pack": 10, "stock_ship": 9, "stock_invoice": 9,
 }
 
+// documentCall is the statement of a document function of n arguments;
+// its last parameter, $n+1, lists the items whose availability changed,
+// whose listings it marks for the stock push once the document is written
+// (nothing when a balance went short: the document is refused).
 func documentCall(fn string, n int) string {
 	placeholders := make([]string, n)
 	for i := range placeholders {
 		placeholders[i] = "$" + strconv.Itoa(i+1)
 	}
-	return `SELECT doc_id, short_item, short_warehouse, short_on_hand, short_remove FROM ` + fn + `(` + strings.Join(placeholders, ", ") + `)`
+	changed := "$" + strconv.Itoa(n+1)
+	return `WITH d AS (
+		SELECT doc_id, short_item, short_warehouse, short_on_hand, short_remove FROM ` + fn + `(` + strings.Join(placeholders, ", ") + `)
+	), m AS (` + markListingsSQL(changed+"::bigint[]", "(SELECT d.short_item FROM d) IS NULL") + `)
+	SELECT d.doc_id, d.short_item, d.short_warehouse, d.short_on_hand, d.short_remove,
+		ARRAY(SELECT DISTINCT channel_id FROM m ORDER BY 1) AS channels
+	FROM d`
 }
 
 // prepareStockStatements prepares every statement a stock transaction
