@@ -44,6 +44,10 @@ type Options struct {
 	// connector changed them (a rotated OAuth refresh token). The channel
 	// service sets it per channel; nil keeps changes in memory only.
 	SaveCredentials func(ctx context.Context, creds map[string]string) error
+	// LoadCredentials reads the channel's stored credentials again, so a
+	// connector whose refresh token was voided can pick up the one another
+	// server process stored after rotating it. nil: no second look.
+	LoadCredentials func(ctx context.Context) (map[string]string, error)
 }
 
 const (

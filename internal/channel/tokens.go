@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -35,6 +36,7 @@ type TokenSource struct {
 	ids     []string
 	refresh RefreshFunc
 	persist func(ctx context.Context, refreshToken string) error
+	reload  func(ctx context.Context) (string, error)
 	now     func() time.Time
 }
 
@@ -90,6 +92,15 @@ func (ts *TokenSource) Token(ctx context.Context) (string, error) {
 	defer e.mu.Unlock()
 	if e.token.Access == "" || !ts.now().Before(e.token.Expiry.Add(-refreshMargin)) {
 		t, err := ts.refresh(ctx, e.token.Refresh)
+		if errors.Is(err, ErrUnauthorized) && ts.reload != nil {
+			// Another server process may have rotated the token and stored
+			// the new one: refresh with that, once.
+			if stored, rerr := ts.reload(ctx); rerr == nil && stored != "" && stored != e.token.Refresh {
+				ts.alias(e, stored)
+				e.token.Refresh, ts.stored = stored, stored
+				t, err = ts.refresh(ctx, stored)
+			}
+		}
 		if err != nil {
 			return "", err
 		}
@@ -110,6 +121,14 @@ func (ts *TokenSource) Token(ctx context.Context) (string, error) {
 		ts.stored = e.token.Refresh
 	}
 	return e.token.Access, nil
+}
+
+// WithReload gives ts a way to read the refresh token stored with the
+// channel's credentials (see Options.LoadCredentials), tried once when a
+// refresh is refused, for the token another process rotated.
+func (ts *TokenSource) WithReload(reload func(ctx context.Context) (string, error)) *TokenSource {
+	ts.reload = reload
+	return ts
 }
 
 // Invalidate forgets access when the channel refused it before its

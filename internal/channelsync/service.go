@@ -202,6 +202,13 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 		}
 		return s.store.SaveChannelCredentials(ctx, ch.ID, s.box.Seal(plain, sealContext(ch.Kind)))
 	}
+	opts.LoadCredentials = func(ctx context.Context) (map[string]string, error) {
+		fresh, err := s.store.Channel(ctx, ch.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.credentials(fresh)
+	}
 	return kind.New(creds, opts)
 }
 

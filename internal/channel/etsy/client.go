@@ -109,6 +109,18 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	}
 	c.tokens = channel.NewTokenSource([]string{"etsy", api, c.keystring, c.shopID}, strings.TrimSpace(creds["refresh_token"]),
 		c.refresh, persist, opts)
+	if opts.LoadCredentials != nil {
+		c.tokens.WithReload(func(ctx context.Context) (string, error) {
+			stored, err := opts.LoadCredentials(ctx)
+			if err != nil {
+				return "", err
+			}
+			if saved["refresh_token"] != stored["refresh_token"] {
+				maps.Copy(saved, stored) // what is stored next builds on it
+			}
+			return strings.TrimSpace(stored["refresh_token"]), nil
+		})
+	}
 	return c, nil
 }
 

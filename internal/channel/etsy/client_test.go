@@ -2,9 +2,14 @@ package etsy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -363,4 +368,64 @@ func TestAQuantityThatMovedOnEtsyIsNotOverwritten(t *testing.T) {
 	if !errors.Is(results[0].Err, channel.ErrStaleQuantity) || ts.fake.Puts() != 1 {
 		t.Fatalf("%+v, %d writes", results, ts.fake.Puts())
 	}
+}
+
+// Two server processes share a channel: when the other one rotated the
+// refresh token (and stored the new one), this one's refresh is refused;
+// it reads the stored credentials again and carries on with theirs.
+func TestRefreshTokenRotatedByAnotherProcess(t *testing.T) {
+	clock := testkit.NewClock()
+	srv := fake.New(fake.Options{Now: clock.Now})
+	defer srv.Close()
+	var mu sync.Mutex
+	stored := srv.Credentials() // the channel's row
+	opts := channel.Options{Sleep: (&testkit.Sleeps{Clock: clock}).Sleep, Now: clock.Now, Addresses: channel.AddressPolicy{Sandbox: true},
+		SaveCredentials: func(_ context.Context, c map[string]string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			stored = maps.Clone(c)
+			return nil
+		},
+		LoadCredentials: func(context.Context) (map[string]string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return maps.Clone(stored), nil
+		}}
+	c, err := New(maps.Clone(stored), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Verify(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The other process refreshes with the token both hold, and stores
+	// the one it got.
+	mu.Lock()
+	theirs := anotherProcessRefreshes(t, srv, stored["refresh_token"])
+	stored["refresh_token"] = theirs
+	mu.Unlock()
+	srv.RevokeAccessTokens()
+	if _, err := c.FetchOrders(context.Background(), time.Time{}, ""); err != nil {
+		t.Fatalf("after another process rotated the token: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if stored["refresh_token"] == theirs || !srv.ValidRefreshToken(stored["refresh_token"]) {
+		t.Fatal("the token issued last is not the one stored")
+	}
+}
+
+func anotherProcessRefreshes(t *testing.T, srv *fake.Server, refreshToken string) string {
+	t.Helper()
+	res, err := http.PostForm(srv.URL()+tokenPath, url.Values{"grant_type": {"refresh_token"}, "client_id": {fake.DefaultKeystring},
+		"refresh_token": {refreshToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out tokenAnswer
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.RefreshToken == "" {
+		t.Fatalf("%d %v", res.StatusCode, err)
+	}
+	return out.RefreshToken
 }
