@@ -26,7 +26,7 @@ func TestBrowserConfirmAndLinkInPlace(t *testing.T) {
 	var teapot int64
 	s.Store.DB.Get(&teapot, `SELECT id FROM items WHERE sku = 'TEA-BR'`)
 	_, ids := listingsOn(t, s, withQty(channel.Listing{ExternalID: "1", SKU: "MUG-7", Name: "Green mug", Price: "12.50"}, 4),
-		channel.Listing{ExternalID: "2", SKU: "X-2", Name: "Teapot online", Price: "20.00"})
+		withQty(channel.Listing{ExternalID: "2", SKU: "X-2", Name: "Teapot online", Price: "20.00"}, 1))
 	ctx := browser.New(t)
 	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestBrowserSettleWithoutJavaScript(t *testing.T) {
 	var teapot int64
 	s.Store.DB.Get(&teapot, `SELECT id FROM items WHERE sku = 'TEA-BR'`)
 	_, ids := listingsOn(t, s, withQty(channel.Listing{ExternalID: "1", SKU: "MUG-7", Name: "Green mug", Price: "12.50"}, 4),
-		channel.Listing{ExternalID: "2", SKU: "X-2", Name: "Teapot online", Price: "20.00"},
+		withQty(channel.Listing{ExternalID: "2", SKU: "X-2", Name: "Teapot online", Price: "20.00"}, 1),
 		withQty(channel.Listing{ExternalID: "3", SKU: "BOWL-1", Name: "Bowl", Price: "8.00"}, 2))
 	ctx := browser.New(t, browser.Options{NoJS: true})
 	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
