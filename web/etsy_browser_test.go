@@ -5,18 +5,21 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"stocksync/internal/auth"
+	"stocksync/internal/inventory"
 	"stocksync/internal/sandbox"
 	"stocksync/internal/testkit/browser"
 	"stocksync/internal/testkit/webtest"
 )
 
 // TestBrowserSandboxEtsy: connect Sandbox Etsy from its preset (the
-// refresh token filled in by the server), sync it, and confirm one of the
-// products of a listing with variations.
+// refresh token filled in by the server), sync it, confirm one of the
+// products of a listing with variations, receive stock of the new item,
+// and see Etsy show it, the listing's other products kept.
 func TestBrowserSandboxEtsy(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sb, err := sandbox.Start(quiet)
@@ -25,7 +28,7 @@ func TestBrowserSandboxEtsy(t *testing.T) {
 	}
 	defer sb.Close()
 	s := webtest.NewServer(t, webtest.Options{WorkJobs: true, Presets: sb.Presets})
-	s.CreateUser(t, "ada@example.com", auth.RoleAdmin, pw)
+	admin := s.CreateUser(t, "ada@example.com", auth.RoleAdmin, pw)
 	if err := sandbox.SeedDemoItems(t.Context(), s.Store, quiet); err != nil {
 		t.Fatal(err)
 	}
@@ -64,5 +67,36 @@ func TestBrowserSandboxEtsy(t *testing.T) {
 	// 40 listings share a demo item's SKU; the confirmed beanie is the 41st.
 	if linked != 41 || items != 1 {
 		t.Fatalf("%d Etsy listings linked, %d beanie items", linked, items)
+	}
+	var listing struct {
+		Item int64  `db:"item_id"`
+		Key  string `db:"external_id"`
+	}
+	if err := s.Store.DB.Get(&listing, `SELECT item_id, external_id FROM channel_items WHERE sku LIKE 'ETSY-BNE-2-%' AND item_id IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	var wh int64
+	s.Store.DB.Get(&wh, `SELECT min(id) FROM warehouses`)
+	if _, err := s.Store.CreatePurchaseReceive(t.Context(), inventory.Receive{Vendor: "Acme", Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: listing.Item, WarehouseID: wh, Quantity: 7, Rate: inventory.Money(100)}}}, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	var want int
+	s.Store.DB.Get(&want, `SELECT available FROM item_stock WHERE item_id = $1`, listing.Item)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if q, _ := sb.Etsy.Quantity(listing.Key); q == want && want >= 7 {
+			break
+		}
+		if time.Now().After(deadline) {
+			q, _ := sb.Etsy.Quantity(listing.Key)
+			var perr *string
+			s.Store.DB.Get(&perr, `SELECT push_error FROM channel_items WHERE external_id = $1`, listing.Key)
+			t.Fatalf("Etsy shows %d, want %d after the receive (push error %v)", q, want, perr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if d := sb.Etsy.DeletedProducts(); len(d) != 0 {
+		t.Fatalf("the push deleted products of the listing: %v", d)
 	}
 }
