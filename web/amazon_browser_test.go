@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -53,15 +52,8 @@ func TestBrowserSandboxAmazon(t *testing.T) {
 		{"the receive", chromedp.WaitVisible(chromedp.CSS(`[data-testid=doc-lines]`))},
 	})
 	want := qty + 10
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got, _ := b.sb.Amazon.Quantity(amazonfake.DefaultMarketplace, "AMZ-NEW-002")
-		if got == want {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Amazon shows %d, want %d after the receive was pushed", got, want)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	b.waitForPush(t, "Amazon", listing, want, func() int {
+		q, _ := b.sb.Amazon.Quantity(amazonfake.DefaultMarketplace, "AMZ-NEW-002")
+		return q
+	})
 }

@@ -2,11 +2,8 @@ package web_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"stocksync/internal/inventory"
 )
 
 // TestBrowserSandboxEbay: connect Sandbox eBay from its preset, sync, read
@@ -35,27 +32,10 @@ func TestBrowserSandboxEbay(t *testing.T) {
 		t.Fatal(err)
 	}
 	item := b.confirmListing(t, listing)
-	var wh int64
-	s.Store.DB.Get(&wh, `SELECT min(id) FROM warehouses`)
-	if _, err := s.Store.CreatePurchaseReceive(t.Context(), inventory.Receive{Vendor: "Acme", Date: time.Now(),
-		Lines: []inventory.Line{{ItemID: item, WarehouseID: wh, Quantity: 7, Rate: inventory.Money(100)}}}, b.admin.ID); err != nil {
-		t.Fatal(err)
-	}
 	// The seeded order of this listing, unfrozen by the confirmation,
 	// commits a unit: eBay is sent what is available.
-	var want int
-	s.Store.DB.Get(&want, `SELECT available FROM item_stock WHERE item_id = $1`, item)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		q, _ := b.sb.Ebay.Quantity("EB-NEW-001", "EBAY_US")
-		if q == want && want == 6 {
-			break
-		}
-		if time.Now().After(deadline) {
-			var perr *string
-			s.Store.DB.Get(&perr, `SELECT push_error FROM channel_items WHERE id = $1`, listing)
-			t.Fatalf("eBay shows %d, want %d (7 received, 1 on an order) after the receive (push error %v)", q, want, perr)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if want := b.receive(t, item, 7); want != 6 {
+		t.Fatalf("%d available, want 6 (7 received, 1 on an order)", want)
 	}
+	b.waitForPush(t, "eBay", listing, 6, func() int { q, _ := b.sb.Ebay.Quantity("EB-NEW-001", "EBAY_US"); return q })
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // TestBrowserSandboxEtsy: connect Sandbox Etsy from its preset (the
-// refresh token filled in by the server), sync it, and confirm one of the
-// products of a listing with variations.
+// refresh token filled in by the server), sync it, confirm one of the
+// products of a listing with variations, receive stock of the new item,
+// and see Etsy show it, the listing's other products kept.
 func TestBrowserSandboxEtsy(t *testing.T) {
 	b := newSandboxBrowser(t)
 	s, ctx := b.s, b.ctx
@@ -33,5 +34,21 @@ func TestBrowserSandboxEtsy(t *testing.T) {
 	// 40 listings share a demo item's SKU; the confirmed beanie is the 41st.
 	if linked != 41 || items != 1 {
 		t.Fatalf("%d Etsy listings linked, %d beanie items", linked, items)
+	}
+	var listing struct {
+		ID   int64  `db:"id"`
+		Item int64  `db:"item_id"`
+		Key  string `db:"external_id"`
+	}
+	if err := s.Store.DB.Get(&listing, `SELECT id, item_id, external_id FROM channel_items WHERE sku LIKE 'ETSY-BNE-2-%' AND item_id IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	want := b.receive(t, listing.Item, 7)
+	if want < 7 {
+		t.Fatalf("%d available after receiving 7", want)
+	}
+	b.waitForPush(t, "Etsy", listing.ID, want, func() int { q, _ := b.sb.Etsy.Quantity(listing.Key); return q })
+	if d := b.sb.Etsy.DeletedProducts(); len(d) != 0 {
+		t.Fatalf("the push deleted products of the listing: %v", d)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"stocksync/internal/auth"
+	"stocksync/internal/inventory"
 	"stocksync/internal/sandbox"
 	"stocksync/internal/testkit/browser"
 	"stocksync/internal/testkit/webtest"
@@ -92,4 +94,38 @@ func (b *sandboxBrowser) confirmListing(t *testing.T, listing int64, checks ...b
 		t.Fatal(err)
 	}
 	return item
+}
+
+// receive books a purchase receive of qty units of the item into the
+// first warehouse and returns how many of it are available then.
+func (b *sandboxBrowser) receive(t *testing.T, item, qty int64) int {
+	t.Helper()
+	var wh int64
+	b.s.Store.DB.Get(&wh, `SELECT min(id) FROM warehouses`)
+	if _, err := b.s.Store.CreatePurchaseReceive(t.Context(), inventory.Receive{Vendor: "Acme", Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: item, WarehouseID: wh, Quantity: qty, Rate: inventory.Money(100)}}}, b.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	var available int
+	b.s.Store.DB.Get(&available, `SELECT available FROM item_stock WHERE item_id = $1`, item)
+	return available
+}
+
+// waitForPush waits until the channel, named by what, shows want of the
+// listing, as the push the stock change started brings it there.
+func (b *sandboxBrowser) waitForPush(t *testing.T, what string, listing int64, want int, shows func() int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := shows()
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			var perr *string
+			b.s.Store.DB.Get(&perr, `SELECT push_error FROM channel_items WHERE id = $1`, listing)
+			t.Fatalf("%s shows %d, want %d after the receive (push error %v)", what, got, want, perr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
