@@ -7,7 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"stocksync/internal/channel"
 	"stocksync/internal/channelsync"
+	"stocksync/views/components"
 	"stocksync/views/errorpages"
 )
 
@@ -35,19 +37,13 @@ func (a *App) oauthStart(c echo.Context) error {
 	if err != nil {
 		return a.renderConnect(c, http.StatusUnprocessableEntity, f, err)
 	}
-	if isHTMX(c) {
-		// A boosted form would follow a redirect inside the page's request,
-		// to another site; htmx sends the whole window there instead.
-		c.Response().Header().Set("HX-Redirect", target)
-		return c.NoContent(http.StatusNoContent)
-	}
-	return c.Redirect(http.StatusSeeOther, target)
+	return a.redirectAway(c, target)
 }
 
 // oauthCallback is where the channel sends the admin back with a code, or
 // with its refusal.
 func (a *App) oauthCallback(c echo.Context) error {
-	id, name, err := a.channels.FinishOAuth(c.Request().Context(), channelsync.OAuthCallback{
+	id, name, reconnected, err := a.channels.FinishOAuth(c.Request().Context(), channelsync.OAuthCallback{
 		Kind: c.Param("kind"), State: c.QueryParam("state"), Code: c.QueryParam("code"),
 		Error: c.QueryParam("error"), Description: c.QueryParam("error_description"), UserID: currentUser(c).ID,
 	})
@@ -59,6 +55,51 @@ func (a *App) oauthCallback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	addFlash(c, "success", fmt.Sprintf("%s is connected. Its first sync starts as scheduled — or press Sync now.", name))
+	if reconnected {
+		if _, err := channelsyncNow(c, a, id, false); err != nil {
+			return err
+		}
+		addFlash(c, "success", "Reconnected. A sync has started to catch up.")
+	} else {
+		addFlash(c, "success", fmt.Sprintf("%s is connected. Its first sync starts as scheduled — or press Sync now.", name))
+	}
 	return a.redirectAfterPost(c, fmt.Sprintf("/channels/%d", id))
+}
+
+// oauthReconnectStart is "Reconnect with Etsy" on a channel that needs
+// attention: the reconnect form, less what the channel fills in.
+func (a *App) oauthReconnectStart(c echo.Context) error {
+	ch, err := a.loadChannel(c)
+	if err != nil {
+		return err
+	}
+	if ch.DisconnectedAt != nil {
+		return echo.ErrNotFound
+	}
+	creds := map[string]string{}
+	if k, ok := channel.Lookup(ch.Kind); ok {
+		for _, f := range k.Fields {
+			creds[f.Name] = c.FormValue("cred_" + f.Name)
+		}
+	}
+	target, err := a.channels.StartOAuthReconnect(c.Request().Context(), ch, creds, currentUser(c).ID, oauthRedirectURI(c, ch.Kind))
+	var fe *channelsync.FieldError
+	if errors.As(err, &fe) {
+		return a.renderChannel(c, http.StatusUnprocessableEntity, ch, currentSettings(ch), components.FieldErrors{fe.Field: fe.Message})
+	}
+	if err != nil {
+		return err
+	}
+	return a.redirectAway(c, target)
+}
+
+// redirectAway sends the browser to another site; a boosted form would
+// follow the redirect inside the page's request, so htmx is told to send
+// the whole window there instead.
+func (a *App) redirectAway(c echo.Context, target string) error {
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", target)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, target)
 }

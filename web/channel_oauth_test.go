@@ -115,3 +115,48 @@ func TestEtsyConsentRefusedConnectsNothing(t *testing.T) {
 		t.Fatalf("staff started an OAuth connect: %d", r.Status)
 	}
 }
+
+// A channel whose credentials stopped working is reconnected through
+// Etsy's consent page: the same channel, its new refresh token stored.
+func TestReconnectWithEtsy(t *testing.T) {
+	s := webtest.NewServer(t)
+	shop := etsyfake.New(etsyfake.Options{})
+	defer shop.Close()
+	c, _ := s.SignedIn(t, auth.RoleAdmin)
+	c.Get("/channels/new?kind=etsy")
+	form := etsyOAuthForm(shop)
+	form.Set("cred_refresh_token", shop.IssueRefreshToken())
+	r := c.Post("/channels", form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("connect: %d %.300s", r.Status, r.Body)
+	}
+	page := r.Location
+	cs, _ := s.Store.ListChannels(context.Background())
+	if err := s.Store.SetNeedsAttention(context.Background(), cs[0].ID, "Etsy rejected the credentials."); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Get(page); !strings.Contains(r.Body, `data-testid="oauth-reconnect"`) || !strings.Contains(r.Body, "Reconnect with Etsy") {
+		t.Fatal("no Reconnect with Etsy on a channel that needs attention")
+	}
+	start := etsyOAuthForm(shop)
+	start.Del("cred_shared_secret")
+	if r := c.Post(page+"/oauth/start", start); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Shared secret is required") {
+		t.Fatalf("without the secret: %d", r.Status)
+	}
+	r = c.Post(page+"/oauth/start", etsyOAuthForm(shop))
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("start: %d %.300s", r.Status, r.Body)
+	}
+	back := consent(t, r.Location)
+	r = c.Get(back.RequestURI())
+	if r.Status != http.StatusSeeOther || r.Location != page {
+		t.Fatalf("callback: %d %q %.300s", r.Status, r.Location, r.Body)
+	}
+	if body := c.Get(page).Body; !strings.Contains(body, "Reconnected.") || strings.Contains(body, `data-testid="needs-attention"`) {
+		t.Fatal("not reconnected")
+	}
+	cs, _ = s.Store.ListChannels(context.Background())
+	if len(cs) != 1 || cs[0].NeedsAttention != nil {
+		t.Fatalf("channels %+v", cs)
+	}
+}

@@ -72,6 +72,7 @@ var routeTable = []route{
 	{http.MethodPost, "/channels/:id/drift/overwrite", signedIn, h((*App).overwriteDrift)},
 	{http.MethodPost, "/channels/:id/disconnect", adminOnly, h((*App).channelDisconnect)},
 	{http.MethodPost, "/channels/:id/credentials", adminOnly, h((*App).channelReconnect)},
+	{http.MethodPost, "/channels/:id/oauth/start", adminOnly, h((*App).oauthReconnectStart)},
 	{http.MethodPost, "/channels/:id/webhook-secret", adminOnly, h((*App).channelWebhookSecret)},
 
 	{http.MethodGet, "/channel-items", signedIn, h((*App).channelItems)},

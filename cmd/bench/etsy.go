@@ -3,17 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"stocksync/internal/channel"
 	etsyfake "stocksync/internal/channel/etsy/fake"
-	"stocksync/internal/channelsync"
 	"stocksync/internal/inventory"
-	"stocksync/internal/store"
 )
 
 const (
@@ -53,24 +49,10 @@ func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func etsyBenchService(st *store.Store, opts channel.Options) (*channelsync.Service, error) {
-	opts.Addresses = channel.AddressPolicy{Sandbox: true}
-	return channelsync.NewService(st, make([]byte, 32), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
-}
-
-func connectEtsyBench(ctx context.Context, svc *channelsync.Service, shop *etsyfake.Server) (int64, error) {
-	return svc.Connect(ctx, channelsync.ConnectRequest{Kind: "etsy", Name: "Sandbox Etsy", Credentials: shop.Credentials(),
-		SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
-}
-
 func etsySKU(listing, size int) string { return fmt.Sprintf("ETSY-%05d-%d", listing+1, size) }
 
 func benchEtsyPush(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -116,11 +98,11 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 	}
 	shop.SetListings(listings)
 	listings = shop.Listings() // with the IDs the shop gave them
-	svc, err := etsyBenchService(st, channel.Options{Sleep: clock.Sleep, Now: clock.Now})
+	svc, err := sandboxService(st, make([]byte, 32), channel.Options{Sleep: clock.Sleep, Now: clock.Now})
 	if err != nil {
 		return err
 	}
-	ch, err := connectEtsyBench(ctx, svc, shop)
+	ch, err := connectSandbox(ctx, svc, "etsy", "Sandbox Etsy", shop.Credentials())
 	if err != nil {
 		return err
 	}
@@ -189,11 +171,7 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 }
 
 func benchEtsySync(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -208,27 +186,18 @@ func benchEtsySync(ctx context.Context, env *benchEnv) error {
 			Products: []etsyfake.Product{{SKU: fmt.Sprintf("SKU-%07d", l+1), Price: fmt.Sprintf("%d.50", 5+l%40), Quantity: l % 30}}}
 	}
 	shop.SetListings(listings)
-	svc, err := etsyBenchService(st, channel.Options{})
+	svc, err := sandboxService(st, make([]byte, 32), channel.Options{})
 	if err != nil {
 		return err
 	}
-	ch, err := connectEtsyBench(ctx, svc, shop)
+	ch, err := connectSandbox(ctx, svc, "etsy", "Sandbox Etsy", shop.Credentials())
 	if err != nil {
 		return err
 	}
 	shop.ResetCalls()
-	start := time.Now()
-	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
+	took, err := timeFullSync(ctx, st, svc, ch, etsySyncListings)
 	if err != nil {
 		return err
-	}
-	took := time.Since(start)
-	run, err := st.Run(ctx, runID)
-	if err != nil {
-		return err
-	}
-	if run.Status != "succeeded" || run.Records != etsySyncListings {
-		return fmt.Errorf("sync ended %s with %d records: %v", run.Status, run.Records, run.Error)
 	}
 	report("etsy_sync_20k_s", took.Seconds(), "s")
 	report("etsy_sync_20k_calls", float64(len(shop.Calls())), "calls")

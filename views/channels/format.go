@@ -4,6 +4,7 @@ package channels
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -129,4 +130,12 @@ func secretHelp(s ShowPage) string {
 		}
 	}
 	return ""
+}
+
+// reconnectLabel turns "Connect with Etsy" into "Reconnect with Etsy".
+func reconnectLabel(button string) string {
+	if rest, ok := strings.CutPrefix(button, "Connect"); ok {
+		return "Reconnect" + rest
+	}
+	return button
 }
