@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"stocksync/internal/jobs"
 	"stocksync/internal/store"
@@ -30,13 +29,7 @@ type StockPushArgs struct {
 func (StockPushArgs) Kind() string { return "stock_push" }
 
 func (StockPushArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		MaxAttempts: 20,
-		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-			rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-		}},
-	}
+	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: uniqueWhileQueuedOrRunning()}
 }
 
 type stockPushWorker struct {
