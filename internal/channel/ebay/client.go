@@ -47,13 +47,7 @@ func init() {
 		Name:        "ebay",
 		DisplayName: "eBay",
 		Fields:      fields,
-		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			c, err := New(creds, opts)
-			if err != nil {
-				return nil, err // not a typed nil *Client
-			}
-			return c, nil
-		},
+		New:         channel.Constructor(New),
 		OAuth: &channel.OAuthFlow{Button: "Connect with eBay", Filled: []string{"refresh_token"},
 			AuthorizeURL: authorizeURL, Exchange: exchange},
 	})
@@ -79,12 +73,9 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	if err := channel.RequireFields("ebay", fields, creds); err != nil {
 		return nil, err
 	}
-	base := productionAPI
-	if raw := strings.TrimSpace(creds["api_url"]); raw != "" {
-		var err error
-		if base, err = channel.ParseBaseURL("ebay", "API address", raw, opts.Addresses); err != nil {
-			return nil, err
-		}
+	base, err := channel.APIBaseURL("ebay", creds["api_url"], productionAPI, opts.Addresses)
+	if err != nil {
+		return nil, err
 	}
 	market := strings.ToUpper(strings.TrimSpace(creds["marketplace"]))
 	lang, ok := marketplaces[market]

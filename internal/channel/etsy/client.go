@@ -45,14 +45,8 @@ func init() {
 		Name:        "etsy",
 		DisplayName: "Etsy",
 		Fields:      fields,
-		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			c, err := New(creds, opts)
-			if err != nil {
-				return nil, err // not a typed nil *Client
-			}
-			return c, nil
-		},
-		OAuth: oauthFlow,
+		New:         channel.Constructor(New),
+		OAuth:       oauthFlow,
 	})
 }
 
@@ -125,11 +119,7 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 }
 
 func apiBase(creds map[string]string, opts channel.Options) (string, error) {
-	raw := strings.TrimSpace(creds["api_url"])
-	if raw == "" {
-		return DefaultAPI, nil
-	}
-	return channel.ParseBaseURL("etsy", "API address", raw, opts.Addresses)
+	return channel.APIBaseURL("etsy", creds["api_url"], DefaultAPI, opts.Addresses)
 }
 
 // Limits reports Etsy's page size and the updates one SetQuantities takes.
