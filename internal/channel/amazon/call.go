@@ -46,7 +46,7 @@ func errorMessage(body []byte) string {
 // revoked and replaced) is refreshed once and the call sent again; a token
 // refused fresh from Login with Amazon means the credentials are wrong.
 func (c *Client) call(ctx context.Context, op operation, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	target, payload, err := channel.EncodeCall("amazon", what, c.base + path, query, body)
+	target, payload, err := channel.EncodeCall("amazon", what, c.base+path, query, body)
 	if err != nil {
 		return nil, err
 	}

@@ -134,7 +134,7 @@ func (c *Client) Verify(ctx context.Context) error {
 // again once and the call repeated; a second 401 is the seller's consent
 // withdrawn.
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	target, payload, err := channel.EncodeCall("ebay", what, c.base + path, query, body)
+	target, payload, err := channel.EncodeCall("ebay", what, c.base+path, query, body)
 	if err != nil {
 		return nil, err
 	}

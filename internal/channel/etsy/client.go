@@ -154,7 +154,7 @@ func (c *Client) Verify(ctx context.Context) error {
 // returns the accepted response. A token Etsy refuses before its expiry is
 // renewed once.
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	target, payload, err := channel.EncodeCall("etsy", what, c.api + apiPath + path, query, body)
+	target, payload, err := channel.EncodeCall("etsy", what, c.api+apiPath+path, query, body)
 	if err != nil {
 		return nil, err
 	}

@@ -126,7 +126,7 @@ func (c *Client) call(ctx context.Context, what, method, path string, query url.
 }
 
 func (c *Client) request(what, method, path string, query url.Values, body any) (channel.Request, error) {
-	target, payload, err := channel.EncodeCall("woocommerce", what, c.base + path, query, body)
+	target, payload, err := channel.EncodeCall("woocommerce", what, c.base+path, query, body)
 	if err != nil {
 		return channel.Request{}, err
 	}
