@@ -85,3 +85,25 @@ func itemsInWarehouse(ctx context.Context, st *store.Store) (ids []int64, wareho
 	}
 	return ids, ws[0].ID, nil
 }
+
+// benchFake is what timeFakeSync needs of a channel fake.
+type benchFake interface {
+	Credentials() map[string]string
+	ResetCalls()
+}
+
+// timeFakeSync connects a new channel of the kind to the fake and times its
+// first full sync, which must bring all n listings; the fake's call log
+// then holds the sync's calls alone.
+func timeFakeSync(ctx context.Context, st *store.Store, kind, name string, fake benchFake, opts channel.Options, n int) (time.Duration, error) {
+	svc, err := sandboxService(st, make([]byte, 32), opts)
+	if err != nil {
+		return 0, err
+	}
+	ch, err := connectSandbox(ctx, svc, kind, name, fake.Credentials())
+	if err != nil {
+		return 0, err
+	}
+	fake.ResetCalls()
+	return timeFullSync(ctx, st, svc, ch, n)
+}
