@@ -54,16 +54,7 @@ func benchAmazon(ctx context.Context, env *benchEnv) error {
 	defer seller.Close()
 	seller.Generate(amazonSyncListings, 42)
 	opts := channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}}
-	svc, err := sandboxService(st, make([]byte, 32), opts)
-	if err != nil {
-		return err
-	}
-	id, err := connectSandbox(ctx, svc, "amazon", "Sandbox Amazon", seller.Credentials())
-	if err != nil {
-		return err
-	}
-	seller.ResetCalls()
-	took, err := timeFullSync(ctx, st, svc, id, amazonSyncListings)
+	took, err := timeFakeSync(ctx, st, "amazon", "Sandbox Amazon", seller, opts, amazonSyncListings)
 	if err != nil {
 		return err
 	}

@@ -62,29 +62,18 @@ func benchEbayPush(ctx context.Context, env *benchEnv) error {
 	if err != nil {
 		return err
 	}
-	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
-	if err != nil {
-		return err
-	}
-	if run, err := st.Run(ctx, runID); err != nil || run.Synced != ebayPushSKUs {
-		return fmt.Errorf("the sync linked %d of %d listings: %v", run.Synced, ebayPushSKUs, err)
-	}
 	// Linking sends each item's quantity; that push is not the burst.
-	if err := svc.Push(ctx, ch, "sync", 0); err != nil {
+	if err := syncLinked(ctx, st, svc, ch, ebayPushSKUs); err != nil {
 		return err
 	}
-	ws, err := st.WarehouseChoices(ctx)
+	ids, wh, err := itemsInWarehouse(ctx, st)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	if err := st.DB.SelectContext(ctx, &ids, `SELECT id FROM items ORDER BY id`); err != nil {
 		return err
 	}
 	// The burst: one receive changes all 10,000 SKUs.
 	lines := make([]inventory.Line, len(ids))
 	for i, id := range ids {
-		lines[i] = inventory.Line{ItemID: id, WarehouseID: ws[0].ID, Quantity: int64(1 + i%9), Rate: inventory.Money(100)}
+		lines[i] = inventory.Line{ItemID: id, WarehouseID: wh, Quantity: int64(1 + i%9), Rate: inventory.Money(100)}
 	}
 	if _, err := st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: "Bench", Date: time.Now(), Lines: lines}, userID); err != nil {
 		return err
@@ -123,16 +112,7 @@ func benchEbaySync(ctx context.Context, env *benchEnv) error {
 	seller := ebayfake.New(ebayfake.Options{})
 	defer seller.Close()
 	seller.Generate(ebaySyncListings, 42)
-	svc, err := sandboxService(st, make([]byte, 32), channel.Options{})
-	if err != nil {
-		return err
-	}
-	ch, err := connectSandbox(ctx, svc, "ebay", "Sandbox eBay", seller.Credentials())
-	if err != nil {
-		return err
-	}
-	seller.ResetCalls()
-	took, err := timeFullSync(ctx, st, svc, ch, ebaySyncListings)
+	took, err := timeFakeSync(ctx, st, "ebay", "Sandbox eBay", seller, channel.Options{}, ebaySyncListings)
 	if err != nil {
 		return err
 	}

@@ -70,17 +70,13 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 		FROM generate_series(1, $1) g`, n, etsyPushSizes); err != nil {
 		return err
 	}
-	ws, err := st.WarehouseChoices(ctx)
+	ids, wh, err := itemsInWarehouse(ctx, st)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	if err := st.DB.SelectContext(ctx, &ids, `SELECT id FROM items ORDER BY id`); err != nil {
 		return err
 	}
 	lines := make([]inventory.Line, len(ids))
 	for i, id := range ids {
-		lines[i] = inventory.Line{ItemID: id, WarehouseID: ws[0].ID, Quantity: int64(qty(i)), Rate: inventory.Money(100)}
+		lines[i] = inventory.Line{ItemID: id, WarehouseID: wh, Quantity: int64(qty(i)), Rate: inventory.Money(100)}
 	}
 	if _, err := st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: "Bench", Date: time.Now(), Lines: lines}, userID); err != nil {
 		return err
@@ -106,14 +102,7 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 	if err != nil {
 		return err
 	}
-	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
-	if err != nil {
-		return err
-	}
-	if run, err := st.Run(ctx, runID); err != nil || run.Synced != n {
-		return fmt.Errorf("the sync linked %d of %d listings: %v", run.Synced, n, err)
-	}
-	if err := svc.Push(ctx, ch, "sync", 0); err != nil {
+	if err := syncLinked(ctx, st, svc, ch, n); err != nil {
 		return err
 	}
 	// The burst, one adjustment: a tenth of the SKUs go to zero, four
@@ -129,7 +118,7 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 			d = -1
 		}
 		want[i] = qty(i) + d
-		adj[i] = inventory.Line{ItemID: id, WarehouseID: ws[0].ID, Quantity: int64(d)}
+		adj[i] = inventory.Line{ItemID: id, WarehouseID: wh, Quantity: int64(d)}
 	}
 	if _, err := st.CreateAdjustment(ctx, inventory.Adjustment{Reason: "Stock count", Date: time.Now(), Lines: adj}, userID); err != nil {
 		return err
@@ -186,16 +175,7 @@ func benchEtsySync(ctx context.Context, env *benchEnv) error {
 			Products: []etsyfake.Product{{SKU: fmt.Sprintf("SKU-%07d", l+1), Price: fmt.Sprintf("%d.50", 5+l%40), Quantity: l % 30}}}
 	}
 	shop.SetListings(listings)
-	svc, err := sandboxService(st, make([]byte, 32), channel.Options{})
-	if err != nil {
-		return err
-	}
-	ch, err := connectSandbox(ctx, svc, "etsy", "Sandbox Etsy", shop.Credentials())
-	if err != nil {
-		return err
-	}
-	shop.ResetCalls()
-	took, err := timeFullSync(ctx, st, svc, ch, etsySyncListings)
+	took, err := timeFakeSync(ctx, st, "etsy", "Sandbox Etsy", shop, channel.Options{}, etsySyncListings)
 	if err != nil {
 		return err
 	}

@@ -134,16 +134,9 @@ func (c *Client) Verify(ctx context.Context) error {
 // again once and the call repeated; a second 401 is the seller's consent
 // withdrawn.
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("ebay: %s: encoding the request: %w", what, err)
-		}
-	}
-	target := c.base + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
+	target, payload, err := channel.EncodeCall("ebay", what, c.base+path, query, body)
+	if err != nil {
+		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
 		token, err := c.tokens.Token(ctx)

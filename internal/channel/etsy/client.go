@@ -154,16 +154,9 @@ func (c *Client) Verify(ctx context.Context) error {
 // returns the accepted response. A token Etsy refuses before its expiry is
 // renewed once.
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("etsy: %s: encoding the request: %w", what, err)
-		}
-	}
-	target := c.api + apiPath + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
+	target, payload, err := channel.EncodeCall("etsy", what, c.api+apiPath+path, query, body)
+	if err != nil {
+		return nil, err
 	}
 	for renewed := false; ; renewed = true {
 		token, err := c.tokens.Token(ctx)
