@@ -211,9 +211,28 @@ func (r *pushRig) waitAll(ctx context.Context, limit time.Duration) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
+			r.explain(ctx, want)
 			return fmt.Errorf("%d items still not shown at their quantity after %s", missing, limit)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// explain logs a few items no channel shows right, with their listings' state.
+func (r *pushRig) explain(ctx context.Context, want map[int64]int) {
+	shown := 0
+	for i, id := range r.items {
+		if r.shows(i, want[id]) || shown >= 5 {
+			continue
+		}
+		shown++
+		q0, _ := r.shops[0].Quantity(r.shopIDs[0][i])
+		q1, _ := r.shops[1].Quantity(r.shopIDs[1][i])
+		qw, _ := r.woo.Quantity(r.wooIDs[i])
+		var rows []string
+		_ = r.st.DB.SelectContext(ctx, &rows, `SELECT format('ch%s pending=%s sending=%s pushed=%s q=%s err=%s retry=%s', channel_id,
+			stock_push_pending, push_sending, pushed_quantity, quantity, push_error, push_retry_at) FROM channel_items WHERE item_id = $1 ORDER BY channel_id`, id)
+		log.Printf("push: item %d wants %d; shops show %d %d, woo %d; listings %v", i, want[id], q0, q1, qw, rows)
 	}
 }
 

@@ -204,9 +204,21 @@ func (p *pusher) outcome(l store.PushLine, err error, cause string) store.PushOu
 		o.RetryAt = quota.Until
 		return o
 	}
+	if o.Stale {
+		// Most often a sale on the channel whose order has not reached
+		// us yet: it comes within seconds, and its import lowers what the
+		// channel shows, so the retry soon passes.
+		o.RetryAt = time.Now().Add(staleRetry)
+		return o
+	}
 	o.RetryAt = time.Now().Add(pushBackoff(l.Failures + 1))
 	return o
 }
+
+// staleRetry is how soon a listing refused because the channel's stock
+// moved is tried again; after three such refusals in a row it is treated
+// as drift and overwritten (store.ClaimPushes).
+const staleRetry = 2 * time.Second
 
 // pushBackoff is how long a listing waits after its nth refusal in a row:
 // 5 s, 15 s, 45 s … up to an hour.
