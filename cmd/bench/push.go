@@ -355,13 +355,22 @@ func (r *pushRig) oversell(ctx context.Context) error {
 					qty := 1 + rnd.Intn(3)
 					if _, err = r.shops[0].AddOrder(shopifyfake.Order{Lines: []shopifyfake.OrderLine{{VariantID: r.shopIDs[0][i], Quantity: qty}}}); err == nil {
 						at := time.Now()
-						_, err = r.svc.ImportOrders(ctx, shopCh, []channel.Order{{ExternalID: fmt.Sprintf("load-%d-%d", w, n), Number: strconv.Itoa(n),
+						order := []channel.Order{{ExternalID: fmt.Sprintf("load-%d-%d", w, n), Number: strconv.Itoa(n),
 							Status: "PAID", Currency: "USD", CreatedAt: at, UpdatedAt: at, Lines: []channel.OrderLine{{ExternalID: "1",
-								ListingExternalID: r.shopIDs[0][i], SKU: pushSKU(i), Quantity: qty, UnitPrice: "5.00"}}}})
+								ListingExternalID: r.shopIDs[0][i], SKU: pushSKU(i), Quantity: qty, UnitPrice: "5.00"}}}}
+						// A delivery that failed is delivered again, as the shop's webhooks are.
+						for try := 0; try < 5; try++ {
+							if _, err = r.svc.ImportOrders(ctx, shopCh, order); err == nil {
+								break
+							}
+						}
 					}
 				}
 				mu.Lock()
 				if err != nil {
+					if failures == 0 {
+						log.Printf("push: a write under load failed: %v", err)
+					}
 					failures++
 				} else {
 					orders++

@@ -138,7 +138,7 @@ func (s *Store) ClaimPushes(ctx context.Context, channelID int64, limit, batchSi
 		), decided AS (
 			SELECT w.id, w.push_sending IS NOT NULL AS resend,
 				w.push_sending IS NULL AND w.desired IS NOT NULL AND (w.forced OR w.desired IS DISTINCT FROM w.shown) AS send,
-				w.desired, w.shown, w.forced OR (w.push_stale AND w.push_failures >= 3) AS overwrite
+				w.desired, w.shown, w.forced OR (w.push_stale AND w.push_failures >= 5) AS overwrite
 			FROM wanted w
 		), numbered AS (
 			SELECT d.*, row_number() OVER (PARTITION BY d.send ORDER BY d.desired = 0 DESC, d.desired < d.shown DESC, d.id) AS n
