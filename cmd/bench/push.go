@@ -414,13 +414,20 @@ func (r *pushRig) checkSent(ctx context.Context) (over, checked int, err error) 
 		if !ok {
 			continue
 		}
+		// It passes when the item had that much available at some moment
+		// between when it was computed and when it was sent (for a call
+		// that does not say when it was computed, the two seconds before).
+		from := s.at.Add(-2 * time.Second)
+		if !s.computed.IsZero() {
+			from = s.computed.Add(-100 * time.Millisecond)
+		}
 		var most *int
 		if err := r.st.DB.GetContext(ctx, &most, `WITH m AS (
 			SELECT created_at, sum(on_hand_delta - committed_delta) OVER (ORDER BY created_at, id) AS avail
 			FROM stock_movements WHERE item_id = $1
 		) SELECT max(avail)::int FROM m WHERE created_at <= $2 AND created_at >= (
-			SELECT COALESCE(max(created_at), '-infinity') FROM stock_movements WHERE item_id = $1 AND created_at <= $2 - interval '2 seconds')`,
-			item, s.at); err != nil {
+			SELECT COALESCE(max(created_at), '-infinity') FROM stock_movements WHERE item_id = $1 AND created_at <= $3)`,
+			item, s.at, from); err != nil {
 			return 0, 0, err
 		}
 		checked++
@@ -441,6 +448,9 @@ type sentQty struct {
 	ref string
 	qty int
 	at  time.Time
+	// computed is when the push read the quantity, where the call says
+	// (the idempotency key holds the time of its claim); zero otherwise.
+	computed time.Time
 }
 
 func (w *wireLog) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -462,6 +472,7 @@ func (w *wireLog) note(path string, body []byte) {
 	if strings.HasSuffix(path, "/graphql.json") {
 		var b struct {
 			Variables struct {
+				Key   string `json:"key"`
 				Input struct {
 					Quantities []struct {
 						InventoryItemID string `json:"inventoryItemId"`
@@ -471,8 +482,9 @@ func (w *wireLog) note(path string, body []byte) {
 			} `json:"variables"`
 		}
 		if json.Unmarshal(body, &b) == nil {
+			computed := claimTime(b.Variables.Key)
 			for _, q := range b.Variables.Input.Quantities {
-				got = append(got, sentQty{q.InventoryItemID, q.Quantity, now})
+				got = append(got, sentQty{q.InventoryItemID, q.Quantity, now, computed})
 			}
 		}
 	} else if strings.HasSuffix(path, "/products/batch") {
@@ -484,7 +496,7 @@ func (w *wireLog) note(path string, body []byte) {
 		}
 		if json.Unmarshal(body, &b) == nil {
 			for _, u := range b.Update {
-				got = append(got, sentQty{strconv.Itoa(u.ID), u.StockQuantity, now})
+				got = append(got, sentQty{ref: strconv.Itoa(u.ID), qty: u.StockQuantity, at: now})
 			}
 		}
 	}
@@ -494,6 +506,20 @@ func (w *wireLog) note(path string, body []byte) {
 	w.mu.Lock()
 	w.sent = append(w.sent, got...)
 	w.mu.Unlock()
+}
+
+// claimTime reads the claim's time out of a push's idempotency key
+// ("stocksync-<channel>-<job>-<unix nanos>-<claim>-<batch>").
+func claimTime(key string) time.Time {
+	parts := strings.Split(key, "-")
+	if len(parts) < 4 {
+		return time.Time{}
+	}
+	n, err := strconv.ParseInt(parts[3], 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 func (w *wireLog) snapshot() []sentQty {
