@@ -8,8 +8,10 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"math"
 	"math/rand"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -333,8 +335,13 @@ func (r *pushRig) oversell(ctx context.Context) error {
 	if err := r.st.DB.GetContext(ctx, &shopCh, `SELECT min(id) FROM channels`); err != nil {
 		return err
 	}
+	start, err := r.available(ctx)
+	if err != nil {
+		return err
+	}
 	r.sent.reset()
 	stop := time.Now().Add(pushLoadFor)
+	var events []stockEvent
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var failures int
@@ -347,12 +354,15 @@ func (r *pushRig) oversell(ctx context.Context) error {
 			for n := 0; time.Now().Before(stop); n++ {
 				i := rnd.Intn(pushItems)
 				var err error
+				var delta int
 				if rnd.Intn(3) == 0 {
-					err = r.adjust(ctx, []int{i}, int64(1+rnd.Intn(5)))
+					delta = 1 + rnd.Intn(5)
+					err = r.adjust(ctx, []int{i}, int64(delta))
 				} else {
 					// A sale on the first shop: the shop lowers its own stock
 					// as it sells, then the order reaches us.
 					qty := 1 + rnd.Intn(3)
+					delta = -qty
 					if _, err = r.shops[0].AddOrder(shopifyfake.Order{Lines: []shopifyfake.OrderLine{{VariantID: r.shopIDs[0][i], Quantity: qty}}}); err == nil {
 						at := time.Now()
 						order := []channel.Order{{ExternalID: fmt.Sprintf("load-%d-%d", w, n), Number: strconv.Itoa(n),
@@ -366,7 +376,11 @@ func (r *pushRig) oversell(ctx context.Context) error {
 						}
 					}
 				}
+				done := time.Now()
 				mu.Lock()
+				if err == nil {
+					events = append(events, stockEvent{item: r.items[i], delta: delta, at: done})
+				}
 				if err != nil {
 					if failures == 0 {
 						log.Printf("push: a write under load failed: %v", err)
@@ -386,7 +400,7 @@ func (r *pushRig) oversell(ctx context.Context) error {
 	if err := r.waitAll(ctx, 2*time.Minute); err != nil {
 		return err
 	}
-	over, checked, err := r.checkSent(ctx)
+	over, checked, err := r.checkSent(ctx, start, events)
 	if err != nil {
 		return err
 	}
@@ -395,8 +409,21 @@ func (r *pushRig) oversell(ctx context.Context) error {
 	return nil
 }
 
-// checkSent compares every quantity sent with the ledger.
-func (r *pushRig) checkSent(ctx context.Context) (over, checked int, err error) {
+// stockEvent is a change of an item's available quantity that a load
+// worker saw committed (at: when its call returned).
+type stockEvent struct {
+	item  int64
+	delta int
+	at    time.Time
+}
+
+// checkSent compares every quantity sent with the item's available
+// quantity as the load's committed changes made it: a quantity passes when
+// the item had that much at some moment between when it was computed and
+// when it was sent (a change counts from when its call returned, a few
+// milliseconds after its commit, so the window opens 250 ms early; for a
+// call that does not say when it was computed, the two seconds before).
+func (r *pushRig) checkSent(ctx context.Context, start map[int64]int, events []stockEvent) (over, checked int, err error) {
 	refs := map[string]int64{}
 	var rows []struct {
 		Ref  string `db:"ref"`
@@ -409,29 +436,36 @@ func (r *pushRig) checkSent(ctx context.Context) (over, checked int, err error) 
 	for _, row := range rows {
 		refs[row.Ref] = row.Item
 	}
+	byItem := map[int64][]stockEvent{}
+	slices.SortFunc(events, func(a, b stockEvent) int { return a.at.Compare(b.at) })
+	for _, e := range events {
+		byItem[e.item] = append(byItem[e.item], e)
+	}
 	for _, s := range r.sent.snapshot() {
 		item, ok := refs[s.ref]
 		if !ok {
 			continue
 		}
-		// It passes when the item had that much available at some moment
-		// between when it was computed and when it was sent (for a call
-		// that does not say when it was computed, the two seconds before).
 		from := s.at.Add(-2 * time.Second)
 		if !s.computed.IsZero() {
-			from = s.computed.Add(-100 * time.Millisecond)
+			from = s.computed.Add(-250 * time.Millisecond)
 		}
-		var most *int
-		if err := r.st.DB.GetContext(ctx, &most, `WITH m AS (
-			SELECT created_at, sum(on_hand_delta - committed_delta) OVER (ORDER BY created_at, id) AS avail
-			FROM stock_movements WHERE item_id = $1
-		) SELECT max(avail)::int FROM m WHERE created_at <= $2 AND created_at >= (
-			SELECT COALESCE(max(created_at), '-infinity') FROM stock_movements WHERE item_id = $1 AND created_at <= $3)`,
-			item, s.at, from); err != nil {
-			return 0, 0, err
+		avail := start[item]
+		most := math.MinInt
+		for _, e := range byItem[item] {
+			if e.at.After(s.at) {
+				break
+			}
+			if !e.at.After(from) {
+				avail += e.delta
+				continue
+			}
+			most = max(most, avail)
+			avail += e.delta
 		}
+		most = max(most, avail)
 		checked++
-		if most != nil && s.qty > max(*most, 0) {
+		if s.qty > max(most, 0) {
 			over++
 		}
 	}
