@@ -355,6 +355,7 @@ func (r *pushRig) oversell(ctx context.Context) error {
 				i := rnd.Intn(pushItems)
 				var err error
 				var delta int
+				began := time.Now()
 				if rnd.Intn(3) == 0 {
 					delta = 1 + rnd.Intn(5)
 					err = r.adjust(ctx, []int{i}, int64(delta))
@@ -376,10 +377,16 @@ func (r *pushRig) oversell(ctx context.Context) error {
 						}
 					}
 				}
-				done := time.Now()
+				// A change is visible somewhere between its call's start and
+				// return: an increase counts from the start, a decrease from
+				// the return, so what is "available" is never understated.
+				at := time.Now()
+				if delta > 0 {
+					at = began
+				}
 				mu.Lock()
 				if err == nil {
-					events = append(events, stockEvent{item: r.items[i], delta: delta, at: done})
+					events = append(events, stockEvent{item: r.items[i], delta: delta, at: at})
 				}
 				if err != nil {
 					if failures == 0 {
@@ -410,7 +417,8 @@ func (r *pushRig) oversell(ctx context.Context) error {
 }
 
 // stockEvent is a change of an item's available quantity that a load
-// worker saw committed (at: when its call returned).
+// worker made (at: the earliest it can have been seen for an increase,
+// the latest for a decrease).
 type stockEvent struct {
 	item  int64
 	delta int
@@ -420,9 +428,8 @@ type stockEvent struct {
 // checkSent compares every quantity sent with the item's available
 // quantity as the load's committed changes made it: a quantity passes when
 // the item had that much at some moment between when it was computed and
-// when it was sent (a change counts from when its call returned, a few
-// milliseconds after its commit, so the window opens 250 ms early; for a
-// call that does not say when it was computed, the two seconds before).
+// when it was sent (the window opens 250 ms before the claim; for a call
+// that does not say when it was computed, two seconds before the call).
 func (r *pushRig) checkSent(ctx context.Context, start map[int64]int, events []stockEvent) (over, checked int, err error) {
 	refs := map[string]int64{}
 	var rows []struct {
