@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -97,16 +98,7 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	// A search of unconfirmed listings in id order walks before it asks
-	// the trigram index (unconfirmedSearchSQL): its other conditions and
-	// the search's are kept apart until the relation is built.
-	q := strings.TrimSpace(f.Q)
-	walkFirst := f.Status == "unconfirmed" && hasTrigram(q) && sort.expr == "ci.id" && !sort.desc
-	filter := f
-	if walkFirst {
-		filter.Q = ""
-	}
-	where := channelItemConditions(filter, arg)
+	where := channelItemConditions(f, arg)
 	cmp, dir := ">", ""
 	if sort.desc {
 		cmp, dir = "<", " DESC"
@@ -117,24 +109,14 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 	case f.After > 0 && f.AfterKey != "":
 		where = append(where, "("+sort.expr+", ci.id) "+cmp+" ("+arg(f.AfterKey)+"::"+sort.typ+", "+arg(f.After)+")")
 	}
-	from := "channel_items ci"
-	if walkFirst {
-		from, where = unconfirmedSearchSQL(where, listingSearch(q, arg), f.Limit+1), nil
-	}
 	stmt := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
 		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at, (` + sort.expr + `)::text AS sort_key
-		FROM ` + from + ` JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
+		FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
 	if len(where) > 0 {
 		stmt += " WHERE " + strings.Join(where, " AND ")
 	}
 	stmt += " ORDER BY " + sort.expr + dir + ", ci.id" + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
-	// Prepared: planning a statement over every channel's partition costs
-	// more than running it, and the list's statements are a few dozen.
-	prepared, err := s.prepared(ctx, stmt)
-	if err != nil {
-		return page, err
-	}
-	rs, err := prepared.QueryContext(ctx, args...)
+	rs, err := s.listChannelItemsQuery(ctx, stmt, args, strings.TrimSpace(f.Q) != "")
 	if err != nil {
 		return page, fmt.Errorf("store: list channel items: %w", err)
 	}
@@ -161,6 +143,24 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 		return page, fmt.Errorf("store: list channel items: %w", err)
 	}
 	return page, nil
+}
+
+// listChannelItemsQuery runs a statement of the list. Without a search it
+// is prepared: planning a statement over every channel's partition costs
+// more than running it, and the list's statements are a few dozen. A
+// search is planned for its term each time (an unnamed statement): a
+// prepared one would in time run one generic plan for every term, which
+// walks the whole channel for a rare term or sorts thousands of listings
+// for a common one, where planning takes a tenth of a millisecond.
+func (s *Store) listChannelItemsQuery(ctx context.Context, stmt string, args []any, search bool) (*sql.Rows, error) {
+	if search {
+		return s.DB.QueryContext(ctx, stmt, args...)
+	}
+	prepared, err := s.prepared(ctx, stmt)
+	if err != nil {
+		return nil, err
+	}
+	return prepared.QueryContext(ctx, args...)
 }
 
 // CountChannelItems counts a filter's listings. The unconfirmed listings
