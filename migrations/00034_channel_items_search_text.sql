@@ -1,20 +1,19 @@
 -- +goose Up
 -- A search of unconfirmed listings ("SKU or name contains", store.listingSearch)
--- looked into an expression, (sku || ' ' || name) ILIKE, with three costs:
+-- looked into an expression, (sku || ' ' || name) ILIKE, with two costs:
 -- PostgreSQL keeps no statistics of a partial index's expression, so it
 -- could not tell a common term from a rare one and the list walked two
--- thousand listings before it asked the trigram index; ILIKE lowercased
--- every listing walked; and each listing walked was read from the table.
+-- thousand listings before it asked the trigram index, and ILIKE
+-- lowercased every listing walked.
 --
 -- search_text is that text stored already lowercased. As a column it has
 -- statistics (ANALYZE samples its values, more than the default for a
 -- finer histogram of the words), so the planner sees how common a term is
 -- and picks the trigram index for a rare one and the walk in id order for
--- a common one. The walk reads channel_items_search_walk_idx alone (the
--- text is included) and matches with LIKE, which compares bytes. Generated,
--- so that no write of a listing has to fill it.
+-- a common one, which matches with LIKE, comparing bytes. Generated, so
+-- that no write of a listing has to fill it.
 --
--- A channel's first import builds these indexes on its own partition
+-- A channel's first import builds the index on its own partition
 -- (store/listings_bulk.go, loadIndexes), and a new partition gets the same
 -- statistics target (newListingsTableSQL): keep them alike.
 ALTER TABLE channel_items ADD COLUMN search_text text
@@ -22,11 +21,9 @@ ALTER TABLE channel_items ADD COLUMN search_text text
 ALTER TABLE channel_items ALTER COLUMN search_text SET STATISTICS 300;
 DROP INDEX channel_items_search_idx;
 CREATE INDEX channel_items_search_idx ON channel_items USING gin (search_text gin_trgm_ops) WHERE item_id IS NULL;
-CREATE INDEX channel_items_search_walk_idx ON channel_items (channel_id, id) INCLUDE (search_text) WHERE item_id IS NULL;
 ANALYZE channel_items;
 
 -- +goose Down
-DROP INDEX channel_items_search_walk_idx;
 DROP INDEX channel_items_search_idx;
 ALTER TABLE channel_items DROP COLUMN search_text;
 CREATE INDEX channel_items_search_idx ON channel_items

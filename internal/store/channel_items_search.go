@@ -15,9 +15,8 @@ import (
 //
 // A term with a run of three letters or digits is a LIKE, which the
 // trigram index serves; the column's statistics tell the planner whether
-// the index (a rare term) or the walk in id order over
-// channel_items_search_walk_idx (a common one, which fills a page soon)
-// costs less. A shorter term has no trigram to look up: offered the index,
+// the index (a rare term) or the walk in the list's order (a common one,
+// which fills a page soon) costs less. A shorter term has no trigram to look up: offered the index,
 // the planner would read it whole, so it is written in a form the index
 // does not serve, and the list walks its own order until a page matches,
 // which for a short term is soon.

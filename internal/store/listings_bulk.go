@@ -106,7 +106,6 @@ func (b *BulkLoad) loadIndexes() [2][]string {
 		`CREATE UNIQUE INDEX ` + p + `_pkey ON ` + t + ` (id, channel_id)`,
 		`CREATE INDEX ` + p + `_sku_idx ON ` + t + ` (channel_id, sku) WHERE sku <> ''`,
 		`CREATE INDEX ` + p + `_unconfirmed_idx ON ` + t + ` (channel_id, id) WHERE item_id IS NULL`,
-		`CREATE INDEX ` + p + `_search_walk_idx ON ` + t + ` (channel_id, id) INCLUDE (search_text) WHERE item_id IS NULL`,
 		`CREATE INDEX ` + p + `_push_idx ON ` + t + ` (channel_id, id) WHERE stock_push_pending OR push_sending IS NOT NULL`,
 		`CREATE INDEX ` + p + `_drift_idx ON ` + t + ` (channel_id, id) WHERE drift_since IS NOT NULL`,
 	}}
