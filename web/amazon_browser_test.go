@@ -1,56 +1,24 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"stocksync/internal/auth"
 	amazonfake "stocksync/internal/channel/amazon/fake"
-	"stocksync/internal/sandbox"
-	"stocksync/internal/testkit/browser"
-	"stocksync/internal/testkit/webtest"
 )
 
 // TestBrowserSandboxAmazon: connect Sandbox Amazon from its preset, sync
 // it (the listings report), confirm one of the listings it brought
 // unconfirmed, receive stock of the new item, and see Amazon show it.
 func TestBrowserSandboxAmazon(t *testing.T) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sb, err := sandbox.Start(quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	s := webtest.NewServer(t, webtest.Options{WorkJobs: true, Presets: sb.Presets})
-	s.CreateUser(t, "ada@example.com", auth.RoleAdmin, pw)
-	if err := sandbox.SeedDemoItems(t.Context(), s.Store, quiet); err != nil {
-		t.Fatal(err)
-	}
-	ctx := browser.New(t)
-	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
-		t.Fatal(err)
-	}
-	atRest := chromedp.Poll[chromedp.Void](`window.scrollY === 0 &&
-		!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`)
-	runSteps(t, ctx, []browserStep{
-		{"dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=greeting]`))},
-		{"open Connect", chromedp.Navigate(s.URL + "/channels/new")},
-		{"choose Sandbox Amazon", chromedp.Click(chromedp.CSS(`[data-testid=sandbox-presets] a[href*="sandbox-amazon"]`))},
-		{"the filled-in form", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered][data-testid=connect-form] input[name=cred_seller_id]`))},
-		{"the form at rest", atRest},
-		{"press Connect", chromedp.Click(chromedp.CSS(`[data-testid=connect]`))},
-		{"the channel page", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
-		{"the page at rest", atRest},
-		{"press Sync now", chromedp.Click(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
-		{"the run succeeds", chromedp.WaitVisible(chromedp.CSS(`#run-progress[data-status=succeeded]`))},
-	})
+	b := newSandboxBrowser(t)
+	s, ctx := b.s, b.ctx
+	b.connectAndSync(t, "sandbox-amazon", "cred_seller_id", nil,
+		browserStep{"the run succeeds", chromedp.WaitVisible(chromedp.CSS(`#run-progress[data-status=succeeded]`))},
+	)
 	// The run shown may be the push that follows the sync; the sync's own
 	// counts are in the history.
 	var synced, failed int
@@ -71,16 +39,8 @@ func TestBrowserSandboxAmazon(t *testing.T) {
 	if err := s.Store.DB.QueryRow(`SELECT id, quantity FROM channel_items WHERE sku = 'AMZ-NEW-002' AND item_id IS NULL`).Scan(&listing, &qty); err != nil {
 		t.Fatalf("the unconfirmed listing: %v", err)
 	}
-	runSteps(t, ctx, []browserStep{
-		{"open the unconfirmed listing", chromedp.Navigate(s.URL + path(listing, ""))},
-		{"the confirm banner", chromedp.WaitVisible(chromedp.CSS(`[data-testid=confirm-banner]`))},
-		{"confirm it", chromedp.Click(chromedp.CSS(`form[data-htmx-powered] [data-testid=confirm]`), chromedp.NodeVisible)},
-		{"linked", chromedp.WaitVisible(chromedp.CSS(`#settle [data-testid=linked]`))},
-	})
-	var item int64
-	if err := s.Store.DB.Get(&item, `SELECT item_id FROM channel_items WHERE id = $1`, listing); err != nil {
-		t.Fatal(err)
-	}
+	item := b.confirmListing(t, listing,
+		browserStep{"the confirm banner", chromedp.WaitVisible(chromedp.CSS(`[data-testid=confirm-banner]`))})
 	runSteps(t, ctx, []browserStep{
 		{"the new item", chromedp.Navigate(s.URL + "/items/" + strconv.FormatInt(item, 10))},
 		{"receive", chromedp.Click(chromedp.CSS(`a[href^="/purchase-receives/new"]`), chromedp.NodeVisible)},
@@ -92,18 +52,8 @@ func TestBrowserSandboxAmazon(t *testing.T) {
 		{"the receive", chromedp.WaitVisible(chromedp.CSS(`[data-testid=doc-lines]`))},
 	})
 	want := qty + 10
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got, _ := sb.Amazon.Quantity(amazonfake.DefaultMarketplace, "AMZ-NEW-002")
-		if got == want {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Amazon shows %d, want %d after the receive was pushed", got, want)
-		}
-		select {
-		case <-time.After(100 * time.Millisecond):
-		case <-context.Background().Done():
-		}
-	}
+	b.waitForPush(t, "Amazon", listing, want, func() int {
+		q, _ := b.sb.Amazon.Quantity(amazonfake.DefaultMarketplace, "AMZ-NEW-002")
+		return q
+	})
 }

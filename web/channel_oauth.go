@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stocksync/internal/channel"
 	"stocksync/internal/channelsync"
 	"stocksync/views/components"
 	"stocksync/views/errorpages"
@@ -69,18 +68,9 @@ func (a *App) oauthCallback(c echo.Context) error {
 // oauthReconnectStart is "Reconnect with Etsy" on a channel that needs
 // attention: the reconnect form, less what the channel fills in.
 func (a *App) oauthReconnectStart(c echo.Context) error {
-	ch, err := a.loadChannel(c)
+	ch, creds, err := a.loadReconnect(c)
 	if err != nil {
 		return err
-	}
-	if ch.DisconnectedAt != nil {
-		return echo.ErrNotFound
-	}
-	creds := map[string]string{}
-	if k, ok := channel.Lookup(ch.Kind); ok {
-		for _, f := range k.Fields {
-			creds[f.Name] = c.FormValue("cred_" + f.Name)
-		}
 	}
 	target, err := a.channels.StartOAuthReconnect(c.Request().Context(), ch, creds, currentUser(c).ID, oauthRedirectURI(c, ch.Kind))
 	var fe *channelsync.FieldError

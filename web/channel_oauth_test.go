@@ -36,6 +36,31 @@ func consent(t *testing.T, target string) *url.URL {
 	return back
 }
 
+// forgedStateRefused: the callback with a state this server did not issue
+// is refused with a clear message.
+func forgedStateRefused(t *testing.T, c *webtest.Client, back *url.URL) {
+	t.Helper()
+	wrong := back.Query()
+	wrong.Set("state", "forged-state")
+	if r := c.Get(back.Path + "?" + wrong.Encode()); r.Status != http.StatusBadRequest ||
+		!strings.Contains(r.Body, "This sign-in was not started here, or it was used already") {
+		t.Fatalf("wrong state: %d %.500s", r.Status, r.Body)
+	}
+}
+
+// callbackConnects: the callback with the right state connects the channel
+// and its page says so.
+func callbackConnects(t *testing.T, c *webtest.Client, back *url.URL, name string) {
+	t.Helper()
+	r := c.Get(back.RequestURI())
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/channels/") {
+		t.Fatalf("callback: %d %q %.500s", r.Status, r.Location, r.Body)
+	}
+	if page := c.Get(r.Location); !strings.Contains(page.Body, name+" is connected") {
+		t.Fatalf("channel page %.300s", page.Body)
+	}
+}
+
 func TestConnectWithEtsy(t *testing.T) {
 	s := webtest.NewServer(t)
 	shop := etsyfake.New(etsyfake.Options{})
@@ -59,12 +84,7 @@ func TestConnectWithEtsy(t *testing.T) {
 	back := consent(t, r.Location)
 
 	// A wrong state is refused with a clear message, and costs nothing.
-	wrong := back.Query()
-	wrong.Set("state", "forged-state")
-	if r := c.Get(back.Path + "?" + wrong.Encode()); r.Status != http.StatusBadRequest ||
-		!strings.Contains(r.Body, "This sign-in was not started here, or it was used already") {
-		t.Fatalf("wrong state: %d %.500s", r.Status, r.Body)
-	}
+	forgedStateRefused(t, c, back)
 	// Another admin cannot finish this admin's sign-in.
 	s.CreateUser(t, "second-admin@example.com", auth.RoleAdmin, "correct horse battery")
 	other := s.Client(t)
@@ -79,13 +99,7 @@ func TestConnectWithEtsy(t *testing.T) {
 	// The right state, once: connected with the refresh token Etsy issued.
 	r = c.Post("/channels/oauth/etsy/start", etsyOAuthForm(shop))
 	back = consent(t, r.Location)
-	r = c.Get(back.RequestURI())
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/channels/") {
-		t.Fatalf("callback: %d %q %.500s", r.Status, r.Location, r.Body)
-	}
-	if page := c.Get(r.Location); !strings.Contains(page.Body, "My Etsy is connected") {
-		t.Fatalf("channel page %.300s", page.Body)
-	}
+	callbackConnects(t, c, back, "My Etsy")
 	if again := c.Get(back.RequestURI()); again.Status != http.StatusBadRequest {
 		t.Fatalf("a state used twice: %d", again.Status)
 	}

@@ -185,21 +185,31 @@ func (a *App) channelDisconnect(c echo.Context) error {
 	return a.redirectAfterPost(c, "/channels")
 }
 
-// channelReconnect replaces rejected credentials and, once they work,
-// queues a sync so the channel catches up.
-func (a *App) channelReconnect(c echo.Context) error {
+// loadReconnect is the channel a Reconnect form is for, not found once it
+// is disconnected, and the credentials the form carries.
+func (a *App) loadReconnect(c echo.Context) (store.Channel, map[string]string, error) {
 	ch, err := a.loadChannel(c)
 	if err != nil {
-		return err
+		return ch, nil, err
 	}
 	if ch.DisconnectedAt != nil {
-		return echo.ErrNotFound
+		return ch, nil, echo.ErrNotFound
 	}
 	creds := map[string]string{}
 	if k, ok := channel.Lookup(ch.Kind); ok {
 		for _, f := range k.Fields {
 			creds[f.Name] = c.FormValue("cred_" + f.Name)
 		}
+	}
+	return ch, creds, nil
+}
+
+// channelReconnect replaces rejected credentials and, once they work,
+// queues a sync so the channel catches up.
+func (a *App) channelReconnect(c echo.Context) error {
+	ch, creds, err := a.loadReconnect(c)
+	if err != nil {
+		return err
 	}
 	if err := a.channels.Reconnect(c.Request().Context(), ch, creds); err != nil {
 		var fe *channelsync.FieldError

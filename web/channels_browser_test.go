@@ -1,79 +1,27 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"stocksync/internal/auth"
-	"stocksync/internal/sandbox"
-	"stocksync/internal/testkit/browser"
-	"stocksync/internal/testkit/webtest"
 )
 
 // TestBrowserSandboxSync: connect Sandbox Shopify, press Sync now, watch the
 // progress bar reach the end, read the counts on the run page, and open the
 // printable report and the CSV.
 func TestBrowserSandboxSync(t *testing.T) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sb, err := sandbox.Start(quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	s := webtest.NewServer(t, webtest.Options{WorkJobs: true, Presets: sb.Presets})
-	s.CreateUser(t, "ada@example.com", auth.RoleAdmin, pw)
-	if err := sandbox.SeedDemoItems(t.Context(), s.Store, quiet); err != nil {
-		t.Fatal(err)
-	}
-	ctx := browser.New(t)
-	if err := browser.Login(ctx, s.URL, "ada@example.com", pw); err != nil {
-		t.Fatal(err)
-	}
-	// A click lands on the node and place measured a moment before: after
-	// an htmx swap, wait until htmx has taken over the new forms, scrolled
-	// back to the top and finished settling, or the click can hit a node
-	// the swap replaced, or the page beside the button.
-	atRest := chromedp.Poll[chromedp.Void](`window.scrollY === 0 &&
-		!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`)
-	steps := []struct {
-		name string
-		do   chromedp.Action[chromedp.Void]
-	}{
-		{"dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=greeting]`))},
-		{"open Connect", chromedp.Navigate(s.URL + "/channels/new")},
-		{"choose Sandbox Shopify", chromedp.Click(chromedp.CSS(`[data-testid=sandbox-presets] a[href*="sandbox-shopify"]`))},
-		{"the filled-in form", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered][data-testid=connect-form] input[name=cred_shop_url]`))},
-		{"the form at rest", atRest},
-		{"press Connect", chromedp.Click(chromedp.CSS(`[data-testid=connect]`))},
-		{"the channel page", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
-		{"the page at rest", atRest},
-		{"press Sync now", chromedp.Click(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]`))},
-		{"the sync is queued", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-queued], #run-progress`))},
+	b := newSandboxBrowser(t)
+	sb, s, ctx := b.sb, b.s, b.ctx
+	b.connectAndSync(t, "sandbox-shopify", "cred_shop_url", nil,
+		browserStep{"the sync is queued", chromedp.WaitVisible(chromedp.CSS(`[data-testid=sync-queued], #run-progress`))},
 		// htmx polls the progress fragment until the run ends.
-		{"the run succeeds", chromedp.WaitVisible(chromedp.CSS(`#run-progress[data-status=succeeded]`))},
+		browserStep{"the run succeeds", chromedp.WaitVisible(chromedp.CSS(`#run-progress[data-status=succeeded]`))},
 		// The answer to the last poll enables the buttons again and drops
 		// what pressing Sync now said.
-		{"Sync now is enabled again", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]:not([disabled])`))},
-		{"the notice is gone", chromedp.Poll[chromedp.Void](`!document.querySelector('[data-testid=sync-notice], [data-testid=sync-busy]')`)},
-	}
-	for _, st := range steps {
-		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := chromedp.Do(stepCtx, st.do)
-		cancel()
-		if err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(`main`)))
-			var syncJobs int
-			s.Store.DB.Get(&syncJobs, `SELECT count(*) FROM river_job WHERE kind = 'catalogue_sync'`)
-			t.Fatalf("%s (at %s): %v\n%d sync jobs enqueued\n%.3000s", st.name, loc, err, syncJobs, html)
-		}
-	}
+		browserStep{"Sync now is enabled again", chromedp.WaitVisible(chromedp.CSS(`form[data-htmx-powered] [data-testid=sync-now]:not([disabled])`))},
+		browserStep{"the notice is gone", chromedp.Poll[chromedp.Void](`!document.querySelector('[data-testid=sync-notice], [data-testid=sync-busy]')`)},
+	)
 	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=run-status]`)))
 	if err != nil || status != "succeeded with 5 failures" {
 		t.Fatalf("run status %q (%v)", status, err)

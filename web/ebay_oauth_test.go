@@ -41,22 +41,11 @@ func TestConnectWithEbay(t *testing.T) {
 	}
 	back := consent(t, r.Location)
 
-	wrong := back.Query()
-	wrong.Set("state", "forged-state")
-	if r := c.Get(back.Path + "?" + wrong.Encode()); r.Status != http.StatusBadRequest ||
-		!strings.Contains(r.Body, "This sign-in was not started here, or it was used already") {
-		t.Fatalf("wrong state: %d %.500s", r.Status, r.Body)
-	}
+	forgedStateRefused(t, c, back)
 	if cs, _ := s.Store.ListChannels(context.Background()); len(cs) != 0 {
 		t.Fatal("a refused callback connected a channel")
 	}
-	r = c.Get(back.RequestURI())
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/channels/") {
-		t.Fatalf("callback: %d %q %.500s", r.Status, r.Location, r.Body)
-	}
-	if page := c.Get(r.Location); !strings.Contains(page.Body, "My eBay is connected") {
-		t.Fatalf("channel page %.300s", page.Body)
-	}
+	callbackConnects(t, c, back, "My eBay")
 	cs, _ := s.Store.ListChannels(context.Background())
 	if len(cs) != 1 || cs[0].Kind != "ebay" {
 		t.Fatalf("channels %+v", cs)

@@ -20,6 +20,12 @@ type browserStep struct {
 
 func runSteps(t *testing.T, ctx context.Context, steps []browserStep) {
 	t.Helper()
+	runStepsNoting(t, ctx, steps, nil)
+}
+
+// runStepsNoting is runSteps with what note says added to a failure.
+func runStepsNoting(t *testing.T, ctx context.Context, steps []browserStep, note func() string) {
+	t.Helper()
 	for _, st := range steps {
 		stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		err := chromedp.Do(stepCtx, st.do)
@@ -27,6 +33,9 @@ func runSteps(t *testing.T, ctx context.Context, steps []browserStep) {
 		if err != nil {
 			loc, _ := chromedp.Run(ctx, chromedp.Location())
 			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(`main`)))
+			if note != nil {
+				t.Fatalf("%s (at %s): %v\n%s\n%.3000s", st.name, loc, err, note(), html)
+			}
 			t.Fatalf("%s (at %s): %v\n%.3000s", st.name, loc, err, html)
 		}
 	}

@@ -3,14 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"time"
 
 	"stocksync/internal/channel"
 	amazonfake "stocksync/internal/channel/amazon/fake"
-	"stocksync/internal/channelsync"
-	"stocksync/internal/store"
 )
 
 const (
@@ -49,11 +45,7 @@ func rateBound(calls []amazonfake.Call) float64 {
 // as soon as they have been seen in progress once; Amazon's own processing
 // time is not modelled, as Amazon publishes none.
 func benchAmazon(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,28 +54,9 @@ func benchAmazon(ctx context.Context, env *benchEnv) error {
 	defer seller.Close()
 	seller.Generate(amazonSyncListings, 42)
 	opts := channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}}
-	svc, err := channelsync.NewService(st, make([]byte, 32), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	took, err := timeFakeSync(ctx, st, "amazon", "Sandbox Amazon", seller, opts, amazonSyncListings)
 	if err != nil {
 		return err
-	}
-	id, err := svc.Connect(ctx, channelsync.ConnectRequest{Kind: "amazon", Name: "Sandbox Amazon", Credentials: seller.Credentials(),
-		SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
-	if err != nil {
-		return err
-	}
-	seller.ResetCalls()
-	start := time.Now()
-	runID, err := svc.SyncCatalogue(ctx, id, true, "manual", 0)
-	if err != nil {
-		return err
-	}
-	took := time.Since(start)
-	run, err := st.Run(ctx, runID)
-	if err != nil {
-		return err
-	}
-	if run.Status != "succeeded" || run.Records != amazonSyncListings {
-		return fmt.Errorf("sync ended %s with %d records: %v", run.Status, run.Records, run.Error)
 	}
 	calls := seller.Calls()
 	report("amazon_sync_50k_s", took.Seconds(), "s")
@@ -104,7 +77,7 @@ func benchAmazon(ctx context.Context, env *benchEnv) error {
 		}
 	}
 	seller.ResetCalls()
-	start = time.Now()
+	start := time.Now()
 	res, err := conn.SetQuantities(ctx, updates, "bench")
 	if err != nil {
 		return err

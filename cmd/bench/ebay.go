@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"time"
 
 	"stocksync/internal/channel"
 	_ "stocksync/internal/channel/all"
 	ebayfake "stocksync/internal/channel/ebay/fake"
-	"stocksync/internal/channelsync"
 	"stocksync/internal/inventory"
-	"stocksync/internal/store"
 )
 
 const (
@@ -40,22 +36,8 @@ func benchEbay(ctx context.Context, env *benchEnv) error {
 	return benchEbaySync(ctx, env)
 }
 
-func ebayService(st *store.Store) (*channelsync.Service, error) {
-	return channelsync.NewService(st, make([]byte, 32), channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-}
-
-func connectEbayBench(ctx context.Context, svc *channelsync.Service, seller *ebayfake.Server) (int64, error) {
-	return svc.Connect(ctx, channelsync.ConnectRequest{Kind: "ebay", Name: "Sandbox eBay", Credentials: seller.Credentials(),
-		SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
-}
-
 func benchEbayPush(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -72,37 +54,26 @@ func benchEbayPush(ctx context.Context, env *benchEnv) error {
 		SELECT 'Bench eBay item ' || g, 'SKU-' || lpad(g::text, 7, '0') FROM generate_series(1, $1) g`, ebayPushSKUs); err != nil {
 		return err
 	}
-	svc, err := ebayService(st)
+	svc, err := sandboxService(st, make([]byte, 32), channel.Options{})
 	if err != nil {
 		return err
 	}
-	ch, err := connectEbayBench(ctx, svc, seller)
+	ch, err := connectSandbox(ctx, svc, "ebay", "Sandbox eBay", seller.Credentials())
 	if err != nil {
 		return err
-	}
-	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
-	if err != nil {
-		return err
-	}
-	if run, err := st.Run(ctx, runID); err != nil || run.Synced != ebayPushSKUs {
-		return fmt.Errorf("the sync linked %d of %d listings: %v", run.Synced, ebayPushSKUs, err)
 	}
 	// Linking sends each item's quantity; that push is not the burst.
-	if err := svc.Push(ctx, ch, "sync", 0); err != nil {
+	if err := syncLinked(ctx, st, svc, ch, ebayPushSKUs); err != nil {
 		return err
 	}
-	ws, err := st.WarehouseChoices(ctx)
+	ids, wh, err := itemsInWarehouse(ctx, st)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	if err := st.DB.SelectContext(ctx, &ids, `SELECT id FROM items ORDER BY id`); err != nil {
 		return err
 	}
 	// The burst: one receive changes all 10,000 SKUs.
 	lines := make([]inventory.Line, len(ids))
 	for i, id := range ids {
-		lines[i] = inventory.Line{ItemID: id, WarehouseID: ws[0].ID, Quantity: int64(1 + i%9), Rate: inventory.Money(100)}
+		lines[i] = inventory.Line{ItemID: id, WarehouseID: wh, Quantity: int64(1 + i%9), Rate: inventory.Money(100)}
 	}
 	if _, err := st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: "Bench", Date: time.Now(), Lines: lines}, userID); err != nil {
 		return err
@@ -133,11 +104,7 @@ func benchEbayPush(ctx context.Context, env *benchEnv) error {
 }
 
 func benchEbaySync(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -145,27 +112,9 @@ func benchEbaySync(ctx context.Context, env *benchEnv) error {
 	seller := ebayfake.New(ebayfake.Options{})
 	defer seller.Close()
 	seller.Generate(ebaySyncListings, 42)
-	svc, err := ebayService(st)
+	took, err := timeFakeSync(ctx, st, "ebay", "Sandbox eBay", seller, channel.Options{}, ebaySyncListings)
 	if err != nil {
 		return err
-	}
-	ch, err := connectEbayBench(ctx, svc, seller)
-	if err != nil {
-		return err
-	}
-	seller.ResetCalls()
-	start := time.Now()
-	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
-	if err != nil {
-		return err
-	}
-	took := time.Since(start)
-	run, err := st.Run(ctx, runID)
-	if err != nil {
-		return err
-	}
-	if run.Status != "succeeded" || run.Records != ebaySyncListings {
-		return fmt.Errorf("sync ended %s with %d records: %v", run.Status, run.Records, run.Error)
 	}
 	report("ebay_sync_20k_s", took.Seconds(), "s")
 	report("ebay_sync_20k_calls", float64(len(seller.Calls())), "calls")

@@ -3,17 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"stocksync/internal/channel"
 	etsyfake "stocksync/internal/channel/etsy/fake"
-	"stocksync/internal/channelsync"
 	"stocksync/internal/inventory"
-	"stocksync/internal/store"
 )
 
 const (
@@ -53,24 +49,10 @@ func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func etsyBenchService(st *store.Store, opts channel.Options) (*channelsync.Service, error) {
-	opts.Addresses = channel.AddressPolicy{Sandbox: true}
-	return channelsync.NewService(st, make([]byte, 32), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
-}
-
-func connectEtsyBench(ctx context.Context, svc *channelsync.Service, shop *etsyfake.Server) (int64, error) {
-	return svc.Connect(ctx, channelsync.ConnectRequest{Kind: "etsy", Name: "Sandbox Etsy", Credentials: shop.Credentials(),
-		SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
-}
-
 func etsySKU(listing, size int) string { return fmt.Sprintf("ETSY-%05d-%d", listing+1, size) }
 
 func benchEtsyPush(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -88,17 +70,13 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 		FROM generate_series(1, $1) g`, n, etsyPushSizes); err != nil {
 		return err
 	}
-	ws, err := st.WarehouseChoices(ctx)
+	ids, wh, err := itemsInWarehouse(ctx, st)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	if err := st.DB.SelectContext(ctx, &ids, `SELECT id FROM items ORDER BY id`); err != nil {
 		return err
 	}
 	lines := make([]inventory.Line, len(ids))
 	for i, id := range ids {
-		lines[i] = inventory.Line{ItemID: id, WarehouseID: ws[0].ID, Quantity: int64(qty(i)), Rate: inventory.Money(100)}
+		lines[i] = inventory.Line{ItemID: id, WarehouseID: wh, Quantity: int64(qty(i)), Rate: inventory.Money(100)}
 	}
 	if _, err := st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: "Bench", Date: time.Now(), Lines: lines}, userID); err != nil {
 		return err
@@ -116,22 +94,15 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 	}
 	shop.SetListings(listings)
 	listings = shop.Listings() // with the IDs the shop gave them
-	svc, err := etsyBenchService(st, channel.Options{Sleep: clock.Sleep, Now: clock.Now})
+	svc, err := sandboxService(st, make([]byte, 32), channel.Options{Sleep: clock.Sleep, Now: clock.Now})
 	if err != nil {
 		return err
 	}
-	ch, err := connectEtsyBench(ctx, svc, shop)
+	ch, err := connectSandbox(ctx, svc, "etsy", "Sandbox Etsy", shop.Credentials())
 	if err != nil {
 		return err
 	}
-	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
-	if err != nil {
-		return err
-	}
-	if run, err := st.Run(ctx, runID); err != nil || run.Synced != n {
-		return fmt.Errorf("the sync linked %d of %d listings: %v", run.Synced, n, err)
-	}
-	if err := svc.Push(ctx, ch, "sync", 0); err != nil {
+	if err := syncLinked(ctx, st, svc, ch, n); err != nil {
 		return err
 	}
 	// The burst, one adjustment: a tenth of the SKUs go to zero, four
@@ -147,7 +118,7 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 			d = -1
 		}
 		want[i] = qty(i) + d
-		adj[i] = inventory.Line{ItemID: id, WarehouseID: ws[0].ID, Quantity: int64(d)}
+		adj[i] = inventory.Line{ItemID: id, WarehouseID: wh, Quantity: int64(d)}
 	}
 	if _, err := st.CreateAdjustment(ctx, inventory.Adjustment{Reason: "Stock count", Date: time.Now(), Lines: adj}, userID); err != nil {
 		return err
@@ -189,11 +160,7 @@ func benchEtsyPush(ctx context.Context, env *benchEnv) error {
 }
 
 func benchEtsySync(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -208,27 +175,9 @@ func benchEtsySync(ctx context.Context, env *benchEnv) error {
 			Products: []etsyfake.Product{{SKU: fmt.Sprintf("SKU-%07d", l+1), Price: fmt.Sprintf("%d.50", 5+l%40), Quantity: l % 30}}}
 	}
 	shop.SetListings(listings)
-	svc, err := etsyBenchService(st, channel.Options{})
+	took, err := timeFakeSync(ctx, st, "etsy", "Sandbox Etsy", shop, channel.Options{}, etsySyncListings)
 	if err != nil {
 		return err
-	}
-	ch, err := connectEtsyBench(ctx, svc, shop)
-	if err != nil {
-		return err
-	}
-	shop.ResetCalls()
-	start := time.Now()
-	runID, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0)
-	if err != nil {
-		return err
-	}
-	took := time.Since(start)
-	run, err := st.Run(ctx, runID)
-	if err != nil {
-		return err
-	}
-	if run.Status != "succeeded" || run.Records != etsySyncListings {
-		return fmt.Errorf("sync ended %s with %d records: %v", run.Status, run.Records, run.Error)
 	}
 	report("etsy_sync_20k_s", took.Seconds(), "s")
 	report("etsy_sync_20k_calls", float64(len(shop.Calls())), "calls")

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"log"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -16,8 +14,6 @@ import (
 
 	"stocksync/internal/channel"
 	shopifyfake "stocksync/internal/channel/shopify/fake"
-	"stocksync/internal/channelsync"
-	"stocksync/internal/store"
 )
 
 // benchOrdersImport imports orders of 3 lines each from a Sandbox Shopify
@@ -36,11 +32,7 @@ func benchOrdersImport(ctx context.Context, env *benchEnv) error {
 	if v, err := strconv.Atoi(os.Getenv("BENCH_ORDERS")); err == nil && v > 0 {
 		n = v
 	}
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -60,14 +52,12 @@ func benchOrdersImport(ctx context.Context, env *benchEnv) error {
 		SELECT 'Bench ' || s, s, 0 FROM unnest($1::text[]) AS s ON CONFLICT DO NOTHING`, pq.Array(skus)); err != nil {
 		return err
 	}
-	svc, err := channelsync.NewService(st, make([]byte, 32), channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := sandboxService(st, make([]byte, 32), channel.Options{})
 	if err != nil {
 		return err
 	}
-	id, err := svc.Connect(ctx, channelsync.ConnectRequest{Kind: "shopify", Name: "Sandbox Shopify",
-		Credentials:  map[string]string{"shop_url": shop.URL(), "access_token": shopifyfake.DefaultAccessToken},
-		SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
+	id, err := connectSandbox(ctx, svc, "shopify", "Sandbox Shopify",
+		map[string]string{"shop_url": shop.URL(), "access_token": shopifyfake.DefaultAccessToken})
 	if err != nil {
 		return err
 	}

@@ -331,10 +331,15 @@ func (r *pushRig) oversell(ctx context.Context) error {
 				if rnd.Intn(3) == 0 {
 					err = r.adjust(ctx, []int{i}, int64(1+rnd.Intn(5)))
 				} else {
-					at := time.Now()
-					_, err = r.svc.ImportOrders(ctx, shopCh, []channel.Order{{ExternalID: fmt.Sprintf("load-%d-%d", w, n), Number: strconv.Itoa(n),
-						Status: "PAID", Currency: "USD", CreatedAt: at, UpdatedAt: at, Lines: []channel.OrderLine{{ExternalID: "1",
-							ListingExternalID: r.shopIDs[0][i], SKU: pushSKU(i), Quantity: 1 + rnd.Intn(3), UnitPrice: "5.00"}}}})
+					// A sale on the first shop: the shop lowers its own stock
+					// as it sells, then the order reaches us.
+					qty := 1 + rnd.Intn(3)
+					if _, err = r.shops[0].AddOrder(shopifyfake.Order{Lines: []shopifyfake.OrderLine{{VariantID: r.shopIDs[0][i], Quantity: qty}}}); err == nil {
+						at := time.Now()
+						_, err = r.svc.ImportOrders(ctx, shopCh, []channel.Order{{ExternalID: fmt.Sprintf("load-%d-%d", w, n), Number: strconv.Itoa(n),
+							Status: "PAID", Currency: "USD", CreatedAt: at, UpdatedAt: at, Lines: []channel.OrderLine{{ExternalID: "1",
+								ListingExternalID: r.shopIDs[0][i], SKU: pushSKU(i), Quantity: qty, UnitPrice: "5.00"}}}})
+					}
 				}
 				mu.Lock()
 				if err != nil {

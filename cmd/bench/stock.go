@@ -15,7 +15,6 @@ import (
 	"stocksync/internal/channel"
 	"stocksync/internal/channelsync"
 	"stocksync/internal/inventory"
-	"stocksync/internal/store"
 )
 
 const (
@@ -29,11 +28,7 @@ const (
 // purchase receive, sales order, shipment of that order, adjustment; every
 // one moves stock through the ledger, balances and item totals.
 func benchStock(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, _, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -35,11 +34,7 @@ const (
 // page from then on). Should a delivery import nothing (its order
 // refused), that second figure is reported as webhook_to_processed.
 func benchWebhook(ctx context.Context, env *benchEnv) error {
-	dbURL, err := env.newDatabase(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dbURL)
+	st, dbURL, err := env.newStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -49,7 +44,7 @@ func benchWebhook(ctx context.Context, env *benchEnv) error {
 	shop.Generate(50, 7)
 	// The server's STOCKSYNC_SECRET_KEY, so the server opens what this seals.
 	key := bytes.Repeat([]byte{0xcd}, 32)
-	svc, err := channelsync.NewService(st, key, channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := sandboxService(st, key, channel.Options{})
 	if err != nil {
 		return err
 	}

@@ -42,3 +42,13 @@ func ParseBaseURL(prefix, label, raw string, policy AddressPolicy) (string, erro
 	}
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
+
+// APIBaseURL is the address of a channel's API: def unless the optional
+// API address field holds another (the channel's sandbox, a test server),
+// which is taken as ParseBaseURL takes it.
+func APIBaseURL(prefix, raw, def string, policy AddressPolicy) (string, error) {
+	if strings.TrimSpace(raw) == "" {
+		return def, nil
+	}
+	return ParseBaseURL(prefix, "API address", raw, policy)
+}

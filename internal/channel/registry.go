@@ -181,3 +181,15 @@ func RequireFields(prefix string, fields []Field, creds map[string]string) error
 // WithDefaults returns o with every unset option filled in, for connectors
 // that wait or read the clock themselves (token expiry, call budgets).
 func (o Options) WithDefaults() Options { return o.withDefaults() }
+
+// Constructor adapts a channel package's New to Kind.New: a failure gives a
+// nil Connector, not a typed nil *Client, which would compare non-nil.
+func Constructor[C Connector](build func(creds map[string]string, opts Options) (C, error)) func(map[string]string, Options) (Connector, error) {
+	return func(creds map[string]string, opts Options) (Connector, error) {
+		c, err := build(creds, opts)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}

@@ -14,12 +14,7 @@ import (
 
 func connectAmazon(t *testing.T, svc *channelsync.Service, seller *amazonfake.Server) int64 {
 	t.Helper()
-	id, err := svc.Connect(context.Background(), channelsync.ConnectRequest{Kind: "amazon", Name: "Amazon",
-		Credentials: seller.Credentials(), SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return connectFake(t, svc, "amazon", "Amazon", seller.Credentials(), 30*time.Minute)
 }
 
 func amazonSeller(t *testing.T, opts amazonfake.Options) *amazonfake.Server {

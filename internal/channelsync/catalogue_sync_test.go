@@ -56,17 +56,22 @@ func newService(t *testing.T) (*channelsync.Service, *store.Store) {
 	return svc, st
 }
 
-func connectShop(t *testing.T, svc *channelsync.Service, shop *shopifyfake.Server) int64 {
+// connectFake connects a channel to a fake, synced every 15 minutes, the
+// first time after firstSync.
+func connectFake(t *testing.T, svc *channelsync.Service, kind, name string, creds map[string]string, firstSync time.Duration) int64 {
 	t.Helper()
-	id, err := svc.Connect(context.Background(), channelsync.ConnectRequest{
-		Kind: "shopify", Name: "Test shop",
-		Credentials:  map[string]string{"shop_url": shop.URL(), "access_token": shopifyfake.DefaultAccessToken},
-		SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute,
-	})
+	id, err := svc.Connect(context.Background(), channelsync.ConnectRequest{Kind: kind, Name: name, Credentials: creds,
+		SyncInterval: 15 * time.Minute, FirstSyncDelay: firstSync})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return id
+}
+
+func connectShop(t *testing.T, svc *channelsync.Service, shop *shopifyfake.Server) int64 {
+	t.Helper()
+	return connectFake(t, svc, "shopify", "Test shop",
+		map[string]string{"shop_url": shop.URL(), "access_token": shopifyfake.DefaultAccessToken}, 30*time.Minute)
 }
 
 // pageThrough makes the channel's next sync incremental from long ago, so

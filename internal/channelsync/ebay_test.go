@@ -14,12 +14,7 @@ import (
 
 func connectEbay(t *testing.T, svc *channelsync.Service, seller *ebayfake.Server) int64 {
 	t.Helper()
-	id, err := svc.Connect(context.Background(), channelsync.ConnectRequest{Kind: "ebay", Name: "eBay",
-		Credentials: seller.Credentials(), SyncInterval: 15 * time.Minute, FirstSyncDelay: 30 * time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return connectFake(t, svc, "ebay", "eBay", seller.Credentials(), 30*time.Minute)
 }
 
 func ebayLinks(t *testing.T, st *store.Store, ch int64) map[string]string {

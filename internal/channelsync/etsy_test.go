@@ -40,12 +40,7 @@ func seedEtsy(shop *etsyfake.Server) (jumper, towel, mug etsyfake.Listing) {
 
 func connectEtsy(t *testing.T, svc *channelsync.Service, shop *etsyfake.Server) int64 {
 	t.Helper()
-	id, err := svc.Connect(context.Background(), channelsync.ConnectRequest{Kind: "etsy", Name: "Etsy",
-		Credentials: shop.Credentials(), SyncInterval: 15 * time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return connectFake(t, svc, "etsy", "Etsy", shop.Credentials(), 0)
 }
 
 func TestEtsySyncImportsProductsAndAutoLinks(t *testing.T) {

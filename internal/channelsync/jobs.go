@@ -27,13 +27,17 @@ type CatalogueSyncArgs struct {
 func (CatalogueSyncArgs) Kind() string { return "catalogue_sync" }
 
 func (CatalogueSyncArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		MaxAttempts: 5,
-		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-			rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-		}},
-	}
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: uniqueWhileQueuedOrRunning()}
+}
+
+// uniqueWhileQueuedOrRunning makes a job unique by its unique args while
+// one is queued or running, but not once completed (DESIGN §2, River
+// facts: a completed twin would otherwise refuse the next one).
+func uniqueWhileQueuedOrRunning() river.UniqueOpts {
+	return river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}
 }
 
 type catalogueSyncWorker struct {

@@ -144,8 +144,7 @@ func (p *pusher) gather(ctx context.Context) (int, error) {
 		if err != nil || b.Listings == 0 {
 			return 0, err
 		}
-		quiet := b.LastMarked == nil || time.Since(*b.LastMarked) >= t.Quiet
-		if quiet || time.Since(started) >= t.MaxWait {
+		if b.Quiet >= t.Quiet || time.Since(started) >= t.MaxWait {
 			return b.Listings, nil
 		}
 		if err := sleepCtx(ctx, min(t.Quiet/2, 25*time.Millisecond)); err != nil {

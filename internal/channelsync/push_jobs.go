@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"stocksync/internal/jobs"
 	"stocksync/internal/store"
@@ -23,20 +22,21 @@ type StockPushArgs struct {
 	// Followup is the second of a channel's pushes, queued when a change
 	// finds the first still running (it may have read its marks already);
 	// it waits for the first to end, then looks again.
-	Followup bool   `json:"followup,omitempty" river:"unique"`
-	Trigger  string `json:"trigger"` // change, sync or manual
+	Followup bool `json:"followup,omitempty" river:"unique"`
+	// Later is a third, queued a moment ahead when the follow-up is there
+	// already (it may be past its last look, its end not yet recorded):
+	// one per channel per second (River's shortest unique period).
+	Later   bool   `json:"later,omitempty" river:"unique"`
+	Trigger string `json:"trigger"` // change, sync or manual
 }
+
+// laterBy is how far ahead a Later push is queued.
+const laterBy = 250 * time.Millisecond
 
 func (StockPushArgs) Kind() string { return "stock_push" }
 
 func (StockPushArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		MaxAttempts: 20,
-		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-			rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-		}},
-	}
+	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: uniqueWhileQueuedOrRunning()}
 }
 
 type stockPushWorker struct {
@@ -72,18 +72,47 @@ func enqueuePushes(ctx context.Context, client *jobs.Client, tx *sql.Tx, channel
 	if err != nil {
 		return fmt.Errorf("channelsync: enqueue stock push: %w", err)
 	}
-	var followups []river.InsertManyParams
+	var skipped []int64
 	for i, r := range res {
 		if r.UniqueSkippedAsDuplicate {
-			followups = append(followups, river.InsertManyParams{Args: StockPushArgs{ChannelID: channelIDs[i], Followup: true, Trigger: trigger}})
+			skipped = append(skipped, channelIDs[i])
 		}
 	}
-	if len(followups) > 0 {
-		if _, err := client.InsertManyTx(ctx, tx, followups); err != nil {
-			return fmt.Errorf("channelsync: enqueue stock push: %w", err)
+	if skipped, err = insertSkipped(ctx, client, tx, skipped, func(id int64) river.InsertManyParams {
+		return river.InsertManyParams{Args: StockPushArgs{ChannelID: id, Followup: true, Trigger: trigger}}
+	}); err != nil || len(skipped) == 0 {
+		return err
+	}
+	_, err = insertSkipped(ctx, client, tx, skipped, func(id int64) river.InsertManyParams {
+		opts := StockPushArgs{}.InsertOpts()
+		opts.ScheduledAt = time.Now().Add(laterBy)
+		opts.UniqueOpts.ByPeriod = time.Second
+		return river.InsertManyParams{Args: StockPushArgs{ChannelID: id, Later: true, Trigger: trigger}, InsertOpts: &opts}
+	})
+	return err
+}
+
+// insertSkipped inserts a job for each channel and returns the channels
+// whose job was skipped as a duplicate.
+func insertSkipped(ctx context.Context, client *jobs.Client, tx *sql.Tx, channelIDs []int64, job func(int64) river.InsertManyParams) ([]int64, error) {
+	if len(channelIDs) == 0 {
+		return nil, nil
+	}
+	params := make([]river.InsertManyParams, len(channelIDs))
+	for i, id := range channelIDs {
+		params[i] = job(id)
+	}
+	res, err := client.InsertManyTx(ctx, tx, params)
+	if err != nil {
+		return nil, fmt.Errorf("channelsync: enqueue stock push: %w", err)
+	}
+	var skipped []int64
+	for i, r := range res {
+		if r.UniqueSkippedAsDuplicate {
+			skipped = append(skipped, channelIDs[i])
 		}
 	}
-	return nil
+	return skipped, nil
 }
 
 func (s *Service) jobsClient() *jobs.Client {

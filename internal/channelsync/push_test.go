@@ -3,6 +3,7 @@ package channelsync_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +242,63 @@ func TestPushedQuantityFollowsTheChannelsRule(t *testing.T) {
 	}
 	if err := f.st.SetPushRules(ctx, f.ch, store.PushRules{Warehouses: []int64{999999}}); !errors.Is(err, store.ErrNoWarehouse) {
 		t.Fatalf("a rule naming no warehouse: %v", err)
+	}
+}
+
+// A change of 520 items goes to the shop in its largest batches: 250,
+// 250 and 20 quantities, three calls, each under its own key.
+func TestAPushSplitsAtTheChannelsBatchSize(t *testing.T) {
+	svc, st := newService(t)
+	shop := newShop()
+	t.Cleanup(shop.Close)
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, "clerk@example.com", "staff", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []inventory.Line
+	var wh int64
+	st.DB.Get(&wh, `SELECT min(id) FROM warehouses`)
+	for i := range 520 {
+		sku := "B-" + strconv.Itoa(i)
+		shop.AddListing(shopifyfake.Listing{ProductTitle: "Thing " + sku, SKU: sku, Price: "1.00", Quantity: 5})
+		it, err := st.CreateItem(ctx, inventory.ItemFields{Name: "Thing " + sku, SKU: sku, Unit: "pcs", OpeningQty: 5}, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		delta := int64(1)
+		if i%100 == 0 {
+			delta = -5 // to zero: these go in the first call
+		}
+		items = append(items, inventory.Line{ItemID: it.ID, WarehouseID: wh, Quantity: delta})
+	}
+	ch := connectShop(t, svc, shop)
+	if _, err := svc.SyncCatalogue(ctx, ch, true, "manual", 0); err != nil {
+		t.Fatal(err)
+	}
+	shop.ResetCalls()
+	if _, err := st.CreateAdjustment(ctx, inventory.Adjustment{Reason: "Count", Date: time.Now(), Lines: items}, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Push(ctx, ch, "change", 0); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, c := range shop.Calls() {
+		if c.Operation == "inventorySetQuantities" {
+			keys = append(keys, c.IdempotencyKey)
+		}
+	}
+	if len(keys) != 3 || keys[0] == keys[1] || keys[1] == keys[2] {
+		t.Fatalf("%d calls with keys %v, want 3 with their own keys", len(keys), keys)
+	}
+	for i, l := range shop.Listings() {
+		want := 6
+		if i%100 == 0 {
+			want = 0
+		}
+		if l.Quantity != want {
+			t.Fatalf("listing %d shows %d, want %d", i, l.Quantity, want)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package channelsync_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,13 +13,8 @@ import (
 
 func connectWoo(t *testing.T, svc *channelsync.Service, shop *woofake.Server) int64 {
 	t.Helper()
-	id, err := svc.Connect(context.Background(), channelsync.ConnectRequest{Kind: "woocommerce", Name: "Woo",
-		Credentials:  map[string]string{"site_url": shop.URL(), "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret},
-		SyncInterval: 15 * time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return connectFake(t, svc, "woocommerce", "Woo",
+		map[string]string{"site_url": shop.URL(), "consumer_key": woofake.DefaultConsumerKey, "consumer_secret": woofake.DefaultConsumerSecret}, 0)
 }
 
 func listingNames(t *testing.T, st *store.Store, id int64) string {

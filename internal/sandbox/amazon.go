@@ -75,12 +75,7 @@ func (sb *Sandbox) seedAmazonOrders() error {
 // and then shipped or cancelled. It returns when ctx ends.
 func (sb *Sandbox) amazonTrickle(ctx context.Context, log *slog.Logger) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(30*time.Second + time.Duration(rng.IntN(60))*time.Second):
-		}
+	for pause(ctx, rng) {
 		for _, o := range sb.Amazon.Orders() {
 			switch {
 			case o.Status == "Pending":

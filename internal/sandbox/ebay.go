@@ -91,12 +91,7 @@ func seedEbayOrders(seller *ebayfake.Server) error {
 func (sb *Sandbox) trickleEbay(ctx context.Context, base string, at ChannelsAt, log *slog.Logger) {
 	sb.Ebay.SetAcceptURL(base + "/channels/oauth/ebay/callback")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(30*time.Second + time.Duration(rng.IntN(60))*time.Second):
-		}
+	for pause(ctx, rng) {
 		if ids, err := at(ctx, "ebay", "api_url", sb.ebayURL); err != nil || len(ids) == 0 {
 			continue
 		}

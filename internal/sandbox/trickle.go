@@ -45,6 +45,17 @@ func (sb *Sandbox) Trickle(ctx context.Context, base string, at ChannelsAt, log 
 	}
 }
 
+// pause waits 30 to 90 seconds, the pace of the orders Sandbox Amazon and
+// Sandbox eBay trickle; false when ctx ends first.
+func pause(ctx context.Context, rng *rand.Rand) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(30*time.Second + time.Duration(rng.IntN(60))*time.Second):
+		return true
+	}
+}
+
 // trickle places one order on one sandbox channel (see Trickle).
 type trickle func(ctx context.Context, base string, at ChannelsAt, rng *rand.Rand, log *slog.Logger)
 

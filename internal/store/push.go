@@ -28,7 +28,7 @@ func markListingsSQL(items, cond string) string {
 	return `WITH l AS (
 		SELECT id, channel_id FROM channel_items WHERE item_id = ANY(` + items + `) AND quantity IS NOT NULL AND ` + cond + `
 		ORDER BY id FOR NO KEY UPDATE
-	) UPDATE channel_items c SET stock_push_pending = true, push_marked_at = now() FROM l
+	) UPDATE channel_items c SET stock_push_pending = true, push_marked_at = clock_timestamp() FROM l
 		WHERE c.id = l.id AND c.channel_id = l.channel_id RETURNING c.channel_id`
 }
 
@@ -226,7 +226,7 @@ const markDueSQL = `WITH l AS (
 	  AND NOT c.stock_push_pending AND c.push_sending IS NULL
 	  AND ` + desiredSQL + ` IS DISTINCT FROM COALESCE(c.pushed_quantity, c.quantity)
 	ORDER BY c.id FOR NO KEY UPDATE OF c
-) UPDATE channel_items c SET stock_push_pending = true, push_marked_at = now() FROM l
+) UPDATE channel_items c SET stock_push_pending = true, push_marked_at = clock_timestamp() FROM l
 	WHERE c.channel_id = $1 AND c.id = l.id`
 
 // StartPushRun records a stock push of the channel as a run of kind stock.
@@ -246,19 +246,22 @@ func (s *Store) FinishPushRun(ctx context.Context, runID int64, cause string) er
 }
 
 // PushBacklog is what waits to be pushed on a channel now: how many
-// listings and when the last of them was marked.
+// listings, and how long since the last of them was marked (by the
+// database's clock, which marked them).
 type PushBacklog struct {
-	Listings   int        `db:"listings"`
-	LastMarked *time.Time `db:"last_marked"`
+	Listings int           `db:"listings"`
+	Quiet    time.Duration `db:"-"`
 }
 
 func (s *Store) PushBacklog(ctx context.Context, channelID int64) (PushBacklog, error) {
 	var b PushBacklog
-	err := s.DB.GetContext(ctx, &b, `SELECT count(*) AS listings, max(push_marked_at) AS last_marked FROM channel_items
-		WHERE channel_id = $1 AND (stock_push_pending OR push_sending IS NOT NULL)
-		  AND (push_retry_at IS NULL OR push_retry_at <= now())`, channelID)
+	var quietMs float64
+	err := s.DB.QueryRowxContext(ctx, `SELECT count(*), COALESCE(extract(epoch FROM clock_timestamp() - max(push_marked_at)) * 1000, 1e9)
+		FROM channel_items WHERE channel_id = $1 AND (stock_push_pending OR push_sending IS NOT NULL)
+		  AND (push_retry_at IS NULL OR push_retry_at <= now())`, channelID).Scan(&b.Listings, &quietMs)
 	if err != nil {
 		return b, fmt.Errorf("store: push backlog of channel %d: %w", channelID, err)
 	}
+	b.Quiet = time.Duration(quietMs * float64(time.Millisecond))
 	return b, nil
 }

@@ -73,7 +73,7 @@ func (s *Store) PushItemNow(ctx context.Context, itemID int64) (int, error) {
 		if err := tx.SelectContext(ctx, &channels, `WITH l AS (
 			SELECT id, channel_id FROM channel_items WHERE item_id = $1 AND quantity IS NOT NULL ORDER BY id FOR NO KEY UPDATE
 		), u AS (
-			UPDATE channel_items c SET stock_push_pending = true, push_force = true, push_marked_at = now(),
+			UPDATE channel_items c SET stock_push_pending = true, push_force = true, push_marked_at = clock_timestamp(),
 				push_retry_at = NULL
 			FROM l WHERE c.channel_id = l.channel_id AND c.id = l.id RETURNING c.channel_id
 		) SELECT channel_id FROM u`, itemID); err != nil {
@@ -100,7 +100,7 @@ func (s *Store) OverwriteDrift(ctx context.Context, channelID int64) (int, error
 			  AND quantity IS NOT NULL AND push_sending IS NULL ORDER BY id FOR NO KEY UPDATE
 		), u AS (
 			UPDATE channel_items c SET pushed_quantity = c.quantity, stock_push_pending = true, push_force = true,
-				push_marked_at = now(), push_retry_at = NULL, push_stale = false, push_failures = 0
+				push_marked_at = clock_timestamp(), push_retry_at = NULL, push_stale = false, push_failures = 0
 			FROM l WHERE c.channel_id = $1 AND c.id = l.id RETURNING 1
 		) SELECT count(*) FROM u`, channelID); err != nil {
 			return err

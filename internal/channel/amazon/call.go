@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,16 +46,9 @@ func errorMessage(body []byte) string {
 // revoked and replaced) is refreshed once and the call sent again; a token
 // refused fresh from Login with Amazon means the credentials are wrong.
 func (c *Client) call(ctx context.Context, op operation, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("amazon: %s: encoding the request: %w", what, err)
-		}
-	}
-	target := c.base + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
+	target, payload, err := channel.EncodeCall("amazon", what, c.base+path, query, body)
+	if err != nil {
+		return nil, err
 	}
 	stale := ""
 	for attempt := 0; ; attempt++ {

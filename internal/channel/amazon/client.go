@@ -39,13 +39,7 @@ func init() {
 		Name:        "amazon",
 		DisplayName: "Amazon",
 		Fields:      fields,
-		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			c, err := New(creds, opts)
-			if err != nil {
-				return nil, err // not a typed nil *Client, which would compare non-nil
-			}
-			return c, nil
-		},
+		New:         channel.Constructor(New),
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,15 +32,7 @@ func serveRecorded(t *testing.T, marketplaces string, routes map[string]string, 
 			w.WriteHeader(http.StatusTeapot)
 			return
 		}
-		data, err := os.ReadFile(filepath.Join("testdata", file))
-		if err != nil {
-			t.Error(err)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		if s := status[route]; s != 0 {
-			w.WriteHeader(s)
-		}
-		_, _ = w.Write(data)
+		testkit.ServeTestdata(t, w, file, "application/json", status[route], nil)
 	}))
 	t.Cleanup(srv.Close)
 	c, err := New(map[string]string{"region": "NA", "seller_id": "AXXXXXXXXXXXX", "marketplace_ids": marketplaces,

@@ -47,13 +47,7 @@ func init() {
 		Name:        "ebay",
 		DisplayName: "eBay",
 		Fields:      fields,
-		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			c, err := New(creds, opts)
-			if err != nil {
-				return nil, err // not a typed nil *Client
-			}
-			return c, nil
-		},
+		New:         channel.Constructor(New),
 		OAuth: &channel.OAuthFlow{Button: "Connect with eBay", Filled: []string{"refresh_token"},
 			AuthorizeURL: authorizeURL, Exchange: exchange},
 	})
@@ -79,12 +73,9 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	if err := channel.RequireFields("ebay", fields, creds); err != nil {
 		return nil, err
 	}
-	base := productionAPI
-	if raw := strings.TrimSpace(creds["api_url"]); raw != "" {
-		var err error
-		if base, err = channel.ParseBaseURL("ebay", "API address", raw, opts.Addresses); err != nil {
-			return nil, err
-		}
+	base, err := channel.APIBaseURL("ebay", creds["api_url"], productionAPI, opts.Addresses)
+	if err != nil {
+		return nil, err
 	}
 	market := strings.ToUpper(strings.TrimSpace(creds["marketplace"]))
 	lang, ok := marketplaces[market]
@@ -143,16 +134,9 @@ func (c *Client) Verify(ctx context.Context) error {
 // again once and the call repeated; a second 401 is the seller's consent
 // withdrawn.
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("ebay: %s: encoding the request: %w", what, err)
-		}
-	}
-	target := c.base + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
+	target, payload, err := channel.EncodeCall("ebay", what, c.base+path, query, body)
+	if err != nil {
+		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
 		token, err := c.tokens.Token(ctx)

@@ -23,7 +23,7 @@ import (
 // reference calls offset a page number while its next links count records;
 // following the link is right either way.
 func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) (channel.ListingPage, error) {
-	offset, err := offsetOf("listing", cursor)
+	offset, err := channel.OffsetCursor("ebay", "listing", cursor)
 	if err != nil {
 		return channel.ListingPage{}, err
 	}
@@ -69,17 +69,6 @@ func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) 
 		out.Listings = append(out.Listings, c.listingOf(raw, items[i], offers[i]))
 	}
 	return out, nil
-}
-
-func offsetOf(kind, cursor string) (int, error) {
-	if cursor == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(cursor)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("ebay: the %s cursor %q is not an offset; start the sync again", kind, cursor)
-	}
-	return n, nil
 }
 
 // nextOffset reads the offset of a next link; "" when there is none.

@@ -28,12 +28,9 @@ func consentPage(apiBase string) string {
 
 // oauthBase checks the fields the consent needs and returns the API base.
 func oauthBase(creds map[string]string, opts channel.Options) (string, string, error) {
-	base := productionAPI
-	if raw := strings.TrimSpace(creds["api_url"]); raw != "" {
-		var err error
-		if base, err = channel.ParseBaseURL("ebay", "API address", raw, opts.Addresses); err != nil {
-			return "", "", err
-		}
+	base, err := channel.APIBaseURL("ebay", creds["api_url"], productionAPI, opts.Addresses)
+	if err != nil {
+		return "", "", err
 	}
 	ru := strings.TrimSpace(creds["ru_name"])
 	if ru == "" {

@@ -59,13 +59,7 @@ func serveRecorded(t *testing.T, routes map[string][]answer) (*recorded, *Client
 			return
 		}
 		a := list[min(n, len(list)-1)]
-		data, err := os.ReadFile(filepath.Join("testdata", a.file))
-		if err != nil {
-			t.Error(err)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(a.status)
-		_, _ = w.Write(data)
+		testkit.ServeTestdata(t, w, a.file, "application/json", a.status, nil)
 	}))
 	t.Cleanup(srv.Close)
 	sleeps := &testkit.Sleeps{}

@@ -45,14 +45,8 @@ func init() {
 		Name:        "etsy",
 		DisplayName: "Etsy",
 		Fields:      fields,
-		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			c, err := New(creds, opts)
-			if err != nil {
-				return nil, err // not a typed nil *Client
-			}
-			return c, nil
-		},
-		OAuth: oauthFlow,
+		New:         channel.Constructor(New),
+		OAuth:       oauthFlow,
 	})
 }
 
@@ -125,11 +119,7 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 }
 
 func apiBase(creds map[string]string, opts channel.Options) (string, error) {
-	raw := strings.TrimSpace(creds["api_url"])
-	if raw == "" {
-		return DefaultAPI, nil
-	}
-	return channel.ParseBaseURL("etsy", "API address", raw, opts.Addresses)
+	return channel.APIBaseURL("etsy", creds["api_url"], DefaultAPI, opts.Addresses)
 }
 
 // Limits reports Etsy's page size and the updates one SetQuantities takes.
@@ -164,16 +154,9 @@ func (c *Client) Verify(ctx context.Context) error {
 // returns the accepted response. A token Etsy refuses before its expiry is
 // renewed once.
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("etsy: %s: encoding the request: %w", what, err)
-		}
-	}
-	target := c.api + apiPath + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
+	target, payload, err := channel.EncodeCall("etsy", what, c.api+apiPath+path, query, body)
+	if err != nil {
+		return nil, err
 	}
 	for renewed := false; ; renewed = true {
 		token, err := c.tokens.Token(ctx)

@@ -25,7 +25,7 @@ import (
 // with a search, so an unsorted page is filtered instead, and paging goes
 // on to the end.
 func (c *Client) FetchListings(ctx context.Context, since time.Time, cursor string) (channel.ListingPage, error) {
-	offset, err := offsetOf("listing", cursor)
+	offset, err := channel.OffsetCursor("etsy", "listing", cursor)
 	if err != nil {
 		return channel.ListingPage{}, err
 	}
@@ -89,17 +89,6 @@ func readError(err error) string {
 		return "it has no listing_id"
 	}
 	return err.Error()
-}
-
-func offsetOf(kind, cursor string) (int, error) {
-	if cursor == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(cursor)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("etsy: the %s cursor %q is not an offset; start the sync again", kind, cursor)
-	}
-	return n, nil
 }
 
 // listingProducts turns one listing into its products, reading its

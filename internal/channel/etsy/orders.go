@@ -22,7 +22,7 @@ var cancelledStatuses = map[string]bool{"canceled": true, "cancelled": true, "fu
 // again rather than missed), oldest first so that offsets stay put while
 // new receipts arrive. The cursor is the offset.
 func (c *Client) FetchOrders(ctx context.Context, since time.Time, cursor string) (channel.OrderPage, error) {
-	offset, err := offsetOf("order", cursor)
+	offset, err := channel.OffsetCursor("etsy", "order", cursor)
 	if err != nil {
 		return channel.OrderPage{}, err
 	}

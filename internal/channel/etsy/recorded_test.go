@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -58,16 +56,7 @@ func serveRecorded(t *testing.T, routes map[string]answer) (*recorded, *Client) 
 			w.WriteHeader(http.StatusTeapot)
 			return
 		}
-		data, err := os.ReadFile(filepath.Join("testdata", a.file))
-		if err != nil {
-			t.Error(err)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		for k, v := range a.headers {
-			w.Header().Set(k, v)
-		}
-		w.WriteHeader(a.status)
-		_, _ = w.Write(data)
+		testkit.ServeTestdata(t, w, a.file, "application/json", a.status, a.headers)
 	}))
 	t.Cleanup(srv.Close)
 	clock := testkit.NewClock()

@@ -42,14 +42,8 @@ func init() {
 		Name:        "shopify",
 		DisplayName: "Shopify",
 		Fields:      fields,
-		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			c, err := New(creds, opts)
-			if err != nil {
-				return nil, err // not a typed nil *Client, which would compare non-nil
-			}
-			return c, nil
-		},
-		Webhook: webhookFormat,
+		New:         channel.Constructor(New),
+		Webhook:     webhookFormat,
 	})
 }
 

@@ -35,14 +35,8 @@ func init() {
 		Name:        "woocommerce",
 		DisplayName: "WooCommerce",
 		Fields:      fields,
-		New: func(creds map[string]string, opts channel.Options) (channel.Connector, error) {
-			c, err := New(creds, opts)
-			if err != nil {
-				return nil, err // not a typed nil *Client, which would compare non-nil
-			}
-			return c, nil
-		},
-		Webhook: webhookFormat,
+		New:         channel.Constructor(New),
+		Webhook:     webhookFormat,
 	})
 }
 
@@ -132,16 +126,9 @@ func (c *Client) call(ctx context.Context, what, method, path string, query url.
 }
 
 func (c *Client) request(what, method, path string, query url.Values, body any) (channel.Request, error) {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return channel.Request{}, fmt.Errorf("woocommerce: %s: encoding the request: %w", what, err)
-		}
-	}
-	target := c.base + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
+	target, payload, err := channel.EncodeCall("woocommerce", what, c.base+path, query, body)
+	if err != nil {
+		return channel.Request{}, err
 	}
 	return channel.Request{
 		What: "woocommerce: " + what,

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -48,16 +46,7 @@ func serveRecorded(t *testing.T, routes map[string]answer) (*recordedStore, *Cli
 			w.WriteHeader(http.StatusTeapot)
 			return
 		}
-		data, err := os.ReadFile(filepath.Join("testdata", a.file))
-		if err != nil {
-			t.Error(err)
-		}
-		w.Header().Set("Content-Type", "application/json; charset=UTF-8") // as WordPress sends it
-		for k, v := range a.headers {
-			w.Header().Set(k, v)
-		}
-		w.WriteHeader(a.status)
-		_, _ = w.Write(data)
+		testkit.ServeTestdata(t, w, a.file, "application/json; charset=UTF-8", a.status, a.headers) // as WordPress sends it
 	}))
 	t.Cleanup(srv.Close)
 	c, err := New(credsFor(srv.URL), channel.Options{Sleep: (&testkit.Sleeps{}).Sleep, Addresses: channel.AddressPolicy{Sandbox: true}})

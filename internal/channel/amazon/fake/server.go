@@ -158,16 +158,12 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 // check and the operation's rate limit, as Amazon's gateway applies them.
 func (s *Server) route(pattern, op string, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		fakekit.Record(s.Recorder, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Operation: op, At: s.now()})
-		fault := fakekit.Next(s.Faults)
-		if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
+		fault, ok := fakekit.Begin(r, s.Recorder, s.Faults, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Operation: op, At: s.now()})
+		if !ok {
 			return
 		}
 		limit, limited := limits[op]
 		switch {
-		case fault.Kind == fakekit.Hang:
-			fakekit.Block(r.Context(), s.Faults)
-			return
 		case fault.Kind == fakekit.Fail:
 			writeErrors(w, fault.Status, "InternalFailure", "We encountered an internal error. Please try again.", "")
 			return

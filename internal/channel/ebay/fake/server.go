@@ -128,16 +128,12 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
-	fakekit.Record(s.Recorder, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(), Operation: pattern})
-	fault := fakekit.Next(s.Faults)
-	if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
+	fault, ok := fakekit.Begin(r, s.Recorder, s.Faults, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(), Operation: pattern})
+	if !ok {
 		return
 	}
 	token := r.URL.Path == TokenPath || r.URL.Path == "/oauth2/authorize"
 	switch {
-	case fault.Kind == fakekit.Hang:
-		fakekit.Block(r.Context(), s.Faults)
-		return
 	case fault.Kind == fakekit.Fail:
 		writeError(w, fault.Status, apiError{25001, "API_INVENTORY", "APPLICATION", "A system error has occurred. Internal server error.", ""})
 		return

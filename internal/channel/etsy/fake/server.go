@@ -141,16 +141,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, pattern := s.mux.Handler(r)
-	fakekit.Record(s.Recorder, fakekit.Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(),
+	fault, ok := fakekit.Begin(r, s.Recorder, s.Faults, fakekit.Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(),
 		Operation: strings.Replace(pattern, APIPath, "", 1)})
-	fault := fakekit.Next(s.Faults)
-	if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
+	if !ok {
 		return
 	}
 	switch fault.Kind {
-	case fakekit.Hang:
-		fakekit.Block(r.Context(), s.Faults)
-		return
 	case fakekit.Fail:
 		writeError(w, fault.Status, "Internal Server Error")
 		return

@@ -2,6 +2,7 @@ package fakekit
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -149,4 +150,21 @@ func (e *EveryNth) Hit(every int) bool {
 	defer e.mu.Unlock()
 	e.n++
 	return e.n%every == 0
+}
+
+// Begin is how every fake takes a request: it records the call, consumes
+// the request's fault and waits out its delay, and serves a Hang by
+// blocking. ok is false when the request is done with (abandoned during the
+// delay, or hung until released); otherwise the fake answers as fault says.
+func Begin(r *http.Request, rec *Recorder, f *Faults, c Call) (fault Fault, ok bool) {
+	Record(rec, c)
+	fault = Next(f)
+	if !Wait(r.Context(), f, fault.Delay) {
+		return fault, false
+	}
+	if fault.Kind == Hang {
+		Block(r.Context(), f)
+		return fault, false
+	}
+	return fault, true
 }

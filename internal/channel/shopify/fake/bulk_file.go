@@ -59,15 +59,11 @@ func (op *bulkOp) size() int64 {
 // needs no access token, and it honours a single byte Range. The fault
 // switches apply as to any request, MalformedNext cutting the body short.
 func (s *Server) serveBulkFile(w http.ResponseWriter, r *http.Request) {
-	fakekit.Record(s.Recorder, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Operation: "bulkDownload", At: s.now()})
-	fault := fakekit.Next(s.Faults)
-	if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
+	fault, ok := fakekit.Begin(r, s.Recorder, s.Faults, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Operation: "bulkDownload", At: s.now()})
+	if !ok {
 		return
 	}
 	switch fault.Kind {
-	case fakekit.Hang:
-		fakekit.Block(r.Context(), s.Faults)
-		return
 	case fakekit.Fail:
 		http.Error(w, http.StatusText(fault.Status), fault.Status)
 		return

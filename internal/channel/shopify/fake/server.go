@@ -174,16 +174,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		call.Operation = rootFields(op)
 		call.IdempotencyKey = idempotencyKey(op)
 	}
-	fakekit.Record(s.Recorder, call)
-
-	fault := fakekit.Next(s.Faults)
-	if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
+	fault, ok := fakekit.Begin(r, s.Recorder, s.Faults, call)
+	if !ok {
 		return
 	}
 	switch fault.Kind {
-	case fakekit.Hang:
-		fakekit.Block(r.Context(), s.Faults)
-		return
 	case fakekit.Fail:
 		writeJSON(w, fault.Status, map[string]any{"errors": http.StatusText(fault.Status)})
 		return

@@ -108,18 +108,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, pattern := s.mux.Handler(r)
-	fakekit.Record(s.Recorder, Call{
+	fault, ok := fakekit.Begin(r, s.Recorder, s.Faults, Call{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now(),
 		Operation: strings.Replace(pattern, BasePath, "", 1),
 	})
-	fault := fakekit.Next(s.Faults)
-	if !fakekit.Wait(r.Context(), s.Faults, fault.Delay) {
+	if !ok {
 		return
 	}
 	switch {
-	case fault.Kind == fakekit.Hang:
-		fakekit.Block(r.Context(), s.Faults)
-		return
 	case fault.Kind == fakekit.Fail:
 		writeError(w, fault.Status, "internal_server_error", "<p>There has been a critical error on this website.</p>")
 		return
