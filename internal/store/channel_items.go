@@ -154,31 +154,17 @@ func (s *Store) listChannelItems(ctx context.Context, stmt string, args []any, s
 // for its term each time (an unnamed statement, a tenth of a millisecond
 // of planning): prepared, it would in time run one generic plan for every
 // term, which walks the whole channel for a rare term or sorts thousands
-// of listings for a common one. Without parallel workers: for a term of a
-// few hundred listings the planner may judge a parallel scan of the index's
-// matches cheaper, and starting the workers costs ten times the scan.
+// of listings for a common one. On the search connections, without
+// parallel workers: for a term of a few hundred listings the planner may
+// judge a parallel scan of the index's matches cheaper, and starting the
+// workers costs ten times the scan.
 func (s *Store) searchChannelItems(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
-	tx, err := s.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	rs, err := s.searches.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-		return err
-	}
-	rs, err := tx.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return err
-	}
-	err = scan(rs)
-	// Closed before the commit, which waits for the transaction's rows.
-	if cerr := rs.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return tx.Commit()
+	defer rs.Close()
+	return scan(rs)
 }
 
 // scanChannelItemPage reads a page of the list and the cursor of the

@@ -259,3 +259,17 @@ func TestSearchFollowsARenamedListing(t *testing.T) {
 		}
 	}
 }
+
+// A search runs on connections without parallel workers (starting them
+// cost ten times a search of a few hundred listings); the store's other
+// statements keep the server's setting.
+func TestSearchRunsWithoutParallelWorkers(t *testing.T) {
+	st := newImporter(t).st
+	if v, err := st.SearchSetting("max_parallel_workers_per_gather"); err != nil || v != "0" {
+		t.Fatalf("search connections: max_parallel_workers_per_gather %q, %v", v, err)
+	}
+	var v string
+	if err := st.DB.Get(&v, `SELECT current_setting('max_parallel_workers_per_gather')`); err != nil || v == "0" {
+		t.Fatalf("other connections: max_parallel_workers_per_gather %q, %v", v, err)
+	}
+}

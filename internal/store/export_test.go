@@ -22,3 +22,10 @@ func ChannelItemsSearchSQL(channelID int64, q string) (string, []any) {
 
 // SalesOrdersQuery lets the tests explain the orders list's statement.
 var SalesOrdersQuery = salesOrdersQuery
+
+// SearchSetting shows a setting of the connections searches run on.
+func (s *Store) SearchSetting(name string) (string, error) {
+	var v string
+	err := s.searches.Get(&v, `SELECT current_setting($1)`, name)
+	return v, err
+}
