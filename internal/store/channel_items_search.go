@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"unicode"
 
 	"stocksync/internal/text"
@@ -23,12 +24,34 @@ import (
 //
 // A term PostgreSQL cannot take as text (bytes that are not UTF-8, a NUL)
 // is cleaned as the web layer cleans what people type.
+//
+// A term of several words ("velvet cushion set") asks the index for its
+// words in order with anything between them, and keeps what holds the
+// term itself (strpos, which the index does not serve): the trigrams of
+// the words' edges, which the term as typed would add (" se", "et "), are
+// in most listings and cost the index more than all the rest.
 func listingSearch(q string, arg func(any) string) string {
 	q = text.Clean(q)
 	if !hasTrigram(q) {
 		return "strpos(ci.search_text, lower(" + arg(q) + ")) > 0"
 	}
+	if words := strings.Fields(q); len(words) > 1 && allLettersOrDigits(words) {
+		return "ci.search_text LIKE lower(" + arg("%"+strings.Join(words, "%")+"%") + ") AND strpos(ci.search_text, lower(" + arg(q) + ")) > 0"
+	}
 	return "ci.search_text LIKE lower(" + arg("%"+likeEscape(q)+"%") + ")"
+}
+
+// allLettersOrDigits tells whether every word is letters and digits only,
+// which LIKE takes as themselves.
+func allLettersOrDigits(words []string) bool {
+	for _, w := range words {
+		for _, r := range w {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // hasTrigram tells whether q has a run of three letters or digits, which

@@ -183,6 +183,9 @@ func TestSearchUnconfirmedListingsReadsTheIndexOnlyWhenItPays(t *testing.T) {
 	if p := plan("zebra"); !strings.Contains(p, index) {
 		t.Errorf("a rare term does not read the trigram index:\n%s", p)
 	}
+	if p := plan("striped zebra"); !strings.Contains(p, index) || !strings.Contains(p, "strpos") {
+		t.Errorf("a rare term of two words does not read the trigram index for its words and keep the term:\n%s", p)
+	}
 	if p := plan("ab"); strings.Contains(p, index) {
 		t.Errorf("a two-letter term's plan reads the trigram index:\n%s", p)
 	}
