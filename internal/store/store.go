@@ -68,8 +68,10 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 		imports.Close()
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
+	// All kept open once opened: a new session plans its first search
+	// with no catalog cached, ten times the cost of the next.
 	searches.SetMaxOpenConns(20)
-	searches.SetMaxIdleConns(10)
+	searches.SetMaxIdleConns(20)
 	searches.SetConnMaxIdleTime(5 * time.Minute)
 	return &Store{DB: db, imports: imports, searches: searches}, nil
 }
