@@ -91,6 +91,16 @@ func TestFirstImportLoadsInBulkAndBecomesTheChannelsListings(t *testing.T) {
 	if ofRun != 4 || withRaw != 4 {
 		t.Fatalf("%d listings of the run, %d with their record; want 4 and 4", ofRun, withRaw)
 	}
+	// The load fills the search text, and gives the partition the search
+	// text's statistics target and its statistics.
+	var searchable, target, sampled int
+	st.DB.QueryRow(`SELECT count(*) FROM channel_items WHERE channel_id = $1
+		AND search_text = lower((sku COLLATE "default") || ' ' || name)`, ch).Scan(&searchable)
+	st.DB.QueryRow(`SELECT attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'search_text'`, partition).Scan(&target)
+	st.DB.QueryRow(`SELECT count(*) FROM pg_stats WHERE tablename = $1 AND attname = 'search_text'`, partition).Scan(&sampled)
+	if searchable != 4 || target != 300 || sampled != 1 {
+		t.Fatalf("search text: %d of 4 listings, statistics target %d, statistics %d", searchable, target, sampled)
+	}
 	var listings, unconfirmed int
 	st.DB.QueryRow(`SELECT listings, unconfirmed FROM channels WHERE id = $1`, ch).Scan(&listings, &unconfirmed)
 	if listings != 4 || unconfirmed != 2 {

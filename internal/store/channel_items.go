@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -97,16 +98,7 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	// A search of unconfirmed listings in id order walks before it asks
-	// the trigram index (unconfirmedSearchSQL): its other conditions and
-	// the search's are kept apart until the relation is built.
-	q := strings.TrimSpace(f.Q)
-	walkFirst := f.Status == "unconfirmed" && hasTrigram(q) && sort.expr == "ci.id" && !sort.desc
-	filter := f
-	if walkFirst {
-		filter.Q = ""
-	}
-	where := channelItemConditions(filter, arg)
+	where := channelItemConditions(f, arg)
 	cmp, dir := ">", ""
 	if sort.desc {
 		cmp, dir = "<", " DESC"
@@ -117,39 +109,77 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 	case f.After > 0 && f.AfterKey != "":
 		where = append(where, "("+sort.expr+", ci.id) "+cmp+" ("+arg(f.AfterKey)+"::"+sort.typ+", "+arg(f.After)+")")
 	}
-	from := "channel_items ci"
-	if walkFirst {
-		from, where = unconfirmedSearchSQL(where, listingSearch(q, arg), f.Limit+1), nil
-	}
+	search := strings.TrimSpace(f.Q) != ""
+	order := " ORDER BY " + sort.expr + dir + ", ci.id" + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
 	stmt := `SELECT ci.id, ci.channel_id, ch.name AS channel_name, ci.external_id, ci.sku, ci.name, ` + listingPrice + ` AS price,
 		ci.quantity, ci.item_id, it.name AS item_name, ci.link_source, ci.first_seen_at, (` + sort.expr + `)::text AS sort_key
-		FROM ` + from + ` JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
+		FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id LEFT JOIN items it ON it.id = ci.item_id`
 	if len(where) > 0 {
 		stmt += " WHERE " + strings.Join(where, " AND ")
 	}
-	stmt += " ORDER BY " + sort.expr + dir + ", ci.id" + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
-	// Prepared: planning a statement over every channel's partition costs
-	// more than running it, and the list's statements are a few dozen.
-	prepared, err := s.prepared(ctx, stmt)
-	if err != nil {
-		return page, err
+	stmt += order
+	scan := func(rs *sql.Rows) (err error) {
+		page, err = scanChannelItemPage(rs, f.Limit)
+		return err
 	}
-	rs, err := prepared.QueryContext(ctx, args...)
+	var err error
+	if search {
+		err = s.searchChannelItems(ctx, stmt, args, scan)
+	} else {
+		err = s.listChannelItems(ctx, stmt, args, scan)
+	}
 	if err != nil {
 		return page, fmt.Errorf("store: list channel items: %w", err)
 	}
+	return page, nil
+}
+
+// listChannelItems runs a statement of the list without a search,
+// prepared: planning a statement over every channel's partition costs
+// more than running it, and the list's statements are a few dozen.
+func (s *Store) listChannelItems(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
+	prepared, err := s.prepared(ctx, stmt)
+	if err != nil {
+		return err
+	}
+	rs, err := prepared.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
 	defer rs.Close()
-	// Scanned by hand: reflection over the page's rows cost more than the
-	// statement.
-	page.Items = make([]catalogue.ChannelItem, 0, f.Limit+1)
+	return scan(rs)
+}
+
+// searchChannelItems runs a statement of the list with a search, planned
+// for its term each time (an unnamed statement, a tenth of a millisecond
+// of planning): prepared, it would in time run one generic plan for every
+// term, which walks the whole channel for a rare term or sorts thousands
+// of listings for a common one. On the search connections, without
+// parallel workers: for a term of a few hundred listings the planner may
+// judge a parallel scan of the index's matches cheaper, and starting the
+// workers costs ten times the scan.
+func (s *Store) searchChannelItems(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
+	rs, err := s.searches.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	return scan(rs)
+}
+
+// scanChannelItemPage reads a page of the list and the cursor of the
+// next. Scanned by hand: reflection over the page's rows cost more than
+// the statement.
+func scanChannelItemPage(rs *sql.Rows, limit int) (ChannelItemPage, error) {
+	page := ChannelItemPage{Items: make([]catalogue.ChannelItem, 0, limit+1)}
 	var key, prevKey string
 	for rs.Next() {
 		var it catalogue.ChannelItem
 		if err := rs.Scan(&it.ID, &it.ChannelID, &it.ChannelName, &it.ExternalID, &it.SKU, &it.Name, &it.Price,
 			&it.Quantity, &it.ItemID, &it.ItemName, &it.LinkSource, &it.FirstSeenAt, &key); err != nil {
-			return page, fmt.Errorf("store: list channel items: %w", err)
+			return page, err
 		}
-		if len(page.Items) == f.Limit {
+		if len(page.Items) == limit {
 			last := page.Items[len(page.Items)-1]
 			page.NextID, page.NextKey = last.ID, prevKey
 			break
@@ -157,10 +187,7 @@ func (s *Store) ListChannelItems(ctx context.Context, f ChannelItemFilter) (Chan
 		page.Items = append(page.Items, it)
 		prevKey = key
 	}
-	if err := rs.Err(); err != nil {
-		return page, fmt.Errorf("store: list channel items: %w", err)
-	}
-	return page, nil
+	return page, rs.Err()
 }
 
 // CountChannelItems counts a filter's listings. The unconfirmed listings

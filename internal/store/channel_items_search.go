@@ -1,30 +1,57 @@
 package store
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
+
+	"stocksync/internal/text"
 )
 
-// listingSearchText is what a search of listings looks into: the SKU and
-// the name as one text, in the name's collation (the SKU's is "C", whose
-// ILIKE folds ASCII letters only). channel_items_search_idx (migration
-// 00021, and the bulk load's list of indexes) holds its trigrams.
-const listingSearchText = `((ci.sku COLLATE "default") || ' ' || ci.name)`
-
 // listingSearch is the condition "the SKU or the name contains q, in any
-// case" (a term may also run from the SKU's end into the name). A term
-// with a run of three letters or digits is written as the trigram index's
-// expression, for the planner to use it. A shorter term has no trigram to
-// look up: offered the index, the planner would read it whole, so the
-// condition is written in a form the index does not serve, and the list
-// walks its own order until a page matches, which for a short term is
-// soon.
+// case" (a term may also run from the SKU's end into the name), on
+// channel_items.search_text: the SKU and the name as one text, lowercased
+// when the listing is written (migration 00034). The term is lowercased
+// by PostgreSQL as the text was, so matching it with LIKE is what ILIKE on
+// the SKU and name was, without lowercasing each listing read.
+//
+// A term with a run of three letters or digits is a LIKE, which the
+// trigram index serves; the column's statistics tell the planner whether
+// the index (a rare term) or the walk in the list's order (a common one,
+// which fills a page soon) costs less. A shorter term has no trigram to look up: offered the index,
+// the planner would read it whole, so it is written in a form the index
+// does not serve, and the list walks its own order until a page matches,
+// which for a short term is soon.
+//
+// A term PostgreSQL cannot take as text (bytes that are not UTF-8, a NUL)
+// is cleaned as the web layer cleans what people type.
+//
+// A term of several words ("velvet cushion set") asks the index for its
+// words in order with anything between them, and keeps what holds the
+// term itself (strpos, which the index does not serve): the trigrams of
+// the words' edges, which the term as typed would add (" se", "et "), are
+// in most listings and cost the index more than all the rest.
 func listingSearch(q string, arg func(any) string) string {
+	q = text.Clean(q)
 	if !hasTrigram(q) {
-		return "strpos(lower(" + listingSearchText + "), lower(" + arg(q) + ")) > 0"
+		return "strpos(ci.search_text, lower(" + arg(q) + ")) > 0"
 	}
-	return listingSearchText + " ILIKE " + arg("%"+likeEscape(q)+"%")
+	if words := strings.Fields(q); len(words) > 1 && allLettersOrDigits(words) {
+		return "ci.search_text LIKE lower(" + arg("%"+strings.Join(words, "%")+"%") + ") AND strpos(ci.search_text, lower(" + arg(q) + ")) > 0"
+	}
+	return "ci.search_text LIKE lower(" + arg("%"+likeEscape(q)+"%") + ")"
+}
+
+// allLettersOrDigits tells whether every word is letters and digits only,
+// which LIKE takes as themselves.
+func allLettersOrDigits(words []string) bool {
+	for _, w := range words {
+		for _, r := range w {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // hasTrigram tells whether q has a run of three letters or digits, which
@@ -42,34 +69,4 @@ func hasTrigram(q string) bool {
 		}
 	}
 	return false
-}
-
-// searchWalk is how many unconfirmed listings a search page reads in list
-// order before it turns to the trigram index.
-const searchWalk = 2000
-
-// unconfirmedSearchSQL is the relation "ci" of a page of unconfirmed
-// listings matching a search (match) in id order, limit rows at most;
-// where holds the page's other conditions.
-//
-// The planner cannot tell how many listings a term matches: the index is
-// partial, and PostgreSQL keeps no statistics of a partial index's
-// expression, so it guesses from the term's length, and each wrong guess
-// costs a hundred times the right plan: walking 100,000 unconfirmed
-// listings in id order for a SKU, or fetching and sorting the 4,000
-// listings named "Chair" from the index to keep fifty. So the page does
-// not ask it. It first walks the next searchWalk listings in id order: a
-// common term fills the page there and the statement stops. Only if the
-// walk ends short does the second branch run: the trigram index's matches
-// past the walk, fetched and sorted, which are few, as the term matched
-// fewer than one listing in forty of the walk. Either way a page reads a
-// few thousand rows at most. (UNION ALL runs its branches in order, and
-// the limit stops it once the page is full.)
-func unconfirmedSearchSQL(where []string, match string, limit int) string {
-	base := strings.Join(where, " AND ")
-	lim := strconv.Itoa(limit)
-	past := `(SELECT ci.id FROM channel_items ci WHERE ` + base + ` ORDER BY ci.id OFFSET ` + strconv.Itoa(searchWalk-1) + ` LIMIT 1)`
-	return `(SELECT * FROM ((SELECT * FROM (SELECT * FROM channel_items ci WHERE ` + base + ` ORDER BY ci.id LIMIT ` +
-		strconv.Itoa(searchWalk) + `) ci WHERE ` + match + `) UNION ALL (SELECT * FROM (SELECT * FROM channel_items ci WHERE ` +
-		base + ` AND ` + match + ` AND ci.id > ` + past + ` OFFSET 0) ci ORDER BY ci.id LIMIT ` + lim + `)) ci LIMIT ` + lim + `) ci`
 }

@@ -9,21 +9,23 @@ import (
 var ListItemsQuery = listItemsQuery
 
 // ChannelItemsSearchSQL lets the tests explain a search page of unconfirmed
-// listings of a channel: its relation (walk first, then the index) when
-// walkFirst, else the plain condition.
-func ChannelItemsSearchSQL(channelID int64, q string, walkFirst bool) (string, []any) {
+// listings of a channel.
+func ChannelItemsSearchSQL(channelID int64, q string) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := channelItemConditions(ChannelItemFilter{Status: "unconfirmed", ChannelID: channelID}, arg)
-	match := listingSearch(q, arg)
-	if walkFirst {
-		return `SELECT ci.id FROM ` + unconfirmedSearchSQL(where, match, 51) + ` ORDER BY ci.id`, args
-	}
-	return `SELECT ci.id FROM channel_items ci WHERE ` + strings.Join(append(where, match), " AND ") + ` ORDER BY ci.id LIMIT 51`, args
+	where := channelItemConditions(ChannelItemFilter{Status: "unconfirmed", ChannelID: channelID, Q: q}, arg)
+	return `SELECT ci.id FROM channel_items ci WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ci.id LIMIT 51`, args
 }
 
 // SalesOrdersQuery lets the tests explain the orders list's statement.
 var SalesOrdersQuery = salesOrdersQuery
+
+// SearchSetting shows a setting of the connections searches run on.
+func (s *Store) SearchSetting(name string) (string, error) {
+	var v string
+	err := s.searches.Get(&v, `SELECT current_setting($1)`, name)
+	return v, err
+}

@@ -98,7 +98,7 @@ func (b *BulkLoad) loadIndexes() [2][]string {
 	p, t := b.partition, b.table
 	return [2][]string{{
 		// The trigram index costs as much as the other five together.
-		`CREATE INDEX ` + p + `_search_idx ON ` + t + ` USING gin (((sku COLLATE "default") || ' ' || name) gin_trgm_ops) WHERE item_id IS NULL`,
+		`CREATE INDEX ` + p + `_search_idx ON ` + t + ` USING gin (search_text gin_trgm_ops) WHERE item_id IS NULL`,
 		`CREATE INDEX ` + p + `_item_idx ON ` + t + ` (item_id) WHERE item_id IS NOT NULL`,
 		`CREATE INDEX ` + p + `_run_unconfirmed_idx ON ` + t + ` (channel_id, first_seen_run, id) WHERE item_id IS NULL`,
 	}, {
@@ -163,6 +163,12 @@ func (b *BulkLoad) Finish(ctx context.Context) error {
 		return fmt.Errorf("store: finish bulk load: %w", err)
 	}
 	b.store.partitions.Store(b.channelID, struct{}{})
+	// Statistics now, not when autovacuum comes round: until then the
+	// planner cannot tell a common search term from a rare one in the
+	// channel's listings (store.listingSearch).
+	if _, err := b.store.DB.ExecContext(ctx, `ANALYZE `+p); err != nil {
+		return fmt.Errorf("store: finish bulk load: analyze: %w", err)
+	}
 	return nil
 }
 

@@ -80,9 +80,14 @@ func (s *Store) ensureListingsPartition(ctx context.Context, channelID int64) er
 // a full page sends the new version elsewhere and into every index.
 // (A tenth was enough before rows carried the channel's raw record: a
 // page of rows of a few hundred bytes then often had no room for two.)
+//
+// The search text is generated as on channel_items, with its statistics
+// target (migration 00034): the planner reads a search's term against the
+// partition's own statistics.
 func newListingsTableSQL(name string, channelID int64) string {
-	return fmt.Sprintf(`CREATE TABLE %s (LIKE channel_items INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-		CONSTRAINT partition_channel_check CHECK (channel_id = %d)) WITH (fillfactor = 80)`, name, channelID)
+	return fmt.Sprintf(`CREATE TABLE %s (LIKE channel_items INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED,
+		CONSTRAINT partition_channel_check CHECK (channel_id = %d)) WITH (fillfactor = 80);
+		ALTER TABLE %[1]s ALTER COLUMN search_text SET STATISTICS 300`, name, channelID)
 }
 
 // attachListingsSQL attaches a table as the channel's partition. Indexes of

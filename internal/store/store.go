@@ -20,6 +20,9 @@ type Store struct {
 	// imports are the connections catalogue imports write on: the same
 	// database, with []byte parameters sent in binary (see listingArrays).
 	imports *sqlx.DB
+	// searches are the connections a search of listings runs on (see
+	// searchChannelItems): the same database, without parallel workers.
+	searches *sqlx.DB
 	// hook hears of every change to available stock (see stock.go).
 	hook AvailabilityHook
 	// enqueuePush asks for channels' stock pushes (see push_item.go).
@@ -59,22 +62,41 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 	imports.SetMaxOpenConns(10)
 	imports.SetMaxIdleConns(4)
 	imports.SetConnMaxIdleTime(time.Minute)
-	return &Store{DB: db, imports: imports}, nil
+	searches, err := sqlx.Open("postgres", withParameter(dbURL, "max_parallel_workers_per_gather", "0"))
+	if err != nil {
+		db.Close()
+		imports.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	// All kept open once opened: a new session plans its first search
+	// with no catalog cached, ten times the cost of the next.
+	searches.SetMaxOpenConns(20)
+	searches.SetMaxIdleConns(20)
+	searches.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{DB: db, imports: imports, searches: searches}, nil
 }
 
 // withBinaryParameters adds lib/pq's binary_parameters option to a URL or
 // key=value connection string.
 func withBinaryParameters(dsn string) string {
+	return withParameter(dsn, "binary_parameters", "yes")
+}
+
+// withParameter adds an option to a URL or key=value connection string:
+// lib/pq's own, or a setting PostgreSQL gives the connection's session.
+func withParameter(dsn, key, value string) string {
 	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
 		q := u.Query()
-		q.Set("binary_parameters", "yes")
+		q.Set(key, value)
 		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	return dsn + " binary_parameters=yes"
+	return dsn + " " + key + "=" + value
 }
 
-func (s *Store) Close() error { return errors.Join(s.imports.Close(), s.DB.Close()) }
+func (s *Store) Close() error {
+	return errors.Join(s.searches.Close(), s.imports.Close(), s.DB.Close())
+}
 
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 

@@ -13,3 +13,14 @@ func TestImportConnectionsSendBinaryParameters(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchConnectionsRunWithoutParallelWorkers(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://u@127.0.0.1:5432/db?sslmode=disable": "postgres://u@127.0.0.1:5432/db?max_parallel_workers_per_gather=0&sslmode=disable",
+		"host=/run/postgresql dbname=db":                 "host=/run/postgresql dbname=db max_parallel_workers_per_gather=0",
+	} {
+		if got := withParameter(dsn, "max_parallel_workers_per_gather", "0"); got != want {
+			t.Errorf("withParameter(%q) = %q, want %q", dsn, got, want)
+		}
+	}
+}
