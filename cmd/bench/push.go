@@ -8,8 +8,10 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"math"
 	"math/rand"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -211,9 +213,28 @@ func (r *pushRig) waitAll(ctx context.Context, limit time.Duration) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
+			r.explain(ctx, want)
 			return fmt.Errorf("%d items still not shown at their quantity after %s", missing, limit)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// explain logs a few items no channel shows right, with their listings' state.
+func (r *pushRig) explain(ctx context.Context, want map[int64]int) {
+	shown := 0
+	for i, id := range r.items {
+		if r.shows(i, want[id]) || shown >= 5 {
+			continue
+		}
+		shown++
+		q0, _ := r.shops[0].Quantity(r.shopIDs[0][i])
+		q1, _ := r.shops[1].Quantity(r.shopIDs[1][i])
+		qw, _ := r.woo.Quantity(r.wooIDs[i])
+		var rows []string
+		_ = r.st.DB.SelectContext(ctx, &rows, `SELECT format('ch%s pending=%s sending=%s pushed=%s q=%s err=%s retry=%s', channel_id,
+			stock_push_pending, push_sending, pushed_quantity, quantity, push_error, push_retry_at) FROM channel_items WHERE item_id = $1 ORDER BY channel_id`, id)
+		log.Printf("push: item %d wants %d; shops show %d %d, woo %d; listings %v", i, want[id], q0, q1, qw, rows)
 	}
 }
 
@@ -314,8 +335,13 @@ func (r *pushRig) oversell(ctx context.Context) error {
 	if err := r.st.DB.GetContext(ctx, &shopCh, `SELECT min(id) FROM channels`); err != nil {
 		return err
 	}
+	start, err := r.available(ctx)
+	if err != nil {
+		return err
+	}
 	r.sent.reset()
 	stop := time.Now().Add(pushLoadFor)
+	var events []stockEvent
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var failures int
@@ -328,21 +354,44 @@ func (r *pushRig) oversell(ctx context.Context) error {
 			for n := 0; time.Now().Before(stop); n++ {
 				i := rnd.Intn(pushItems)
 				var err error
+				var delta int
+				began := time.Now()
 				if rnd.Intn(3) == 0 {
-					err = r.adjust(ctx, []int{i}, int64(1+rnd.Intn(5)))
+					delta = 1 + rnd.Intn(5)
+					err = r.adjust(ctx, []int{i}, int64(delta))
 				} else {
 					// A sale on the first shop: the shop lowers its own stock
 					// as it sells, then the order reaches us.
 					qty := 1 + rnd.Intn(3)
+					delta = -qty
 					if _, err = r.shops[0].AddOrder(shopifyfake.Order{Lines: []shopifyfake.OrderLine{{VariantID: r.shopIDs[0][i], Quantity: qty}}}); err == nil {
 						at := time.Now()
-						_, err = r.svc.ImportOrders(ctx, shopCh, []channel.Order{{ExternalID: fmt.Sprintf("load-%d-%d", w, n), Number: strconv.Itoa(n),
+						order := []channel.Order{{ExternalID: fmt.Sprintf("load-%d-%d", w, n), Number: strconv.Itoa(n),
 							Status: "PAID", Currency: "USD", CreatedAt: at, UpdatedAt: at, Lines: []channel.OrderLine{{ExternalID: "1",
-								ListingExternalID: r.shopIDs[0][i], SKU: pushSKU(i), Quantity: qty, UnitPrice: "5.00"}}}})
+								ListingExternalID: r.shopIDs[0][i], SKU: pushSKU(i), Quantity: qty, UnitPrice: "5.00"}}}}
+						// A delivery that failed is delivered again, as the shop's webhooks are.
+						for try := 0; try < 5; try++ {
+							if _, err = r.svc.ImportOrders(ctx, shopCh, order); err == nil {
+								break
+							}
+						}
 					}
 				}
+				// A change is visible somewhere between its call's start and
+				// return: an increase counts from the start, a decrease from
+				// the return, so what is "available" is never understated.
+				at := time.Now()
+				if delta > 0 {
+					at = began
+				}
 				mu.Lock()
+				if err == nil {
+					events = append(events, stockEvent{item: r.items[i], delta: delta, at: at})
+				}
 				if err != nil {
+					if failures == 0 {
+						log.Printf("push: a write under load failed: %v", err)
+					}
 					failures++
 				} else {
 					orders++
@@ -358,7 +407,7 @@ func (r *pushRig) oversell(ctx context.Context) error {
 	if err := r.waitAll(ctx, 2*time.Minute); err != nil {
 		return err
 	}
-	over, checked, err := r.checkSent(ctx)
+	over, checked, err := r.checkSent(ctx, start, events)
 	if err != nil {
 		return err
 	}
@@ -367,8 +416,21 @@ func (r *pushRig) oversell(ctx context.Context) error {
 	return nil
 }
 
-// checkSent compares every quantity sent with the ledger.
-func (r *pushRig) checkSent(ctx context.Context) (over, checked int, err error) {
+// stockEvent is a change of an item's available quantity that a load
+// worker made (at: the earliest it can have been seen for an increase,
+// the latest for a decrease).
+type stockEvent struct {
+	item  int64
+	delta int
+	at    time.Time
+}
+
+// checkSent compares every quantity sent with the item's available
+// quantity as the load's committed changes made it: a quantity passes when
+// the item had that much at some moment between when it was computed and
+// when it was sent (the window opens 250 ms before the claim; for a call
+// that does not say when it was computed, two seconds before the call).
+func (r *pushRig) checkSent(ctx context.Context, start map[int64]int, events []stockEvent) (over, checked int, err error) {
 	refs := map[string]int64{}
 	var rows []struct {
 		Ref  string `db:"ref"`
@@ -381,22 +443,36 @@ func (r *pushRig) checkSent(ctx context.Context) (over, checked int, err error) 
 	for _, row := range rows {
 		refs[row.Ref] = row.Item
 	}
+	byItem := map[int64][]stockEvent{}
+	slices.SortFunc(events, func(a, b stockEvent) int { return a.at.Compare(b.at) })
+	for _, e := range events {
+		byItem[e.item] = append(byItem[e.item], e)
+	}
 	for _, s := range r.sent.snapshot() {
 		item, ok := refs[s.ref]
 		if !ok {
 			continue
 		}
-		var most *int
-		if err := r.st.DB.GetContext(ctx, &most, `WITH m AS (
-			SELECT created_at, sum(on_hand_delta - committed_delta) OVER (ORDER BY created_at, id) AS avail
-			FROM stock_movements WHERE item_id = $1
-		) SELECT max(avail)::int FROM m WHERE created_at <= $2 AND created_at >= (
-			SELECT COALESCE(max(created_at), '-infinity') FROM stock_movements WHERE item_id = $1 AND created_at <= $2 - interval '2 seconds')`,
-			item, s.at); err != nil {
-			return 0, 0, err
+		from := s.at.Add(-2 * time.Second)
+		if !s.computed.IsZero() {
+			from = s.computed.Add(-250 * time.Millisecond)
 		}
+		avail := start[item]
+		most := math.MinInt
+		for _, e := range byItem[item] {
+			if e.at.After(s.at) {
+				break
+			}
+			if !e.at.After(from) {
+				avail += e.delta
+				continue
+			}
+			most = max(most, avail)
+			avail += e.delta
+		}
+		most = max(most, avail)
 		checked++
-		if most != nil && s.qty > max(*most, 0) {
+		if s.qty > max(most, 0) {
 			over++
 		}
 	}
@@ -413,6 +489,9 @@ type sentQty struct {
 	ref string
 	qty int
 	at  time.Time
+	// computed is when the push read the quantity, where the call says
+	// (the idempotency key holds the time of its claim); zero otherwise.
+	computed time.Time
 }
 
 func (w *wireLog) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -434,6 +513,7 @@ func (w *wireLog) note(path string, body []byte) {
 	if strings.HasSuffix(path, "/graphql.json") {
 		var b struct {
 			Variables struct {
+				Key   string `json:"key"`
 				Input struct {
 					Quantities []struct {
 						InventoryItemID string `json:"inventoryItemId"`
@@ -443,8 +523,9 @@ func (w *wireLog) note(path string, body []byte) {
 			} `json:"variables"`
 		}
 		if json.Unmarshal(body, &b) == nil {
+			computed := claimTime(b.Variables.Key)
 			for _, q := range b.Variables.Input.Quantities {
-				got = append(got, sentQty{q.InventoryItemID, q.Quantity, now})
+				got = append(got, sentQty{q.InventoryItemID, q.Quantity, now, computed})
 			}
 		}
 	} else if strings.HasSuffix(path, "/products/batch") {
@@ -456,7 +537,7 @@ func (w *wireLog) note(path string, body []byte) {
 		}
 		if json.Unmarshal(body, &b) == nil {
 			for _, u := range b.Update {
-				got = append(got, sentQty{strconv.Itoa(u.ID), u.StockQuantity, now})
+				got = append(got, sentQty{ref: strconv.Itoa(u.ID), qty: u.StockQuantity, at: now})
 			}
 		}
 	}
@@ -466,6 +547,20 @@ func (w *wireLog) note(path string, body []byte) {
 	w.mu.Lock()
 	w.sent = append(w.sent, got...)
 	w.mu.Unlock()
+}
+
+// claimTime reads the claim's time out of a push's idempotency key
+// ("stocksync-<channel>-<job>-<unix nanos>-<claim>-<batch>").
+func claimTime(key string) time.Time {
+	parts := strings.Split(key, "-")
+	if len(parts) < 4 {
+		return time.Time{}
+	}
+	n, err := strconv.ParseInt(parts[3], 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 func (w *wireLog) snapshot() []sentQty {

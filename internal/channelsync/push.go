@@ -30,10 +30,10 @@ type PushTiming struct {
 
 func (t PushTiming) withDefaults() PushTiming {
 	if t.Quiet <= 0 {
-		t.Quiet = 60 * time.Millisecond
+		t.Quiet = 100 * time.Millisecond
 	}
 	if t.MaxWait <= 0 {
-		t.MaxWait = 2 * time.Second
+		t.MaxWait = 3 * time.Second
 	}
 	if t.DeadAfter <= 0 {
 		t.DeadAfter = 10 * time.Second
@@ -204,8 +204,26 @@ func (p *pusher) outcome(l store.PushLine, err error, cause string) store.PushOu
 		o.RetryAt = quota.Until
 		return o
 	}
+	if o.Stale {
+		// Most often a sale on the channel whose order has not reached
+		// us yet: it comes within seconds, and its import lowers what the
+		// channel shows and brings the retry forward. Refused on for
+		// longer, it is drift, and is overwritten (store.ClaimPushes).
+		o.RetryAt = time.Now().Add(staleRetry(l.Failures + 1))
+		return o
+	}
 	o.RetryAt = time.Now().Add(pushBackoff(l.Failures + 1))
 	return o
+}
+
+// staleRetry is how soon a listing is tried again after its nth refusal
+// in a row because the channel's stock moved: soon at first, then after
+// half a minute.
+func staleRetry(n int) time.Duration {
+	if n <= 3 {
+		return 2 * time.Second
+	}
+	return 30 * time.Second
 }
 
 // pushBackoff is how long a listing waits after its nth refusal in a row:

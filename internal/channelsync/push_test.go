@@ -178,9 +178,9 @@ func TestAPerListingRefusalIsRecordedAndRetriedWhileTheRestIsPushed(t *testing.T
 	if len(runs) != 1 || runs[0].Failed != 1 || runs[0].Synced != 1 {
 		t.Fatalf("run: %+v", runs)
 	}
-	// Its retry time comes; the shop still differs, so after three
+	// Its retry time comes; the shop still differs, so after five
 	// refusals in a row it is overwritten (it is drift, not a sale on its way).
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 5; i++ {
 		f.st.DB.MustExec(`UPDATE channel_items SET push_retry_at = now() WHERE channel_id = $1`, f.ch)
 		f.push()
 	}

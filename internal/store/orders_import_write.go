@@ -208,7 +208,10 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 	return nil
 }
 
-// lowerShown takes what new orders sold off what their channel shows.
+// lowerShown takes what new orders sold off what their channel shows (and
+// off a quantity being sent: a push the channel takes was applied before
+// the sale, which its check of the previous quantity ensures); a listing
+// whose last push was refused because of that sale is tried again at once.
 // It runs after the page's stock is written, so its locks come in the
 // order every document takes them: balances, then listings by id.
 func (w *orderWrite) lowerShown(ctx context.Context, tx *sqlx.Tx) error {
@@ -220,7 +223,9 @@ func (w *orderWrite) lowerShown(ctx context.Context, tx *sqlx.Tx) error {
 	), l AS (
 		SELECT ci.id, u.q FROM channel_items ci JOIN u ON u.id = ci.id
 		WHERE ci.channel_id = $1 AND ci.pushed_quantity IS NOT NULL ORDER BY ci.id FOR NO KEY UPDATE OF ci
-	) UPDATE channel_items ci SET pushed_quantity = GREATEST(ci.pushed_quantity - l.q, 0)
+	) UPDATE channel_items ci SET pushed_quantity = GREATEST(ci.pushed_quantity - l.q, 0),
+		push_sending = CASE WHEN ci.push_sending IS NOT NULL THEN GREATEST(ci.push_sending - l.q, 0) END,
+		push_retry_at = CASE WHEN ci.push_stale THEN NULL ELSE ci.push_retry_at END
 		FROM l WHERE ci.channel_id = $1 AND ci.id = l.id`, w.channel, pq.Array(w.sold.listing), pq.Array(w.sold.qty))
 	if err != nil {
 		return fmt.Errorf("lower shown quantities: %w", err)

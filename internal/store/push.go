@@ -96,38 +96,63 @@ type PushLine struct {
 // channel returns nothing and keeps its marks.
 func (s *Store) ClaimPushes(ctx context.Context, channelID int64, limit, batchSize int, keyPrefix string) ([]PushLine, error) {
 	var lines []PushLine
-	err := s.DB.SelectContext(ctx, &lines, `WITH ch AS (
-		SELECT id, push_buffer, push_maximum, push_warehouse_ids FROM channels
-		WHERE id = $1 AND disconnected_at IS NULL AND enabled
-	), cand AS (
-		SELECT ci.id, ci.item_id, ci.quantity, ci.pushed_quantity, ci.push_sending, ci.push_key, ci.push_stale, ci.push_failures,
-			ci.push_force
-		FROM channel_items ci JOIN ch ON ch.id = ci.channel_id
-		WHERE ci.channel_id = $1 AND (ci.stock_push_pending OR ci.push_sending IS NOT NULL)
-		  AND (ci.push_retry_at IS NULL OR ci.push_retry_at <= now())
-		ORDER BY ci.push_sending IS NULL, ci.id LIMIT $2
-		FOR NO KEY UPDATE OF ci SKIP LOCKED
-	), wanted AS (
-		SELECT c.*, CASE WHEN c.item_id IS NOT NULL AND c.quantity IS NOT NULL THEN `+desiredSQL+` END AS desired,
-			COALESCE(c.pushed_quantity, c.quantity) AS shown
-		FROM cand c CROSS JOIN ch
-	), decided AS (
-		SELECT w.id, w.push_sending IS NOT NULL AS resend,
-			w.push_sending IS NULL AND w.desired IS NOT NULL AND (w.push_force OR w.desired IS DISTINCT FROM w.shown) AS send,
-			w.desired, w.shown, w.push_force OR (w.push_stale AND w.push_failures >= 3) AS overwrite
-		FROM wanted w
-	), numbered AS (
-		SELECT d.*, row_number() OVER (PARTITION BY d.send ORDER BY d.desired = 0 DESC, d.desired < d.shown DESC, d.id) AS n
-		FROM decided d
-	)
-	UPDATE channel_items ci SET stock_push_pending = false, push_force = false,
-		push_sending = CASE WHEN d.resend THEN ci.push_sending WHEN d.send THEN d.desired END,
-		push_key = CASE WHEN d.resend THEN ci.push_key WHEN d.send THEN $4 || lpad(((d.n - 1) / $3)::text, 8, '0') END
-	FROM numbered d
-	WHERE ci.channel_id = $1 AND ci.id = d.id
-	RETURNING ci.id, ci.external_id, ci.inventory_ref, COALESCE(ci.push_sending, -1) AS push_sending,
-		CASE WHEN d.overwrite THEN NULL ELSE d.shown END AS previous, COALESCE(ci.push_key, '') AS push_key, ci.push_failures`,
-		channelID, limit, batchSize, keyPrefix)
+	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		// First the marks are taken (the rows locked and their marks
+		// cleared); then, in a statement of its own and so with a newer
+		// snapshot, each quantity is computed. A document that marked a
+		// listing committed its stock with its mark, so the second
+		// statement sees the stock of every mark the first one cleared; a
+		// document still running marks the listing again after this
+		// transaction. Computing in the first statement would read stock
+		// from before a mark it clears.
+		var taken []struct {
+			ID     int64 `db:"id"`
+			Forced bool  `db:"forced"`
+		}
+		if err := tx.SelectContext(ctx, &taken, `WITH c AS (
+			SELECT ci.id, ci.push_force FROM channel_items ci JOIN channels ch ON ch.id = ci.channel_id
+			WHERE ci.channel_id = $1 AND ch.disconnected_at IS NULL AND ch.enabled
+			  AND (ci.stock_push_pending OR ci.push_sending IS NOT NULL)
+			  AND (ci.push_retry_at IS NULL OR ci.push_retry_at <= now())
+			ORDER BY ci.push_sending IS NULL, ci.id LIMIT $2
+			FOR NO KEY UPDATE OF ci SKIP LOCKED
+		) UPDATE channel_items ci SET stock_push_pending = false, push_force = false FROM c
+			WHERE ci.channel_id = $1 AND ci.id = c.id RETURNING ci.id, c.push_force AS forced`, channelID, limit); err != nil {
+			return err
+		}
+		if len(taken) == 0 {
+			return nil
+		}
+		ids, forced := make([]int64, len(taken)), make([]bool, len(taken))
+		for i, t := range taken {
+			ids[i], forced[i] = t.ID, t.Forced
+		}
+		return tx.SelectContext(ctx, &lines, `WITH ch AS (
+			SELECT id, push_buffer, push_maximum, push_warehouse_ids FROM channels WHERE id = $1
+		), wanted AS (
+			SELECT c.id, c.push_sending, c.push_stale, c.push_failures, f.forced,
+				CASE WHEN c.item_id IS NOT NULL AND c.quantity IS NOT NULL THEN `+desiredSQL+` END AS desired,
+				COALESCE(c.pushed_quantity, c.quantity) AS shown
+			FROM unnest($2::bigint[], $3::bool[]) AS f(id, forced)
+			JOIN channel_items c ON c.channel_id = $1 AND c.id = f.id CROSS JOIN ch
+		), decided AS (
+			SELECT w.id, w.push_sending IS NOT NULL AS resend,
+				w.push_sending IS NULL AND w.desired IS NOT NULL AND (w.forced OR w.desired IS DISTINCT FROM w.shown) AS send,
+				w.desired, w.shown, w.forced OR (w.push_stale AND w.push_failures >= 5) AS overwrite
+			FROM wanted w
+		), numbered AS (
+			SELECT d.*, row_number() OVER (PARTITION BY d.send ORDER BY d.desired = 0 DESC, d.desired < d.shown DESC, d.id) AS n
+			FROM decided d
+		)
+		UPDATE channel_items ci SET
+			push_sending = CASE WHEN d.resend THEN ci.push_sending WHEN d.send THEN d.desired END,
+			push_key = CASE WHEN d.resend THEN ci.push_key WHEN d.send THEN $5 || lpad(((d.n - 1) / $4)::text, 8, '0') END
+		FROM numbered d
+		WHERE ci.channel_id = $1 AND ci.id = d.id
+		RETURNING ci.id, ci.external_id, ci.inventory_ref, COALESCE(ci.push_sending, -1) AS push_sending,
+			CASE WHEN d.overwrite THEN NULL ELSE d.shown END AS previous, COALESCE(ci.push_key, '') AS push_key, ci.push_failures`,
+			channelID, pq.Array(ids), pq.Array(forced), batchSize, keyPrefix)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim pushes of channel %d: %w", channelID, err)
 	}
