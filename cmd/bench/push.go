@@ -429,7 +429,8 @@ type stockEvent struct {
 // quantity as the load's committed changes made it: a quantity passes when
 // the item had that much at some moment between when it was computed and
 // when it was sent (the window opens 250 ms before the claim; for a call
-// that does not say when it was computed, two seconds before the call).
+// that does not say when it was computed — WooCommerce's — five seconds
+// before the call, as a claim's batches go one after another).
 func (r *pushRig) checkSent(ctx context.Context, start map[int64]int, events []stockEvent) (over, checked int, err error) {
 	refs := map[string]int64{}
 	var rows []struct {
@@ -453,7 +454,7 @@ func (r *pushRig) checkSent(ctx context.Context, start map[int64]int, events []s
 		if !ok {
 			continue
 		}
-		from := s.at.Add(-2 * time.Second)
+		from := s.at.Add(-5 * time.Second)
 		if !s.computed.IsZero() {
 			from = s.computed.Add(-250 * time.Millisecond)
 		}
@@ -474,6 +475,10 @@ func (r *pushRig) checkSent(ctx context.Context, start map[int64]int, events []s
 		checked++
 		if s.qty > max(most, 0) {
 			over++
+			if over <= 3 {
+				log.Printf("push: item %d was sent %d (computed %s, sent %s) but had at most %d", item, s.qty,
+					s.computed.Format("15:04:05.000"), s.at.Format("15:04:05.000"), most)
+			}
 		}
 	}
 	return over, checked, nil
