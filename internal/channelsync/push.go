@@ -64,8 +64,8 @@ func (s *Service) Push(ctx context.Context, channelID int64, trigger string, job
 		batch = 50
 	}
 	// One push of a channel at a time, whichever job or instance: a second
-	// job (queued while the first was finishing) waits here and then looks
-	// for what the first left. The lock ends with its connection, so a
+	// job (queued by a change made once the first had started its pass)
+	// waits here and then looks for what the first left. The lock ends with its connection, so a
 	// killed process never holds it.
 	lock, err := s.store.DB.Conn(ctx)
 	if err != nil {
@@ -76,6 +76,9 @@ func (s *Service) Push(ctx context.Context, channelID int64, trigger string, job
 		return fmt.Errorf("channelsync: wait for the channel's other push: %w", err)
 	}
 	defer lock.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('stock_push'), $1::int)`, channelID)
+	if err := s.store.TakeWakeup(ctx, channelID); err != nil {
+		return err
+	}
 	p := pusher{svc: s, ch: ch, conn: conn, batch: batch, trigger: trigger, jobID: jobID}
 	err = p.run(ctx)
 	if p.runID != 0 {

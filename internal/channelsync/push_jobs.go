@@ -13,31 +13,19 @@ import (
 	"stocksync/internal/store"
 )
 
-// StockPushArgs asks for a channel's marked listings to be pushed. One per
-// channel is queued at a time; completed ones are left out of its
-// uniqueness (DESIGN §2, River facts), and a mark made while one runs is
-// seen by its own re-check or, at worst, by the sweep.
+// StockPushArgs asks for a channel's marked listings to be pushed. The
+// store enqueues one only when none is queued for the channel (its
+// push_wakeups flag), so a burst of changes costs one job; River's unique
+// jobs are not used here because a unique insert locks the queued job's
+// row, where River's completer takes rows in another order (deadlocks).
 type StockPushArgs struct {
-	ChannelID int64 `json:"channel_id" river:"unique"`
-	// Followup is the second of a channel's pushes, queued when a change
-	// finds the first still running (it may have read its marks already);
-	// it waits for the first to end, then looks again.
-	Followup bool `json:"followup,omitempty" river:"unique"`
-	// Later is a third, queued a moment ahead when the follow-up is there
-	// already (it may be past its last look, its end not yet recorded):
-	// one per channel per second (River's shortest unique period).
-	Later   bool   `json:"later,omitempty" river:"unique"`
-	Trigger string `json:"trigger"` // change, sync or manual
+	ChannelID int64  `json:"channel_id"`
+	Trigger   string `json:"trigger"` // change, sync or manual
 }
-
-// laterBy is how far ahead a Later push is queued.
-const laterBy = 250 * time.Millisecond
 
 func (StockPushArgs) Kind() string { return "stock_push" }
 
-func (StockPushArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: uniqueWhileQueuedOrRunning()}
-}
+func (StockPushArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 20} }
 
 type stockPushWorker struct {
 	river.WorkerDefaults[StockPushArgs]
@@ -68,51 +56,10 @@ func enqueuePushes(ctx context.Context, client *jobs.Client, tx *sql.Tx, channel
 	for i, id := range channelIDs {
 		params[i] = river.InsertManyParams{Args: StockPushArgs{ChannelID: id, Trigger: trigger}}
 	}
-	res, err := client.InsertManyTx(ctx, tx, params)
-	if err != nil {
+	if _, err := client.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("channelsync: enqueue stock push: %w", err)
 	}
-	var skipped []int64
-	for i, r := range res {
-		if r.UniqueSkippedAsDuplicate {
-			skipped = append(skipped, channelIDs[i])
-		}
-	}
-	if skipped, err = insertSkipped(ctx, client, tx, skipped, func(id int64) river.InsertManyParams {
-		return river.InsertManyParams{Args: StockPushArgs{ChannelID: id, Followup: true, Trigger: trigger}}
-	}); err != nil || len(skipped) == 0 {
-		return err
-	}
-	_, err = insertSkipped(ctx, client, tx, skipped, func(id int64) river.InsertManyParams {
-		opts := StockPushArgs{}.InsertOpts()
-		opts.ScheduledAt = time.Now().Add(laterBy)
-		opts.UniqueOpts.ByPeriod = time.Second
-		return river.InsertManyParams{Args: StockPushArgs{ChannelID: id, Later: true, Trigger: trigger}, InsertOpts: &opts}
-	})
-	return err
-}
-
-// insertSkipped inserts a job for each channel and returns the channels
-// whose job was skipped as a duplicate.
-func insertSkipped(ctx context.Context, client *jobs.Client, tx *sql.Tx, channelIDs []int64, job func(int64) river.InsertManyParams) ([]int64, error) {
-	if len(channelIDs) == 0 {
-		return nil, nil
-	}
-	params := make([]river.InsertManyParams, len(channelIDs))
-	for i, id := range channelIDs {
-		params[i] = job(id)
-	}
-	res, err := client.InsertManyTx(ctx, tx, params)
-	if err != nil {
-		return nil, fmt.Errorf("channelsync: enqueue stock push: %w", err)
-	}
-	var skipped []int64
-	for i, r := range res {
-		if r.UniqueSkippedAsDuplicate {
-			skipped = append(skipped, channelIDs[i])
-		}
-	}
-	return skipped, nil
+	return nil
 }
 
 func (s *Service) jobsClient() *jobs.Client {

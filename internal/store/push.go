@@ -228,7 +228,8 @@ func (s *Store) RecordPushes(ctx context.Context, channelID, runID int64, outcom
 }
 
 // ChannelsToPush are the channels with marked listings whose retry time
-// has come: the sweep's backstop for a push whose job was lost.
+// has come and no push job queued or running: a refused listing's retry
+// time come, or a push whose job was lost.
 func (s *Store) ChannelsToPush(ctx context.Context) ([]int64, error) {
 	var ids []int64
 	err := s.DB.SelectContext(ctx, &ids, `SELECT c.id FROM channels c
@@ -236,6 +237,9 @@ func (s *Store) ChannelsToPush(ctx context.Context) ([]int64, error) {
 			SELECT 1 FROM channel_items ci WHERE ci.channel_id = c.id
 			  AND (ci.stock_push_pending OR ci.push_sending IS NOT NULL)
 			  AND (ci.push_retry_at IS NULL OR ci.push_retry_at <= now()))
+		  AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'stock_push'
+			  AND j.state IN ('available', 'pending', 'running', 'retryable', 'scheduled')
+			  AND (j.args->>'channel_id')::bigint = c.id)
 		ORDER BY c.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: channels to push: %w", err)

@@ -11,14 +11,35 @@ import (
 	"stocksync/internal/catalogue"
 )
 
-// enqueue asks for the channels' pushes in tx; without an enqueuer (a
-// store used by a command that runs no jobs) the marks wait for the sweep
-// of a running server.
+// enqueue asks for the channels' pushes in tx: each channel whose push is
+// not queued already gets a job (see migration 00035). Without an enqueuer
+// (a store used by a command that runs no jobs) the marks wait for the
+// sweep of a running server.
 func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, trigger string) error {
 	if s.enqueuePush == nil || len(channelIDs) == 0 {
 		return nil
 	}
-	return s.enqueuePush(ctx, tx, channelIDs, trigger)
+	var wake []int64
+	if err := tx.SelectContext(ctx, &wake, `INSERT INTO push_wakeups AS w (channel_id, queued)
+		SELECT id, true FROM unnest($1::bigint[]) AS u(id) ORDER BY id
+		ON CONFLICT (channel_id) DO UPDATE SET queued = true WHERE NOT w.queued
+		RETURNING channel_id`, pq.Array(distinct(channelIDs))); err != nil {
+		return fmt.Errorf("store: wake pushes: %w", err)
+	}
+	if len(wake) == 0 {
+		return nil
+	}
+	return s.enqueuePush(ctx, tx, wake, trigger)
+}
+
+// TakeWakeup says the channel's push has started its pass: a change from
+// now on enqueues another. The push calls it holding its channel lock,
+// before it reads the marks.
+func (s *Store) TakeWakeup(ctx context.Context, channelID int64) error {
+	if _, err := s.DB.ExecContext(ctx, `UPDATE push_wakeups SET queued = false WHERE channel_id = $1 AND queued`, channelID); err != nil {
+		return fmt.Errorf("store: take push wakeup of channel %d: %w", channelID, err)
+	}
+	return nil
 }
 
 // pushLinked brings newly linked listings to their items' quantity (§1.3):
