@@ -7,17 +7,18 @@ import (
 	"math"
 	"math/rand"
 	"slices"
-	"stocksync/internal/channel"
-	shopifyfake "stocksync/internal/channel/shopify/fake"
 	"strconv"
 	"sync"
 	"time"
+
+	"stocksync/internal/channel"
+	shopifyfake "stocksync/internal/channel/shopify/fake"
 )
 
-// oversell: 50 clients place online orders (each commits stock) and
-// receive stock for 60 s. Every quantity sent is checked against the
-// ledger: more than the item had available at any moment in the two
-// seconds before it was sent counts as an oversell.
+// oversell: 50 clients sell on the first shop (the shop lowers its stock,
+// then the order is imported and commits ours) and receive stock for 60 s.
+// Every quantity sent is then checked against what the item had available
+// between when it was computed and when it was sent (checkSent).
 func (r *pushRig) oversell(ctx context.Context) error {
 	var shopCh int64
 	if err := r.st.DB.GetContext(ctx, &shopCh, `SELECT min(id) FROM channels`); err != nil {
