@@ -150,7 +150,7 @@ func (p *pusher) gather(ctx context.Context) (int, error) {
 		if b.Quiet >= t.Quiet || time.Since(started) >= t.MaxWait {
 			return b.Listings, nil
 		}
-		if err := sleepCtx(ctx, min(t.Quiet/2, 25*time.Millisecond)); err != nil {
+		if err := channel.Sleep(ctx, min(t.Quiet/2, 25*time.Millisecond)); err != nil {
 			return 0, err
 		}
 	}
@@ -237,15 +237,4 @@ func pushBackoff(n int) time.Duration {
 		d *= 3
 	}
 	return min(d, time.Hour)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -278,8 +278,8 @@ func (s *Store) FinishPushRun(ctx context.Context, runID int64, cause string) er
 // listings, and how long since the last of them was marked (by the
 // database's clock, which marked them).
 type PushBacklog struct {
-	Listings int           `db:"listings"`
-	Quiet    time.Duration `db:"-"`
+	Listings int
+	Quiet    time.Duration
 }
 
 func (s *Store) PushBacklog(ctx context.Context, channelID int64) (PushBacklog, error) {
