@@ -183,7 +183,8 @@ func TestThrottlingAndFaultsAreWaitedOutOrNamed(t *testing.T) {
 	if _, err := a.client.FetchListings(ctx, time.Time{}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if w := a.sleeps.Waits(); len(w) != 3 || w[0] != time.Second {
+	// Three throttled calls waited out, then the report's two polls.
+	if w := a.sleeps.Waits(); len(w) != 5 || w[0] != time.Second || w[2] != time.Second || w[3] != 250*time.Millisecond {
 		t.Fatalf("waits %v", w)
 	}
 	// The token is minted first; the inventory page is the one cut short.

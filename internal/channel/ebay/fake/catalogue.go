@@ -20,6 +20,10 @@ type Item struct {
 	// Raw, when set, is sent instead of the rendered item: a record eBay
 	// would never send, to seed broken ones (no SKU, a quantity in words).
 	Raw json.RawMessage
+	// ReportXML, when set, is the item's <SKUDetails> element in the
+	// active inventory report instead of the rendered one: a row eBay
+	// would never write, to seed a broken one.
+	ReportXML string
 }
 
 // Offer is one offer of an item on one marketplace.
