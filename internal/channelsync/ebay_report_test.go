@@ -56,7 +56,7 @@ func TestEbayFullSyncFromTheActiveInventoryReport(t *testing.T) {
 		t.Fatalf("price %q quantity %q, want quantity %s", price, qty, want)
 	}
 	report, pages, offers := catalogueCalls(seller)
-	if report != 6 || pages != 3 || offers != 501 { // list, create, three polls, download
+	if report != 5 || pages != 3 || offers != 501 { // create, three polls, download
 		t.Fatalf("first run: %d report calls, %d pages, %d offer reads", report, pages, offers)
 	}
 
@@ -65,7 +65,7 @@ func TestEbayFullSyncFromTheActiveInventoryReport(t *testing.T) {
 	if run.Records != 500 || run.Unchanged != 500 || run.New != 0 {
 		t.Fatalf("second run %+v", run)
 	}
-	if report, pages, offers = catalogueCalls(seller); report != 6 || pages != 3 || offers != 0 {
+	if report, pages, offers = catalogueCalls(seller); report != 5 || pages != 3 || offers != 0 {
 		t.Fatalf("second run: %d report calls, %d pages, %d offer reads", report, pages, offers)
 	}
 }

@@ -84,9 +84,9 @@ func serveRecorded(t *testing.T, routes map[string][]answer) (*recorded, *Client
 
 var tokenRoute = map[string][]answer{"POST " + tokenPath: {{200, "token.json", nil}}}
 
-// reportRoutes make one active inventory report: none made today, a task
-// created (202 with its Location), in process once, then completed, and
-// its file.
+// reportRoutes make one active inventory report: none made today (for an
+// incremental sync, which looks first), a task created (202 with its
+// Location), in process once, then completed, and its file.
 var reportRoutes = map[string][]answer{
 	"GET " + feedPath + "/inventory_task": {{200, "inventory_tasks_none.json", nil}},
 	"POST " + feedPath + "/inventory_task": {{202, "", map[string]string{
@@ -149,13 +149,13 @@ func TestRecordedCatalogue(t *testing.T) {
 		form["refresh_token"] != "v^1.1#refresh" || !strings.Contains(form["scope"], "sell.inventory") {
 		t.Fatalf("token request %v %v", tok.Header, form)
 	}
-	// The report first: none made today, so one is asked for, polled and
+	// The report first (a full sync asks for a new one), polled and
 	// downloaded; then the inventory items.
 	var paths []string
 	for _, r := range rec.requests[1:] {
 		paths = append(paths, r.Method+" "+r.URL.Path)
 	}
-	wantPaths := []string{"GET " + feedPath + "/inventory_task", "POST " + feedPath + "/inventory_task",
+	wantPaths := []string{"POST " + feedPath + "/inventory_task",
 		"GET " + feedPath + "/inventory_task/task-3-1000000001", "GET " + feedPath + "/inventory_task/task-3-1000000001",
 		"GET " + feedPath + "/task/task-3-1000000001/download_result_file", "GET " + inventoryPath + "/inventory_item"}
 	if !reflect.DeepEqual(paths[:len(wantPaths)], wantPaths) {
@@ -166,7 +166,7 @@ func TestRecordedCatalogue(t *testing.T) {
 		!reflect.DeepEqual(created, map[string]string{"feedType": "LMS_ACTIVE_INVENTORY_REPORT", "schemaVersion": "1.0"}) {
 		t.Fatalf("task request %s", rec.bodies[feedPath+"/inventory_task"])
 	}
-	call := rec.requests[6]
+	call := rec.requests[5]
 	if !strings.HasPrefix(call.Header.Get("Authorization"), "Bearer v^1.1#i^1#p^3#") || call.Header.Get("X-EBAY-C-MARKETPLACE-ID") != "EBAY_US" ||
 		call.URL.Query().Get("limit") != "200" || call.URL.Query().Get("offset") != "0" {
 		t.Fatalf("inventory request %v %v", call.Header, call.URL)

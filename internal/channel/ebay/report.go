@@ -43,11 +43,12 @@ type feedTask struct {
 // full sync, one made within the last hour for an incremental sync. When
 // eBay refuses another report today it falls back to the newest it made.
 func (c *Client) report(ctx context.Context, full bool) (*activeReport, error) {
-	tasks, err := c.reportTasks(ctx)
-	if err != nil {
-		return nil, err
-	}
+	var tasks []feedTask
 	if !full {
+		var err error
+		if tasks, err = c.reportTasks(ctx); err != nil {
+			return nil, err
+		}
 		if t, ok := newestCompleted(tasks, c.now().Add(-reportReuse)); ok {
 			return c.downloadReport(ctx, t.TaskID, false)
 		}
@@ -55,10 +56,15 @@ func (c *Client) report(ctx context.Context, full bool) (*activeReport, error) {
 	id, err := c.createReport(ctx)
 	var httpErr *channel.HTTPError
 	if errors.As(err, &httpErr) && httpErr.Status == http.StatusConflict {
+		if full {
+			if tasks, err = c.reportTasks(ctx); err != nil {
+				return nil, err
+			}
+		}
 		if t, ok := newestCompleted(tasks, time.Time{}); ok {
 			return c.downloadReport(ctx, t.TaskID, false)
 		}
-		return nil, fmt.Errorf("ebay: eBay makes at most 25 active inventory reports a day and has no recent one to read (%w); the catalogue is read again tomorrow", err)
+		return nil, fmt.Errorf("ebay: eBay makes at most 25 active inventory reports a day and has no recent one to read (%w); the catalogue is read again tomorrow", httpErr)
 	}
 	if err != nil {
 		return nil, err
