@@ -141,8 +141,12 @@ func TestReportTaskFailedOrRefusedIsNamed(t *testing.T) {
 	}
 	// The day's reports are spent: a full sync reads the newest there is.
 	before := a.fake.CallCount("GET " + fake.InventoryPath + "/offer")
+	creates := a.fake.CallCount("POST " + fake.FeedPath + "/inventory_task")
 	if by := syncAll(t, a.client, true); len(by) != 10 || a.fake.CallCount("GET "+fake.InventoryPath+"/offer") != before {
 		t.Fatalf("%d listings from the newest report", len(by))
+	}
+	if a.fake.ReportTasks() != 2 || a.fake.CallCount("POST "+fake.FeedPath+"/inventory_task") != creates+1 {
+		t.Fatalf("%d reports made; the third was to be refused", a.fake.ReportTasks())
 	}
 }
 

@@ -118,23 +118,13 @@ func (s *Server) listReportTasks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, apiError{160006, "API_FEED", "REQUEST", "The 'feed_type' " + q.Get("feed_type") + " is invalid.", ""})
 		return
 	}
-	days := 7
-	if v := q.Get("look_back_days"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 90 {
-			writeError(w, http.StatusBadRequest, apiError{160011, "API_FEED", "REQUEST", "The 'look_back_days' value must be greater than zero and less than or equal to 90.", ""})
-			return
-		}
-		days = n
+	days, ok := feedParam(w, q.Get("look_back_days"), 7, 90, apiError{160011, "API_FEED", "REQUEST", "The 'look_back_days' value must be greater than zero and less than or equal to 90.", ""})
+	if !ok {
+		return
 	}
-	limit := 10
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			writeError(w, http.StatusBadRequest, apiError{160012, "API_FEED", "REQUEST", "The 'limit' value must be greater than zero and less than or equal to 500.", ""})
-			return
-		}
-		limit = n
+	limit, ok := feedParam(w, q.Get("limit"), 10, 500, apiError{160012, "API_FEED", "REQUEST", "The 'limit' value must be greater than zero and less than or equal to 500.", ""})
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	since := s.now().Add(-time.Duration(days) * 24 * time.Hour)
@@ -151,6 +141,20 @@ func (s *Server) listReportTasks(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"href": s.URL() + r.URL.RequestURI(), "limit": limit, "offset": 0, "total": total, "tasks": tasks})
+}
+
+// feedParam reads a whole-number query parameter of the Feed API, from 1
+// to most, def when absent; eBay's refusal otherwise.
+func feedParam(w http.ResponseWriter, v string, def, most int, refusal apiError) (int, bool) {
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > most {
+		writeError(w, http.StatusBadRequest, refusal)
+		return 0, false
+	}
+	return n, true
 }
 
 func (s *Server) downloadResult(w http.ResponseWriter, r *http.Request) {
