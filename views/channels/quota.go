@@ -1,6 +1,10 @@
 package channels
 
-import "time"
+import (
+	"time"
+
+	"stocksync/views/components"
+)
 
 // QuotaSection is what the channel page shows of the channel's call
 // limits. The zero value shows nothing: channels without a daily budget
@@ -35,3 +39,11 @@ func (q QuotaSection) shown() bool { return q.Limit > 0 || q.ThrottledUntil != n
 
 // clock is a time of day to the second, for waits measured in seconds.
 func clock(t time.Time) string { return t.Local().Format("15:04:05") }
+
+// about is the phrase with the time, or nothing when there is no time.
+func about(phrase string, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return phrase + components.When(*t)
+}
