@@ -18,7 +18,8 @@ import (
 
 // The channel page of an Etsy shop whose day's budget a burst has spent
 // shows the calls used of the day's limit and how many listings wait for
-// the quota, with the first of them listed; a Shopify channel's page,
+// the quota, with the first of them listed, and a 429's wait while it
+// lasts; a Shopify channel's page,
 // which has no day budget and nothing waiting, shows no such section.
 func TestChannelPageShowsTheDayBudgetAndWhatWaits(t *testing.T) {
 	s := webtest.NewServer(t, webtest.Options{ChannelOptions: channel.Options{Addresses: channel.AddressPolicy{Sandbox: true}}})
@@ -55,6 +56,16 @@ func TestChannelPageShowsTheDayBudgetAndWhatWaits(t *testing.T) {
 	if n := len(regexp.MustCompile(`data-testid="quota-waiting-listing"`).FindAllString(body, -1)); n != 20 {
 		t.Fatalf("%d waiting listings listed, want the first 20", n)
 	}
+	if regexp.MustCompile(`data-testid="quota-throttled"`).MatchString(body) {
+		t.Fatal("throttling shown without a 429")
+	}
+	// A 429 asking to wait a minute shows while it lasts.
+	until := time.Now().Add(time.Minute)
+	if err := s.Store.SaveThrottle(ctx, etsy, until); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "Etsy's page while throttled", c.Get("/channels/"+strconv.FormatInt(etsy, 10)).Body,
+		"Throttled by the channel until "+until.Local().Format("15:04:05")+".")
 
 	store := shopifyfake.New(shopifyfake.Options{})
 	defer store.Close()
