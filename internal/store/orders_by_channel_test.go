@@ -49,8 +49,11 @@ func TestAnOrderFulfilledByItsChannelCommitsNothingAndIsNeverShipped(t *testing.
 	}
 	id := res.OrderIDs[0]
 	o, _ := f.st.SalesOrder(ctx, id)
-	if !o.FulfilledByChannel || !o.Frozen {
-		t.Fatalf("order: by channel %v, frozen %v; want both (an unconfirmed line freezes any order)", o.FulfilledByChannel, o.Frozen)
+	var toPack bool
+	f.st.DB.Get(&toPack, `SELECT any_to_pack FROM sales_orders WHERE id = $1`, id)
+	if !o.FulfilledByChannel || !o.Frozen || toPack {
+		t.Fatalf("order: by channel %v, frozen %v, to pack %v; want true, true (an unconfirmed line freezes any order), false",
+			o.FulfilledByChannel, o.Frozen, toPack)
 	}
 	var marked bool
 	var shown int
