@@ -100,7 +100,7 @@ func orderFilter(status string) string {
 	case inventory.OrdersInvoiced:
 		return "o.status IN ('open', 'fulfilled') AND o.all_invoiced"
 	case inventory.OrdersToPack:
-		return "o.status = 'open' AND NOT o.frozen AND o.any_to_pack"
+		return "o.status = 'open' AND NOT o.frozen AND o.any_to_pack AND NOT o.fulfilled_by_channel"
 	case inventory.OrdersToShip:
 		return "o.status = 'open' AND NOT o.frozen AND o.any_packed_package"
 	}
