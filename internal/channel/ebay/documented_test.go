@@ -177,3 +177,39 @@ func TestDocumentedInventoryTasksReused(t *testing.T) {
 		t.Fatalf("feed calls %v", calls)
 	}
 }
+
+// Past eBay's daily limit of report tasks createInventoryTask answers 409;
+// a full sync then reads the newest report eBay made today.
+func TestDocumentedTaskLimitFallsBack(t *testing.T) {
+	rec, c, _ := serveRecorded(t, with(map[string][]answer{
+		"POST " + feedPath + "/inventory_task":                             {{409, "error_409_task_limit.json", nil}},
+		"GET " + feedPath + "/inventory_task":                              {{200, "documented/inventory_tasks_recent.json", nil}},
+		"GET " + feedPath + "/task/task-3-1000000007/download_result_file": {{200, "active_inventory_report.zip", nil}},
+		"GET " + inventoryPath + "/inventory_item":                         {{200, "inventory_items_page.json", nil}},
+		"GET " + inventoryPath + "/offer?sku=GP-Cam-01":                    {{200, "offers_gp_cam_01.json", nil}},
+		"GET " + inventoryPath + "/offer?sku=GP-Cam-02":                    {{404, "offers_none.json", nil}},
+	}))
+	if _, err := c.FetchListings(context.Background(), time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	var calls []string
+	for _, r := range rec.requests {
+		if strings.HasPrefix(r.URL.Path, feedPath) {
+			calls = append(calls, r.Method+" "+strings.TrimPrefix(r.URL.Path, feedPath))
+		}
+	}
+	if strings.Join(calls, ", ") != "POST /inventory_task, GET /inventory_task, GET /task/task-3-1000000007/download_result_file" {
+		t.Fatalf("feed calls %v", calls)
+	}
+}
+
+// A task that ends FAILED has no file: the sync fails and says so.
+func TestDocumentedTaskFailed(t *testing.T) {
+	_, c, _ := serveRecorded(t, with(map[string][]answer{
+		"GET " + feedPath + "/inventory_task/task-3-1000000001": {{200, "documented/inventory_task_queued.json", nil}, {200, "inventory_task_failed.json", nil}},
+	}))
+	_, err := c.FetchListings(context.Background(), time.Time{}, "")
+	if err == nil || !strings.Contains(err.Error(), "ended FAILED") {
+		t.Fatalf("failed task: %v", err)
+	}
+}
