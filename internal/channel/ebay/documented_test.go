@@ -123,29 +123,18 @@ func TestDocumentedBulkUpdateAnswers(t *testing.T) {
 // An inventory task passes through QUEUED and IN_PROCESS; one that ends
 // COMPLETED_WITH_ERROR still has its file, which is read.
 func TestDocumentedInventoryTaskStates(t *testing.T) {
-	rec, c, _ := serveRecorded(t, with(map[string][]answer{
+	rec, c, _ := serveRecorded(t, withCatalogue(map[string][]answer{
 		"GET " + feedPath + "/inventory_task/task-3-1000000001": {
 			{200, "documented/inventory_task_queued.json", nil}, {200, "documented/inventory_task_in_process.json", nil},
 			{200, "documented/inventory_task_completed_with_error.json", nil}},
-		"GET " + inventoryPath + "/inventory_item":      {{200, "inventory_items_page.json", nil}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-01": {{200, "offers_gp_cam_01.json", nil}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-02": {{404, "offers_none.json", nil}},
 	}))
 	page, err := c.FetchListings(context.Background(), time.Time{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	polls, downloads := 0, 0
-	for _, r := range rec.requests {
-		switch r.URL.Path {
-		case feedPath + "/inventory_task/task-3-1000000001":
-			polls++
-		case feedPath + "/task/task-3-1000000001/download_result_file":
-			downloads++
-		}
-	}
-	if polls != 3 || downloads != 1 {
-		t.Fatalf("%d polls and %d downloads, want 3 and 1", polls, downloads)
+	poll := "GET /inventory_task/task-3-1000000001, "
+	if calls := feedCalls(rec); calls != "POST /inventory_task, "+poll+poll+poll+"GET /task/task-3-1000000001/download_result_file" {
+		t.Fatalf("feed calls: %s", calls)
 	}
 	if cam := page.Listings[0]; cam.SKU != "GP-Cam-01" || cam.Quantity == nil || *cam.Quantity != 45 || cam.Price != "272.17" {
 		t.Fatalf("listing %+v", cam)
@@ -156,50 +145,32 @@ func TestDocumentedInventoryTaskStates(t *testing.T) {
 // incremental sync reads the newest finished report of the last hour and
 // asks for none, passing over a newer task that failed or is still running.
 func TestDocumentedInventoryTasksReused(t *testing.T) {
-	rec, c, _ := serveRecorded(t, with(map[string][]answer{
+	rec, c, _ := serveRecorded(t, withCatalogue(map[string][]answer{
 		"GET " + feedPath + "/inventory_task":                              {{200, "documented/inventory_tasks_recent.json", nil}},
 		"GET " + feedPath + "/task/task-3-1000000007/download_result_file": {{200, "active_inventory_report.zip", nil}},
-		"GET " + inventoryPath + "/inventory_item":                         {{200, "inventory_items_page.json", nil}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-01":                    {{200, "offers_gp_cam_01.json", nil}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-02":                    {{404, "offers_none.json", nil}},
 	}))
 	c.now = func() time.Time { return time.Date(2026, 6, 2, 9, 15, 0, 0, time.UTC) }
 	if _, err := c.FetchListings(context.Background(), time.Date(2026, 6, 2, 9, 0, 0, 0, time.UTC), ""); err != nil {
 		t.Fatal(err)
 	}
-	var calls []string
-	for _, r := range rec.requests {
-		if strings.HasPrefix(r.URL.Path, feedPath) {
-			calls = append(calls, r.Method+" "+strings.TrimPrefix(r.URL.Path, feedPath))
-		}
-	}
-	if strings.Join(calls, ", ") != "GET /inventory_task, GET /task/task-3-1000000007/download_result_file" {
-		t.Fatalf("feed calls %v", calls)
+	if calls := feedCalls(rec); calls != "GET /inventory_task, GET /task/task-3-1000000007/download_result_file" {
+		t.Fatalf("feed calls: %s", calls)
 	}
 }
 
 // Past eBay's daily limit of report tasks createInventoryTask answers 409;
 // a full sync then reads the newest report eBay made today.
 func TestDocumentedTaskLimitFallsBack(t *testing.T) {
-	rec, c, _ := serveRecorded(t, with(map[string][]answer{
+	rec, c, _ := serveRecorded(t, withCatalogue(map[string][]answer{
 		"POST " + feedPath + "/inventory_task":                             {{409, "error_409_task_limit.json", nil}},
 		"GET " + feedPath + "/inventory_task":                              {{200, "documented/inventory_tasks_recent.json", nil}},
 		"GET " + feedPath + "/task/task-3-1000000007/download_result_file": {{200, "active_inventory_report.zip", nil}},
-		"GET " + inventoryPath + "/inventory_item":                         {{200, "inventory_items_page.json", nil}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-01":                    {{200, "offers_gp_cam_01.json", nil}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-02":                    {{404, "offers_none.json", nil}},
 	}))
 	if _, err := c.FetchListings(context.Background(), time.Time{}, ""); err != nil {
 		t.Fatal(err)
 	}
-	var calls []string
-	for _, r := range rec.requests {
-		if strings.HasPrefix(r.URL.Path, feedPath) {
-			calls = append(calls, r.Method+" "+strings.TrimPrefix(r.URL.Path, feedPath))
-		}
-	}
-	if strings.Join(calls, ", ") != "POST /inventory_task, GET /inventory_task, GET /task/task-3-1000000007/download_result_file" {
-		t.Fatalf("feed calls %v", calls)
+	if calls := feedCalls(rec); calls != "POST /inventory_task, GET /inventory_task, GET /task/task-3-1000000007/download_result_file" {
+		t.Fatalf("feed calls: %s", calls)
 	}
 }
 
@@ -212,4 +183,25 @@ func TestDocumentedTaskFailed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ended FAILED") {
 		t.Fatalf("failed task: %v", err)
 	}
+}
+
+// withCatalogue adds to with's routes the inventory items and their offers
+// that a catalogue sync reads after the report.
+func withCatalogue(extra map[string][]answer) map[string][]answer {
+	routes := with(extra)
+	routes["GET "+inventoryPath+"/inventory_item"] = []answer{{200, "inventory_items_page.json", nil}}
+	routes["GET "+inventoryPath+"/offer?sku=GP-Cam-01"] = []answer{{200, "offers_gp_cam_01.json", nil}}
+	routes["GET "+inventoryPath+"/offer?sku=GP-Cam-02"] = []answer{{404, "offers_none.json", nil}}
+	return routes
+}
+
+// feedCalls lists the Feed API calls the client made, in order.
+func feedCalls(rec *recorded) string {
+	var calls []string
+	for _, r := range rec.requests {
+		if strings.HasPrefix(r.URL.Path, feedPath) {
+			calls = append(calls, r.Method+" "+strings.TrimPrefix(r.URL.Path, feedPath))
+		}
+	}
+	return strings.Join(calls, ", ")
 }
