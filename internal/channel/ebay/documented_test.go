@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"stocksync/internal/channel"
+	"stocksync/internal/channel/internal/testkit"
 )
 
 // The tests below read testdata/documented: bodies we wrote in the shapes
@@ -123,11 +124,12 @@ func TestDocumentedBulkUpdateAnswers(t *testing.T) {
 // An inventory task passes through QUEUED and IN_PROCESS; one that ends
 // COMPLETED_WITH_ERROR still has its file, which is read.
 func TestDocumentedInventoryTaskStates(t *testing.T) {
-	rec, c, _ := serveRecorded(t, withCatalogue(map[string][]answer{
+	rec, c, sleeps := serveRecorded(t, withCatalogue(map[string][]answer{
 		"GET " + feedPath + "/inventory_task/task-3-1000000001": {
 			{200, "documented/inventory_task_queued.json", nil}, {200, "documented/inventory_task_in_process.json", nil},
 			{200, "documented/inventory_task_completed_with_error.json", nil}},
 	}))
+	onClock(c, sleeps)
 	page, err := c.FetchListings(context.Background(), time.Time{}, "")
 	if err != nil {
 		t.Fatal(err)
@@ -176,9 +178,10 @@ func TestDocumentedTaskLimitFallsBack(t *testing.T) {
 
 // A task that ends FAILED has no file: the sync fails and says so.
 func TestDocumentedTaskFailed(t *testing.T) {
-	_, c, _ := serveRecorded(t, with(map[string][]answer{
+	_, c, sleeps := serveRecorded(t, with(map[string][]answer{
 		"GET " + feedPath + "/inventory_task/task-3-1000000001": {{200, "documented/inventory_task_queued.json", nil}, {200, "inventory_task_failed.json", nil}},
 	}))
+	onClock(c, sleeps)
 	_, err := c.FetchListings(context.Background(), time.Time{}, "")
 	if err == nil || !strings.Contains(err.Error(), "ended FAILED") {
 		t.Fatalf("failed task: %v", err)
@@ -204,4 +207,11 @@ func feedCalls(rec *recorded) string {
 		}
 	}
 	return strings.Join(calls, ", ")
+}
+
+// onClock runs the client on a clock its waits move on, so that a task
+// never taken for finished ends the wait at once instead of hanging.
+func onClock(c *Client, sleeps *testkit.Sleeps) {
+	sleeps.Clock = testkit.NewClock()
+	c.now = sleeps.Clock.Now
 }
