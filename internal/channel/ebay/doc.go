@@ -30,9 +30,9 @@
 // the listings they had, and a sync reads a SKU's offers only when the
 // report's listings of it are not those of the ref stored by an earlier
 // sync (channel.Options.StoredRefs, one lookup a page), so a restarted or
-// second server process reads only new or changed SKUs. A SKU the day's
-// fresh report does not name has no live listing and is not for sale,
-// without reading its offers. A 20,000-listing catalogue thus costs about
+// second server process reads only new or changed SKUs. A SKU that a
+// report made for this sync does not name has no live listing: it is not
+// for sale, and its offers are not read. A 20,000-listing catalogue thus costs about
 // 110 calls a sync instead of 20,101 (only the channel's first sync reads
 // every SKU's offers), within eBay's default 2,000,000 Inventory API calls
 // a day for the whole application.

@@ -16,7 +16,7 @@ func (c *Client) knownRefs(ctx context.Context, items []inventoryItem, unreadabl
 	var live []int
 	ids := make([]string, 0, len(items))
 	for i, it := range items {
-		if unreadable[i] != nil || it.SKU == "" || (rep.fresh && len(rep.rows[it.SKU]) == 0) {
+		if unreadable[i] != nil || it.SKU == "" || rep.unlisted(it.SKU) {
 			continue
 		}
 		live = append(live, i)

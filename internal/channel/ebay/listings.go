@@ -76,9 +76,9 @@ func (c *Client) FetchListings(ctx context.Context, since time.Time, cursor stri
 		switch {
 		case unreadable[i] != nil:
 			l = channel.Listing{Raw: raw, Problem: "the inventory item could not be read: " + unreadable[i].Error()}
-		case items[i].SKU != "" && rep.fresh && len(rep.rows[items[i].SKU]) == 0:
-			// No live listing when the sync began: not for sale, whatever
-			// its offers say; a listing published since comes next sync.
+		case items[i].SKU != "" && rep.unlisted(items[i].SKU):
+			// Not for sale, whatever its offers say, which are not read; a
+			// listing published since comes with the next sync.
 			l = channel.Listing{ExternalID: c.marketplace + ":" + items[i].SKU, SKU: items[i].SKU, Name: items[i].Product.Title, Raw: raw, NotForSale: true}
 		case isKnown:
 			l = c.knownListing(raw, items[i], ref)
