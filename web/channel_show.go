@@ -92,6 +92,9 @@ func (a *App) renderChannelWith(c echo.Context, status int, ch store.Channel, se
 		if page.Push, err = a.pushSection(c, ch, rules, settings.Warehouses); err != nil {
 			return err
 		}
+		if page.Quota, err = a.quotaSection(c.Request().Context(), ch.ID); err != nil {
+			return err
+		}
 	}
 	if page.FailingTotal = ch.Failing; ch.Failing > 0 {
 		if page.Failing, err = a.failingListings(c, ch.ID); err != nil {

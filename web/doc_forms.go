@@ -109,6 +109,8 @@ func documentRefusal(err error, errs components.FieldErrors) bool {
 		errs[""] = "This order is no longer open, so it cannot be changed."
 	case errors.Is(err, inventory.ErrFrozen):
 		errs[""] = "This order is frozen until its unconfirmed channel items are settled."
+	case errors.Is(err, inventory.ErrFulfilledByChannel):
+		errs[""] = "This order is fulfilled by its channel, which ships it from its own stock: nothing is packed or shipped from your warehouses."
 	default:
 		return false
 	}

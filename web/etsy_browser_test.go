@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,5 +51,18 @@ func TestBrowserSandboxEtsy(t *testing.T) {
 	b.waitForPush(t, "Etsy", listing.ID, want, func() int { q, _ := b.sb.Etsy.Quantity(listing.Key); return q })
 	if d := b.sb.Etsy.DeletedProducts(); len(d) != 0 {
 		t.Fatalf("the push deleted products of the listing: %v", d)
+	}
+	// The channel's page shows the day's calls used of Etsy's budget.
+	var ch int64
+	s.Store.DB.Get(&ch, `SELECT id FROM channels WHERE kind = 'etsy'`)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(s.URL+"/channels/"+strconv.FormatInt(ch, 10))); err != nil {
+		t.Fatal(err)
+	}
+	budget, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=quota-budget]`)))
+	if err != nil {
+		t.Fatalf("the channel's limits: %v", err)
+	}
+	if !strings.HasPrefix(budget, "Etsy calls today:") || !strings.Contains(budget, " of 10,000 (rolling 24 h)") {
+		t.Fatalf("the channel page says %q", budget)
 	}
 }

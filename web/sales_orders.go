@@ -143,7 +143,7 @@ func (a *App) cancelSalesOrder(c echo.Context) error {
 	case err != nil:
 		return notFoundErr(err)
 	default:
-		addFlash(c, "success", "Order cancelled; its committed units are available again.")
+		addFlash(c, "success", "Order cancelled; whatever it committed of your stock is available again.")
 	}
 	return a.redirectAfterPost(c, orderPath(id))
 }

@@ -53,8 +53,12 @@ type Order struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Cancelled  bool // the order will not be fulfilled: its stock should not stay committed
-	Lines      []OrderLine
-	Raw        json.RawMessage
+	// FulfilledByChannel marks an order the channel ships from its own
+	// warehouses (Amazon's FBA): its stock is the channel's, so it commits
+	// nothing of ours and is never packed or shipped by us.
+	FulfilledByChannel bool
+	Lines              []OrderLine
+	Raw                json.RawMessage
 }
 
 // OrderLine is one line of an Order.

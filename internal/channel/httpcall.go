@@ -26,7 +26,7 @@ func NewCaller(opts Options) *Caller {
 	opts = opts.withDefaults()
 	return &Caller{
 		client: opts.HTTPClient,
-		retry:  retrier{sleep: opts.Sleep, maxRetries: opts.MaxRetries, logger: opts.Logger},
+		retry:  retrier{sleep: opts.Sleep, maxRetries: opts.MaxRetries, logger: opts.Logger, now: opts.Now, throttled: opts.Throttled},
 	}
 }
 

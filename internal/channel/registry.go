@@ -48,6 +48,11 @@ type Options struct {
 	// connector whose refresh token was voided can pick up the one another
 	// server process stored after rotating it. nil: no second look.
 	LoadCredentials func(ctx context.Context) (map[string]string, error)
+	// Throttled hears that the channel asked us to wait until then (an
+	// HTTP 429) before the call waits, so the channel's page can say so
+	// while it lasts. The channel service sets it per channel; nil: no one
+	// is told.
+	Throttled func(ctx context.Context, until time.Time)
 }
 
 const (

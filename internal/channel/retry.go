@@ -49,6 +49,8 @@ type retrier struct {
 	sleep      func(context.Context, time.Duration) error
 	maxRetries int
 	logger     *slog.Logger
+	now        func() time.Time
+	throttled  func(context.Context, time.Time) // Options.Throttled; may be nil
 }
 
 // do runs attempt until it succeeds, fails for good, or outlasts the policy.
@@ -67,6 +69,9 @@ func (r retrier) do(ctx context.Context, what string, attempt func(context.Conte
 		switch {
 		case errors.As(err, &throttled):
 			throttles++
+			if r.throttled != nil && throttled.Wait > 0 {
+				r.throttled(ctx, r.now().Add(throttled.Wait))
+			}
 			if throttles > maxThrottleWaits {
 				return &TransientError{Attempts: attempts, Err: err}
 			}

@@ -44,6 +44,7 @@ func (s *Service) SyncCatalogue(ctx context.Context, channelID int64, full bool,
 	if err != nil {
 		return runID, s.store.FinishRun(ctx, runID, "The channel's stored credentials could not be used ("+err.Error()+"): reconnect the channel.", nil)
 	}
+	defer s.recordQuota(ctx, channelID, conn)
 	var since time.Time
 	if kind == "catalogue" {
 		since = ch.ListingsSince.Add(-cursorOverlap)
@@ -125,6 +126,7 @@ func (s *Service) importAll(ctx context.Context, conn channel.Connector, channel
 			im.Close()
 			return "", err
 		}
+		s.recordQuota(ctx, channelID, conn)
 		if !res.HasMore {
 			return "", im.Close()
 		}

@@ -103,6 +103,11 @@ func TestEbayPushRecordsItemErrorsAndWaitsOutTheRevisionLimit(t *testing.T) {
 	if len(runs) == 0 || runs[0].Failed != 2 || runs[0].Synced != 1 {
 		t.Fatalf("run %+v", runs)
 	}
+	// The channel's page counts the mug, not the lamp, as waiting for eBay's day.
+	if q, err := st.ChannelQuotaStatus(ctx, ch, 20); err != nil || q.Waiting != 1 || len(q.Listings) != 1 ||
+		!strings.Contains(q.Listings[0].Label, "MUG-1") || !strings.Contains(q.Reason, "250 revisions") || q.Budget != nil {
+		t.Fatalf("quota waits %+v (%v)", q, err)
+	}
 	// eBay's next day: the mug goes.
 	clock.Advance(24 * time.Hour)
 	st.DB.MustExec(`UPDATE channel_items SET push_retry_at = now() WHERE channel_id = $1 AND sku = 'MUG-1'`, ch)
@@ -111,5 +116,8 @@ func TestEbayPushRecordsItemErrorsAndWaitsOutTheRevisionLimit(t *testing.T) {
 	}
 	if q, _ := seller.Quantity("MUG-1", "EBAY_US"); q != 15 {
 		t.Fatalf("the next day the mug shows %d, want 15", q)
+	}
+	if q, err := st.ChannelQuotaStatus(ctx, ch, 20); err != nil || q.Waiting != 0 {
+		t.Fatalf("the next day quota waits %+v (%v)", q, err)
 	}
 }

@@ -35,7 +35,7 @@ func ebayLinks(t *testing.T, st *store.Store, ch int64) map[string]string {
 
 func TestEbayCatalogueSyncCountsAndAutoLinks(t *testing.T) {
 	svc, st := newService(t)
-	seller := ebayfake.New(ebayfake.Options{ThrottleEvery: 7})
+	seller := ebayfake.New(ebayfake.Options{ThrottleEvery: 7, Now: clock.Now})
 	defer seller.Close()
 	seller.SetItems([]ebayfake.Item{
 		{SKU: "MUG-1", Title: "Mug", Quantity: 4, Offers: []ebayfake.Offer{{Price: "9.50"}}},
@@ -65,7 +65,10 @@ func TestEbayCatalogueSyncCountsAndAutoLinks(t *testing.T) {
 	}
 
 	// eBay keeps no modification dates: the next sync reads everything
-	// again and finds exactly what changed.
+	// again and finds exactly what changed. An hour on, it reads a new
+	// active inventory report (eBay makes 25 a day), whose new price it
+	// believes.
+	clock.Sleep(context.Background(), 61*time.Minute)
 	seller.AddItem(ebayfake.Item{SKU: "NEW-1", Title: "Newcomer", Quantity: 3, Offers: []ebayfake.Offer{{Price: "5.00"}}})
 	seller.Edit("LAMP-1", func(it *ebayfake.Item) { it.Offers[0].Price = "49.00" })
 	seller.Edit("BAD-1", func(it *ebayfake.Item) { it.Raw = nil; it.Title, it.Quantity = "Bad no more", 2 })

@@ -206,6 +206,7 @@ func (p *pusher) send(ctx context.Context, lines []store.PushLine) error {
 	if err := p.svc.store.RecordPushes(context.WithoutCancel(ctx), p.ch.ID, p.runID, outcomes); err != nil {
 		return err
 	}
+	p.svc.recordQuota(ctx, p.ch.ID, p.conn)
 	if errors.Is(callErr, channel.ErrUnauthorized) {
 		return callErr
 	}
@@ -221,7 +222,7 @@ func (p *pusher) outcome(l store.PushLine, err error, cause string) store.PushOu
 	o.Stale = errors.Is(err, channel.ErrStaleQuantity)
 	var quota *channel.QuotaError
 	if errors.As(err, &quota) {
-		o.RetryAt = quota.Until
+		o.RetryAt, o.Quota = quota.Until, true
 		return o
 	}
 	if o.Stale {

@@ -209,6 +209,7 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 		}
 		return s.credentials(fresh)
 	}
+	opts.Throttled = s.recordThrottle(ch.ID)
 	return kind.New(creds, opts)
 }
 

@@ -13,11 +13,14 @@ import (
 type FieldErrors map[string]string
 
 var (
-	ErrNotFound   = errors.New("inventory: not found")
-	ErrNotOpen    = errors.New("inventory: the sales order is not open")
-	ErrFrozen     = errors.New("inventory: the sales order is frozen")
-	ErrNameTaken  = errors.New("inventory: name taken")
-	ErrNothingSet = errors.New("inventory: no quantity given")
+	ErrNotFound = errors.New("inventory: not found")
+	ErrNotOpen  = errors.New("inventory: the sales order is not open")
+	ErrFrozen   = errors.New("inventory: the sales order is frozen")
+	// ErrFulfilledByChannel: the channel ships the order from its own
+	// stock, so nothing of it is packed or shipped here.
+	ErrFulfilledByChannel = errors.New("inventory: the channel fulfils the sales order from its own stock")
+	ErrNameTaken          = errors.New("inventory: name taken")
+	ErrNothingSet         = errors.New("inventory: no quantity given")
 )
 
 // SKUTakenError names the item that already carries the SKU.

@@ -62,6 +62,7 @@ type OrderRow struct {
 	ChannelID          *int64  `db:"channel_id"`
 	ChannelName        *string `db:"channel_name"`
 	ChannelOrderNumber string  `db:"channel_order_number"`
+	FulfilledByChannel bool    `db:"fulfilled_by_channel"` // the channel ships it from its own stock
 }
 
 // Order list filters beyond the plain statuses.

@@ -17,7 +17,10 @@ type OnlineOrder struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Cancelled  bool // cancelled or refunded on the channel: commits nothing
-	Lines      []OnlineOrderLine
+	// FulfilledByChannel: the channel ships it from its own stock (FBA),
+	// so it commits nothing of ours.
+	FulfilledByChannel bool
+	Lines              []OnlineOrderLine
 }
 
 // OnlineOrderLine names the listing it sold by the channel's id, or failing
@@ -35,7 +38,7 @@ type OnlineOrderLine struct {
 type OnlineOrderInput struct {
 	ExternalID, Number, Status, Currency, Customer string
 	CreatedAt, UpdatedAt                           time.Time
-	Cancelled                                      bool
+	Cancelled, FulfilledByChannel                  bool
 	Lines                                          []OnlineOrderLineInput
 }
 
@@ -69,7 +72,7 @@ func CheckOnlineOrder(in OnlineOrderInput) (OnlineOrder, *OrderProblem) {
 	o := OnlineOrder{ExternalID: in.ExternalID, Number: capText(strings.TrimSpace(in.Number), 100),
 		Status: capText(strings.TrimSpace(in.Status), 60), Currency: capText(strings.TrimSpace(in.Currency), 10),
 		Customer: capText(strings.TrimSpace(in.Customer), 200), CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
-		Cancelled: in.Cancelled}
+		Cancelled: in.Cancelled, FulfilledByChannel: in.FulfilledByChannel}
 	if o.Number == "" {
 		o.Number = in.ExternalID
 	}

@@ -31,6 +31,10 @@ type SalesOrder struct {
 	ChannelStatus      string     `db:"channel_status"`
 	ChannelUpdatedAt   *time.Time `db:"channel_updated_at"`
 	Currency           string     `db:"currency"`
+	// FulfilledByChannel: the channel ships the order from its own stock
+	// (Amazon FBA). It commits nothing of ours, is never packed or shipped
+	// here, and is fulfilled once invoiced.
+	FulfilledByChannel bool `db:"fulfilled_by_channel"`
 	Lines              []OrderLine
 	Packages           []Package
 	Invoices           []Invoice
@@ -106,6 +110,36 @@ func CanFulfil(o SalesOrder) error {
 		return ErrFrozen
 	}
 	return nil
+}
+
+// CanShip says why an order cannot be packed or shipped from our
+// warehouses, or nil: besides CanFulfil, the channel ships its own.
+func CanShip(o SalesOrder) error {
+	if err := CanFulfil(o); err != nil {
+		return err
+	}
+	if o.FulfilledByChannel {
+		return ErrFulfilledByChannel
+	}
+	return nil
+}
+
+// Commits reports whether the order's lines hold back our stock: an open
+// order not fulfilled by its channel.
+func (o SalesOrder) Commits() bool { return o.Status == OrderOpen && !o.FulfilledByChannel }
+
+// Done reports whether every unit is through: shipped and invoiced, or for
+// an order its channel ships, invoiced.
+func (o SalesOrder) Done() bool {
+	if !o.FulfilledByChannel {
+		return Fulfilled(o.Lines)
+	}
+	for _, l := range o.Lines {
+		if l.Invoiced < l.Quantity {
+			return false
+		}
+	}
+	return len(o.Lines) > 0
 }
 
 // QtyField names the per-line quantity field of the pack and invoice forms.

@@ -53,13 +53,16 @@ func amazonCatalogue(items []DemoItem) []amazonfake.Listing {
 }
 
 // seedAmazonOrders: orders of linked and unconfirmed listings, one still
-// Pending (it commits nothing until Amazon confirms it), one cancelled.
+// Pending (it commits nothing until Amazon confirms it), one cancelled,
+// and one Amazon fulfilled from its own warehouse (AFN, of the FBA listing
+// SB-0025), which commits none of our stock.
 func (sb *Sandbox) seedAmazonOrders() error {
 	for _, o := range []amazonfake.Order{
 		{BuyerName: "Sofia Marquez", Items: []amazonfake.OrderItem{{SKU: "SB-0021", Quantity: 1}, {SKU: "SB-0022", Quantity: 2}}},
 		{BuyerName: "Jonas Berg", Items: []amazonfake.OrderItem{{SKU: "SB-0023", Quantity: 1}, {SKU: "AMZ-NEW-001", Quantity: 1}}},
 		{BuyerName: "Aiko Tanaka", Status: "Pending", Items: []amazonfake.OrderItem{{SKU: "SB-0026", Quantity: 1}}},
 		{BuyerName: "Omar Haddad", Status: "Canceled", Items: []amazonfake.OrderItem{{SKU: "SB-0027", Quantity: 2}}},
+		{BuyerName: "Lena Fischer", Status: "Shipped", FulfillmentChannel: "AFN", Items: []amazonfake.OrderItem{{SKU: "SB-0025", Quantity: 2}}},
 	} {
 		o.PurchaseDate = time.Now().Add(-24 * time.Hour)
 		if _, err := sb.Amazon.AddOrder(o); err != nil {
@@ -92,7 +95,11 @@ func (sb *Sandbox) amazonTrickle(ctx context.Context, log *slog.Logger) {
 		if rng.IntN(3) == 0 {
 			status = "Pending"
 		}
-		if _, err := sb.Amazon.AddOrder(amazonfake.Order{Status: status, BuyerName: "Sandbox buyer",
+		fulfilment := "MFN"
+		if l.FBA {
+			fulfilment = "AFN" // Amazon ships what it stocks
+		}
+		if _, err := sb.Amazon.AddOrder(amazonfake.Order{Status: status, BuyerName: "Sandbox buyer", FulfillmentChannel: fulfilment,
 			Items: []amazonfake.OrderItem{{SKU: l.SKU, Quantity: 1 + rng.IntN(2)}}}); err != nil {
 			log.Warn("sandbox: amazon order", "err", err)
 		}

@@ -19,7 +19,7 @@ func (s *Store) PackSalesOrder(ctx context.Context, orderID int64, typed map[int
 		if err != nil {
 			return err
 		}
-		if err := inventory.CanFulfil(o); err != nil {
+		if err := inventory.CanShip(o); err != nil {
 			return err
 		}
 		// Checked again under the lock: another person may have packed meanwhile.
@@ -37,7 +37,7 @@ func (s *Store) PackSalesOrder(ctx context.Context, orderID int64, typed map[int
 		// order's status, written with the ledger (the rows are locked
 		// already).
 		lineIDs, qs := lineQuantities(o.Lines, qty)
-		c.doc, c.args = "stock_pack", []any{orderID, by, shipNow, orderStatus(o.Lines), pq.Array(lineIDs), pq.Array(qs)}
+		c.doc, c.args = "stock_pack", []any{orderID, by, shipNow, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
 		return nil
 	}, &pkg)
 	return pkg, err
@@ -64,7 +64,7 @@ func (s *Store) ShipPackage(ctx context.Context, orderID, pkg, by int64) error {
 		if err != nil {
 			return err
 		}
-		if err := inventory.CanFulfil(o); err != nil {
+		if err := inventory.CanShip(o); err != nil {
 			return err
 		}
 		var rows []struct {
@@ -87,7 +87,7 @@ func (s *Store) ShipPackage(ctx context.Context, orderID, pkg, by int64) error {
 		}
 		ship(c, o, qty)
 		lineIDs, qs := lineQuantities(o.Lines, qty)
-		c.doc, c.args = "stock_ship", []any{orderID, by, orderStatus(o.Lines), pq.Array(lineIDs), pq.Array(qs)}
+		c.doc, c.args = "stock_ship", []any{orderID, by, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
 		return nil
 	})
 }
@@ -109,7 +109,8 @@ func ship(c *stockChange, o inventory.SalesOrder, qty map[int64]int64) {
 }
 
 // InvoiceSalesOrder invoices units per line; stock on hand falls only by
-// units not already shipped.
+// units not already shipped, and not at all for an order its channel
+// fulfils.
 func (s *Store) InvoiceSalesOrder(ctx context.Context, orderID int64, typed map[int64]string, by int64) (int64, error) {
 	var inv int64
 	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
@@ -130,20 +131,22 @@ func (s *Store) InvoiceSalesOrder(ctx context.Context, orderID int64, typed map[
 			if q == 0 {
 				continue
 			}
-			d := inventory.Deduction(l.Shipped, l.Invoiced, l.Shipped, l.Invoiced+q)
-			c.add(l.ItemID, l.WarehouseID, -d, -d)
+			if !o.FulfilledByChannel { // its units leave the channel's stock, not ours
+				d := inventory.Deduction(l.Shipped, l.Invoiced, l.Shipped, l.Invoiced+q)
+				c.add(l.ItemID, l.WarehouseID, -d, -d)
+			}
 			l.Invoiced += q
 		}
 		lineIDs, qs := lineQuantities(o.Lines, qty)
-		c.doc, c.args = "stock_invoice", []any{orderID, by, orderStatus(o.Lines), pq.Array(lineIDs), pq.Array(qs)}
+		c.doc, c.args = "stock_invoice", []any{orderID, by, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
 		return nil
 	}, &inv)
 	return inv, err
 }
 
-// orderStatus is open until every unit is shipped and invoiced.
-func orderStatus(lines []inventory.OrderLine) string {
-	if inventory.Fulfilled(lines) {
+// orderStatus is open until every unit is through (SalesOrder.Done).
+func orderStatus(o inventory.SalesOrder) string {
+	if o.Done() {
 		return inventory.OrderFulfilled
 	}
 	return inventory.OrderOpen

@@ -34,7 +34,7 @@ func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int6
 
 const orderColumns = `o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.channel_id, o.frozen,
 	u.email AS created_by_email, o.created_at, ch.name AS channel_name, o.external_order_id, o.channel_order_number,
-	o.channel_status, o.channel_updated_at, o.currency`
+	o.channel_status, o.channel_updated_at, o.currency, o.fulfilled_by_channel`
 
 // A line of an online order may have no item yet (its listing is
 // unconfirmed): it reads as item 0 with the name and SKU the channel sent.
@@ -100,7 +100,7 @@ func orderFilter(status string) string {
 	case inventory.OrdersInvoiced:
 		return "o.status IN ('open', 'fulfilled') AND o.all_invoiced"
 	case inventory.OrdersToPack:
-		return "o.status = 'open' AND NOT o.frozen AND o.any_to_pack"
+		return "o.status = 'open' AND NOT o.frozen AND o.any_to_pack AND NOT o.fulfilled_by_channel"
 	case inventory.OrdersToShip:
 		return "o.status = 'open' AND NOT o.frozen AND o.any_packed_package"
 	}
@@ -125,7 +125,7 @@ func (s *Store) ListSalesOrders(ctx context.Context, f inventory.OrderFilter) ([
 	for rows.Next() {
 		var r inventory.OrderRow
 		if err := rows.Scan(&r.ID, &r.Customer, &r.OrderedOn, &r.Reference, &r.Status, &r.Source, &r.Frozen,
-			&r.ChannelID, &r.ChannelName, &r.ChannelOrderNumber, &r.Units, &r.Amount); err != nil {
+			&r.ChannelID, &r.ChannelName, &r.ChannelOrderNumber, &r.FulfilledByChannel, &r.Units, &r.Amount); err != nil {
 			return nil, 0, fmt.Errorf("store: list sales orders: %w", err)
 		}
 		rs = append(rs, r)
@@ -174,7 +174,7 @@ func salesOrdersQuery(f inventory.OrderFilter) (string, []any) {
 		where = append(where, "o.id < "+arg(f.Before))
 	}
 	return `SELECT o.id, o.customer, o.ordered_on, o.reference, o.status, o.source, o.frozen,
-		o.channel_id, ch.name AS channel_name, o.channel_order_number,
+		o.channel_id, ch.name AS channel_name, o.channel_order_number, o.fulfilled_by_channel,
 		COALESCE(t.units, 0) AS units, COALESCE(t.amount, 0) AS amount
 		FROM sales_orders o LEFT JOIN channels ch ON ch.id = o.channel_id
 		CROSS JOIN LATERAL (SELECT sum(quantity) AS units, sum(quantity * rate) AS amount
@@ -220,7 +220,7 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 	return c, nil
 }
 
-const lockOrderQuery = `SELECT o.status, o.frozen, ` + orderLineColumns + `
+const lockOrderQuery = `SELECT o.status, o.frozen, o.fulfilled_by_channel, ` + orderLineColumns + `
 	FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
 	LEFT JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
 	WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`
@@ -231,8 +231,9 @@ const lockOrderQuery = `SELECT o.status, o.frozen, ` + orderLineColumns + `
 // Prepared, it is one round trip.
 func (s *Store) lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder, error) {
 	var rows []struct {
-		Status string `db:"status"`
-		Frozen bool   `db:"frozen"`
+		Status             string `db:"status"`
+		Frozen             bool   `db:"frozen"`
+		FulfilledByChannel bool   `db:"fulfilled_by_channel"`
 		inventory.OrderLine
 	}
 	st, err := s.stockStatement(tx, lockOrderQuery)
@@ -245,14 +246,15 @@ func (s *Store) lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory
 	if len(rows) == 0 {
 		return inventory.SalesOrder{}, fmt.Errorf("store: sales order %d: %w", id, inventory.ErrNotFound)
 	}
-	o := inventory.SalesOrder{ID: id, Status: rows[0].Status, Frozen: rows[0].Frozen}
+	o := inventory.SalesOrder{ID: id, Status: rows[0].Status, Frozen: rows[0].Frozen, FulfilledByChannel: rows[0].FulfilledByChannel}
 	for _, r := range rows {
 		o.Lines = append(o.Lines, r.OrderLine)
 	}
 	return o, nil
 }
 
-// CancelSalesOrder releases what the order still commits.
+// CancelSalesOrder releases what the order still commits (nothing, for an
+// order its channel fulfils).
 func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
 	return s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
 		o, err := s.lockOrder(ctx, tx, id)
@@ -263,6 +265,9 @@ func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
 			return inventory.ErrNotOpen
 		}
 		*c = stockChange{doc: "stock_cancel", args: []any{id, by}}
+		if !o.Commits() {
+			return nil // its channel's stock: nothing of ours to release
+		}
 		for _, l := range o.Lines {
 			c.add(l.ItemID, l.WarehouseID, 0, -l.CommittedIn(o.Status))
 		}

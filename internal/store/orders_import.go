@@ -55,7 +55,9 @@ type resolvedListing struct {
 //     re-imports, webhooks and polls racing each other leave one order;
 //   - lines of linked listings commit stock in the channel's warehouse, an
 //     order with a line of an unconfirmed listing is frozen, an order
-//     cancelled on the channel commits nothing;
+//     cancelled on the channel commits nothing, nor does one the channel
+//     fulfils from its own stock (FBA), which leaves what the channel
+//     shows alone too;
 //   - lines of listings a person unlinked are left out and reported.
 //
 // Locks are taken listings first, then orders, then stock: the order in
@@ -267,33 +269,37 @@ type storedOrder struct {
 	ExternalID string `db:"external_order_id"`
 	Inserted   bool   `db:"inserted"`
 	Status     string `db:"status"`
+	// ByChannel is the stored fulfilled_by_channel, fixed when the order
+	// was first stored: what its lines committed was decided by it.
+	ByChannel bool `db:"fulfilled_by_channel"`
 }
 
 func upsertOrders(ctx context.Context, tx *sqlx.Tx, channelID int64, orders []keptOrder) ([]storedOrder, error) {
 	n := len(orders)
 	exts, numbers, statuses, currencies, customers := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	created, updated := make([]string, n), make([]string, n)
-	cancelled := make([]bool, n)
+	cancelled, byChannel := make([]bool, n), make([]bool, n)
 	for i, o := range orders {
 		exts[i], numbers[i], statuses[i], currencies[i], customers[i] = o.ExternalID, o.Number, o.Status, o.Currency, o.Customer
 		created[i], updated[i] = o.CreatedAt.UTC().Format(timestampLayout), o.UpdatedAt.UTC().Format(timestampLayout)
-		cancelled[i] = o.Cancelled
+		cancelled[i], byChannel[i] = o.Cancelled, o.FulfilledByChannel
 	}
 	var rows []storedOrder
 	err := tx.SelectContext(ctx, &rows, `INSERT INTO sales_orders AS o (customer, ordered_on, reference, status, source, channel_id,
-			external_order_id, channel_order_number, channel_status, channel_updated_at, currency)
+			external_order_id, channel_order_number, channel_status, channel_updated_at, currency, fulfilled_by_channel)
 		SELECT u.customer, (u.created AT TIME ZONE 'UTC')::date, u.number, CASE WHEN u.cancelled THEN 'cancelled' ELSE 'open' END,
-			'channel', $1, u.ext, u.number, u.status, u.updated, u.currency
-		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
-			WITH ORDINALITY AS u(ext, number, status, currency, customer, created, updated, cancelled, n)
+			'channel', $1, u.ext, u.number, u.status, u.updated, u.currency, u.by_channel
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[],
+				$10::boolean[])
+			WITH ORDINALITY AS u(ext, number, status, currency, customer, created, updated, cancelled, by_channel, n)
 		ORDER BY u.n
 		ON CONFLICT (channel_id, external_order_id) DO UPDATE SET customer = EXCLUDED.customer, reference = EXCLUDED.reference,
 			channel_order_number = EXCLUDED.channel_order_number, channel_status = EXCLUDED.channel_status,
 			channel_updated_at = EXCLUDED.channel_updated_at, currency = EXCLUDED.currency, updated_at = now()
 		WHERE o.channel_updated_at < EXCLUDED.channel_updated_at
-		RETURNING o.id, o.external_order_id, (o.xmax = 0) AS inserted, o.status`,
+		RETURNING o.id, o.external_order_id, (o.xmax = 0) AS inserted, o.status, o.fulfilled_by_channel`,
 		channelID, pq.Array(exts), pq.Array(numbers), pq.Array(statuses), pq.Array(currencies), pq.Array(customers),
-		pq.Array(created), pq.Array(updated), pq.Array(cancelled))
+		pq.Array(created), pq.Array(updated), pq.Array(cancelled), pq.Array(byChannel))
 	if err != nil {
 		return nil, fmt.Errorf("upsert orders: %w", err)
 	}

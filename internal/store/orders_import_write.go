@@ -78,9 +78,10 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 	}
 	for _, o := range stored {
 		k := byExt[o.ExternalID]
+		open := o.Status == inventory.OrderOpen
 		if o.Inserted {
-			w.addLines(o.ID, k, listings, o.Status == inventory.OrderOpen)
-			if o.Status == inventory.OrderOpen {
+			w.addLines(o.ID, k, listings, open, open && !o.ByChannel)
+			if open && !o.ByChannel {
 				w.addSold(k, listings)
 			}
 			continue
@@ -92,6 +93,9 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 		begun := false
 		for _, l := range lines {
 			begun = begun || l.Packed > 0 || l.Invoiced > 0
+		}
+		if o.ByChannel {
+			lines = nil // they committed nothing, so nothing is released
 		}
 		if begun {
 			if k.Cancelled {
@@ -112,7 +116,7 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 			w.move(kind, o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
 		}
 		w.replace = append(w.replace, o.ID)
-		w.addLines(o.ID, k, listings, !k.Cancelled)
+		w.addLines(o.ID, k, listings, !k.Cancelled, !k.Cancelled && !o.ByChannel)
 	}
 	return nil
 }
@@ -124,7 +128,10 @@ func committedOf(l oldLine) int64 {
 	return inventory.Committed(l.Quantity, l.Shipped, l.Invoiced)
 }
 
-func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]resolvedListing, commits bool) {
+// addLines writes k's lines to the order. An open order with a line of an
+// unconfirmed listing is frozen, whoever fulfils it (§1.5); only an order
+// that commits holds back stock for its linked lines.
+func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]resolvedListing, open, commits bool) {
 	w.frozen[orderID] = false
 	for n, j := range k.lines {
 		l := k.Lines[j]
@@ -142,7 +149,7 @@ func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]r
 		w.lines.ext = append(w.lines.ext, l.ExternalID)
 		w.lines.sku = append(w.lines.sku, l.SKU)
 		w.lines.name = append(w.lines.name, l.Name)
-		if item == 0 && commits {
+		if item == 0 && open {
 			w.frozen[orderID] = true
 		}
 		if commits && item != 0 {

@@ -11,7 +11,8 @@ import (
 // settleOrdersOf brings the order lines that waited on the given listings
 // up to date after those listings were settled (confirmed, updated or
 // linked) in tx: each such line takes its listing's item and commits its
-// units in the line's warehouse, and every order no longer waiting on any
+// units in the line's warehouse (unless its channel fulfils the order
+// from its own stock), and every order no longer waiting on any
 // listing unfreezes (§1.5). Set-based, for any number of listings; every
 // path that settles listings calls it in the transaction that settles them
 // (the listings are locked already, so lock order is listings, orders,
@@ -35,18 +36,20 @@ func (s *Store) settleOrdersOf(ctx context.Context, tx *sqlx.Tx, listingIDs []in
 		WarehouseID int64  `db:"warehouse_id"`
 		Quantity    int64  `db:"quantity"`
 		Status      string `db:"status"`
+		ByChannel   bool   `db:"fulfilled_by_channel"`
 	}
 	if err := tx.SelectContext(ctx, &lines, `UPDATE sales_order_lines l SET item_id = ci.item_id
 		FROM channel_items ci, sales_orders o
 		WHERE l.order_id = ANY($2) AND l.channel_item_id = ANY($1) AND l.item_id IS NULL
 			AND ci.id = l.channel_item_id AND ci.item_id IS NOT NULL AND o.id = l.order_id
-		RETURNING l.order_id, l.item_id, l.warehouse_id, l.quantity - GREATEST(l.shipped, l.invoiced) AS quantity, o.status`,
+		RETURNING l.order_id, l.item_id, l.warehouse_id, l.quantity - GREATEST(l.shipped, l.invoiced) AS quantity, o.status,
+			o.fulfilled_by_channel`,
 		pq.Array(listingIDs), pq.Array(orderIDs)); err != nil {
 		return 0, fmt.Errorf("store: link order lines: %w", err)
 	}
 	var moves []orderMove
 	for _, l := range lines {
-		if l.Status == "open" && l.Quantity > 0 {
+		if l.Status == "open" && !l.ByChannel && l.Quantity > 0 {
 			moves = append(moves, orderMove{"order", l.OrderID, l.ItemID, l.WarehouseID, l.Quantity})
 		}
 	}

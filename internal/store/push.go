@@ -174,6 +174,9 @@ type PushOutcome struct {
 	ID    int64
 	Err   string // "" when the channel took the quantity
 	Stale bool   // refused because the channel's stock moved since
+	// Quota: refused because the channel's quota is spent (its day's
+	// budget, the listing's revisions of the day) until RetryAt.
+	Quota bool
 	// RetryAt is when to try a refused listing again.
 	RetryAt time.Time
 }
@@ -186,17 +189,18 @@ func (s *Store) RecordPushes(ctx context.Context, channelID, runID int64, outcom
 	ids := make([]int64, len(outcomes))
 	errs := make([]string, len(outcomes))
 	stale := make([]bool, len(outcomes))
+	quota := make([]bool, len(outcomes))
 	retry := make([]time.Time, len(outcomes))
 	failed := 0
 	for i, o := range outcomes {
-		ids[i], errs[i], stale[i], retry[i] = o.ID, o.Err, o.Stale, o.RetryAt
+		ids[i], errs[i], stale[i], quota[i], retry[i] = o.ID, o.Err, o.Stale, o.Quota, o.RetryAt
 		if o.Err != "" {
 			failed++
 		}
 	}
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `WITH u AS (
-			SELECT * FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::timestamptz[]) AS u(id, err, stale, retry_at)
+			SELECT * FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::timestamptz[], $9::bool[]) AS u(id, err, stale, retry_at, quota)
 		), locked AS (
 			SELECT ci.id FROM channel_items ci JOIN u ON u.id = ci.id WHERE ci.channel_id = $1 ORDER BY ci.id FOR NO KEY UPDATE OF ci
 		), done AS (
@@ -208,6 +212,7 @@ func (s *Store) RecordPushes(ctx context.Context, channelID, runID int64, outcom
 				push_error = NULLIF(u.err, ''),
 				push_failures = CASE WHEN u.err = '' THEN 0 ELSE ci.push_failures + 1 END,
 				push_stale = u.err <> '' AND u.stale,
+				push_quota = u.err <> '' AND u.quota,
 				push_retry_at = CASE WHEN u.err = '' THEN NULL ELSE u.retry_at END,
 				stock_push_pending = ci.stock_push_pending OR u.err <> '',
 				push_sending = NULL, push_key = NULL
@@ -218,7 +223,7 @@ func (s *Store) RecordPushes(ctx context.Context, channelID, runID int64, outcom
 			SELECT $6::bigint, d.external_id, `+labelSQL("d")+`, d.err FROM done d WHERE d.err <> '' AND $6::bigint > 0
 		) UPDATE sync_runs SET records = records + $7, synced = synced + $7 - $8, failed = failed + $8
 			WHERE id = $6::bigint`,
-			channelID, pq.Array(ids), pq.Array(errs), pq.Array(stale), pq.Array(retry), runID, len(outcomes), failed)
+			channelID, pq.Array(ids), pq.Array(errs), pq.Array(stale), pq.Array(retry), runID, len(outcomes), failed, pq.Array(quota))
 		return err
 	})
 	if err != nil {

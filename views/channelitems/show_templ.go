@@ -1656,7 +1656,7 @@ func pushStatus(l catalogue.Listing) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if l.Quantity == nil {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 154, "<p class=\"mb-0\" data-testid=\"push-untracked\">The channel keeps this listing's stock itself (a listing fulfilled by Amazon, or one whose stock the channel does not track), so stock is never sent to it.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 154, "<p class=\"mb-0\" data-testid=\"push-untracked\">The channel keeps this listing's stock itself (a listing fulfilled by Amazon, or one whose stock the channel does not track), so stock is never sent to it. Orders the channel fulfils from its own stock commit none of yours; an order of it that you ship yourself commits as any other.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -116,7 +116,10 @@ func orderFrom(o order, items []orderItem, raw json.RawMessage) channel.Order {
 		CreatedAt:  amazonTime(o.PurchaseDate),
 		UpdatedAt:  amazonTime(o.LastUpdateDate),
 		Cancelled:  cancelledStatus(o.OrderStatus),
-		Raw:        raw,
+		// The order's own FulfillmentChannel decides, not its listings':
+		// a listing may be both, and each order is shipped by one.
+		FulfilledByChannel: strings.EqualFold(strings.TrimSpace(o.FulfillmentChannel), "AFN"),
+		Raw:                raw,
 	}
 	if o.OrderTotal != nil {
 		out.Currency = o.OrderTotal.CurrencyCode

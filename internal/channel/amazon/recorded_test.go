@@ -81,7 +81,7 @@ func TestRecordedOrderAndItems(t *testing.T) {
 		t.Fatal("no orders")
 	}
 	o := page.Orders[0]
-	if o.ExternalID != "902-1845936-5435065" || o.Status != "Unshipped" || o.Cancelled || o.Currency != "USD" || len(o.Lines) != 1 {
+	if o.ExternalID != "902-1845936-5435065" || o.Status != "Unshipped" || o.Cancelled || o.FulfilledByChannel || o.Currency != "USD" || len(o.Lines) != 1 {
 		t.Fatalf("order %+v", o)
 	}
 	l := o.Lines[0]

@@ -19,8 +19,13 @@ import (
 // marketplace is both faster and cheaper.
 const patchThreshold = 100
 
-// genericProductType is the product type Amazon takes for offer-only
-// changes such as quantity, whatever the listing's own type.
+// genericProductType is the product type sent with a quantity patch.
+// Amazon's Listings Items 2021-08-01 use case guide: "offer-only
+// submissions for existing ASINs and partial updates are supported by
+// using the PRODUCT product type"; its schema carries the offer
+// attributes, fulfillment_availability among them. The merchant listings
+// report that a full sync reads names no product type, so the listing's
+// own is not known for every listing; PRODUCT is.
 const genericProductType = "PRODUCT"
 
 // stockTarget is one update addressed to Amazon.

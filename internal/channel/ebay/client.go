@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"stocksync/internal/channel"
@@ -62,6 +63,12 @@ type Client struct {
 	caller      *channel.Caller
 	tokens      *channel.TokenSource
 	now         func() time.Time
+	sleep       func(context.Context, time.Duration) error
+	mu          sync.Mutex
+	known       *offerCache // the account's offers read by earlier syncs
+	// synced is the active inventory report of the sync under way, read at
+	// its first page.
+	synced *activeReport
 	// clientID and secret authenticate the token requests.
 	clientID, secret string
 }
@@ -86,8 +93,10 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	if !printable.MatchString(clientID) {
 		return nil, errors.New("ebay: the Client ID should be the App ID of your eBay keyset, letters, digits and dashes; copy it again from developer.ebay.com")
 	}
-	c := &Client{base: base, marketplace: market, language: lang, caller: channel.NewCaller(opts), now: opts.WithDefaults().Now,
+	defaults := opts.WithDefaults()
+	c := &Client{base: base, marketplace: market, language: lang, caller: channel.NewCaller(opts), now: defaults.Now, sleep: defaults.Sleep,
 		clientID: clientID, secret: strings.TrimSpace(creds["client_secret"])}
+	c.known = offersOf(base, clientID, c.secret, strings.TrimSpace(creds["refresh_token"]), market)
 	// eBay's refresh token does not rotate, so there is nothing to store
 	// again; the secret is part of the key so that a corrected one is not
 	// served the token of the wrong one.
@@ -134,6 +143,21 @@ func (c *Client) Verify(ctx context.Context) error {
 // again once and the call repeated; a second 401 is the seller's consent
 // withdrawn.
 func (c *Client) call(ctx context.Context, what, method, path string, query url.Values, body any) (*channel.Response, error) {
+	return c.send(ctx, what, method, path, query, body, func(resp *channel.Response) error { return channel.ExpectJSON(resp, restAPI, "API address") })
+}
+
+// callBare is a call whose success is not JSON (a report's file, the
+// empty 202 of a task created) while its refusals are.
+func (c *Client) callBare(ctx context.Context, what, method, path string, body any) (*channel.Response, error) {
+	return c.send(ctx, what, method, path, nil, body, func(resp *channel.Response) error {
+		if resp.Status/100 == 2 {
+			return nil
+		}
+		return channel.ExpectJSON(resp, restAPI, "API address")
+	})
+}
+
+func (c *Client) send(ctx context.Context, what, method, path string, query url.Values, body any, identify func(*channel.Response) error) (*channel.Response, error) {
 	target, payload, err := channel.EncodeCall("ebay", what, c.base+path, query, body)
 	if err != nil {
 		return nil, err
@@ -160,7 +184,7 @@ func (c *Client) call(ctx context.Context, what, method, path string, query url.
 				return req, nil
 			},
 			ErrorMessage: errorMessage,
-			Identify:     func(resp *channel.Response) error { return channel.ExpectJSON(resp, restAPI, "API address") },
+			Identify:     identify,
 		})
 		if attempt == 0 && errors.Is(err, channel.ErrUnauthorized) {
 			c.tokens.Invalidate(token)

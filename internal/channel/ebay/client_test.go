@@ -183,16 +183,18 @@ func TestThrottlingAndFaultsAreWaitedOutOrNamed(t *testing.T) {
 	if _, err := a.client.FetchListings(ctx, time.Time{}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if w := a.sleeps.Waits(); len(w) != 3 || w[0] != time.Second {
+	// Three throttled calls waited out, then the report's two polls.
+	if w := a.sleeps.Waits(); len(w) != 5 || w[0] != time.Second || w[2] != time.Second || w[3] != 250*time.Millisecond {
 		t.Fatalf("waits %v", w)
 	}
-	// The token is minted first; the inventory page is the one cut short.
+	// The token is minted first, so the next fault falls on an API call.
 	if err := a.client.Verify(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// An incremental sync's first call, the list of reports, is cut short.
 	a.fake.MalformedNext(1)
 	var bad *channel.MalformedError
-	if _, err := a.client.FetchListings(ctx, time.Time{}, ""); !errors.As(err, &bad) {
+	if _, err := a.client.FetchListings(ctx, time.Now(), ""); !errors.As(err, &bad) {
 		t.Fatalf("cut page: %v", err)
 	}
 	a.fake.FailNext(10, 500)

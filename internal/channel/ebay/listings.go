@@ -3,29 +3,39 @@ package ebay
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"stocksync/internal/channel"
 )
 
 // FetchListings returns one page of inventory items, each with its offers,
-// as one listing per SKU and marketplace. since is not used: eBay keeps no
-// modification date on inventory items, so every sync reads them all.
+// as one listing per SKU and marketplace. eBay keeps no modification date
+// on inventory items, so every sync reads them all; what makes that cheap
+// is the active inventory report, read at the first page (a new one for a
+// full sync, one of the last hour otherwise): it gives each live listing's
+// price and quantity, and a SKU's offers are read (one call a SKU) only
+// when the report's listings of it are not the ones a sync of this
+// process read before.
 //
 // The cursor is the offset of the page eBay's own next link names. eBay's
 // reference calls offset a page number while its next links count records;
 // following the link is right either way.
-func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) (channel.ListingPage, error) {
+func (c *Client) FetchListings(ctx context.Context, since time.Time, cursor string) (channel.ListingPage, error) {
 	offset, err := channel.OffsetCursor("ebay", "listing", cursor)
 	if err != nil {
 		return channel.ListingPage{}, err
+	}
+	rep := c.syncedReport(cursor == "")
+	if rep == nil {
+		if rep, err = c.report(ctx, since.IsZero()); err != nil {
+			return channel.ListingPage{}, err
+		}
+		c.keepReport(rep)
 	}
 	what := "inventory items from " + strconv.Itoa(offset)
 	q := url.Values{"limit": {strconv.Itoa(pageSize)}, "offset": {strconv.Itoa(offset)}}
@@ -47,6 +57,7 @@ func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) 
 	out.HasMore = out.NextCursor != ""
 	items := make([]inventoryItem, len(page.InventoryItems))
 	offers := make([][]json.RawMessage, len(page.InventoryItems))
+	cached := make([]bool, len(page.InventoryItems))
 	var fetch []int
 	unreadable := make([]error, len(page.InventoryItems))
 	for i, raw := range page.InventoryItems {
@@ -54,19 +65,26 @@ func (c *Client) FetchListings(ctx context.Context, _ time.Time, cursor string) 
 			items[i], unreadable[i] = inventoryItem{}, err
 			continue
 		}
-		if items[i].SKU != "" {
-			fetch = append(fetch, i)
+		if sku := items[i].SKU; sku != "" {
+			if offers[i], cached[i] = c.known.get(sku, rep.rows[sku], rep.fresh); !cached[i] {
+				fetch = append(fetch, i)
+			}
 		}
 	}
 	if err := c.offersOf(ctx, items, fetch, offers); err != nil {
 		return channel.ListingPage{}, err
+	}
+	for _, i := range fetch {
+		c.known.put(items[i].SKU, offers[i])
 	}
 	for i, raw := range page.InventoryItems {
 		if unreadable[i] != nil {
 			out.Listings = append(out.Listings, channel.Listing{Raw: raw, Problem: "the inventory item could not be read: " + unreadable[i].Error()})
 			continue
 		}
-		out.Listings = append(out.Listings, c.listingOf(raw, items[i], offers[i]))
+		l := c.listingOf(raw, items[i], offers[i])
+		overlay(&l, items[i], rep, cached[i])
+		out.Listings = append(out.Listings, l)
 	}
 	return out, nil
 }
@@ -83,81 +101,6 @@ func nextOffset(what, next string) (string, error) {
 		}
 	}
 	return "", &channel.MalformedError{What: "ebay: " + what, Err: fmt.Errorf("the next link %q names no offset", next)}
-}
-
-// offersOf reads the offers of the items at indexes, a few SKUs at a time.
-func (c *Client) offersOf(ctx context.Context, items []inventoryItem, indexes []int, out [][]json.RawMessage) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		work     = make(chan int)
-	)
-	for range min(offerFetchers, len(indexes)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				offers, err := c.offers(ctx, items[i].SKU)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-						cancel()
-					}
-					mu.Unlock()
-					continue
-				}
-				out[i] = offers
-			}
-		}()
-	}
-feed:
-	for _, i := range indexes {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	return firstErr
-}
-
-// offers reads every offer of one SKU; none when eBay has no offer for it
-// (its answer is then 404, error 25713).
-func (c *Client) offers(ctx context.Context, sku string) ([]json.RawMessage, error) {
-	var all []json.RawMessage
-	offset := 0
-	for {
-		what := "offers of SKU " + strconv.Quote(sku)
-		q := url.Values{"sku": {sku}, "limit": {"100"}, "offset": {strconv.Itoa(offset)}}
-		resp, err := c.call(ctx, what, http.MethodGet, inventoryPath+"/offer", q, nil)
-		var httpErr *channel.HTTPError
-		if errors.As(err, &httpErr) && httpErr.Status == http.StatusNotFound {
-			return all, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		var page offerPage
-		if err := decode(what, resp, &page); err != nil {
-			return nil, err
-		}
-		all = append(all, page.Offers...)
-		next, err := nextOffset(what, page.Next)
-		if err != nil || next == "" {
-			return all, err
-		}
-		n, _ := strconv.Atoi(next)
-		if n <= offset {
-			return all, nil
-		}
-		offset = n
-	}
 }
 
 // listingOf turns one inventory item and its offers into the channel's

@@ -21,8 +21,9 @@ import (
 
 // answer is one canned response: a status and a testdata file.
 type answer struct {
-	status int
-	file   string
+	status  int
+	file    string // "" for an empty body
+	headers map[string]string
 }
 
 type recorded struct {
@@ -59,7 +60,17 @@ func serveRecorded(t *testing.T, routes map[string][]answer) (*recorded, *Client
 			return
 		}
 		a := list[min(n, len(list)-1)]
-		testkit.ServeTestdata(t, w, a.file, "application/json", a.status, nil)
+		switch {
+		case a.file == "":
+			for k, v := range a.headers {
+				w.Header().Set(k, v)
+			}
+			w.WriteHeader(a.status)
+		case strings.HasSuffix(a.file, ".zip"):
+			testkit.ServeTestdata(t, w, a.file, "application/octet-stream", a.status, a.headers)
+		default:
+			testkit.ServeTestdata(t, w, a.file, "application/json", a.status, a.headers)
+		}
 	}))
 	t.Cleanup(srv.Close)
 	sleeps := &testkit.Sleeps{}
@@ -71,11 +82,26 @@ func serveRecorded(t *testing.T, routes map[string][]answer) (*recorded, *Client
 	return rec, c, sleeps
 }
 
-var tokenRoute = map[string][]answer{"POST " + tokenPath: {{200, "token.json"}}}
+var tokenRoute = map[string][]answer{"POST " + tokenPath: {{200, "token.json", nil}}}
+
+// reportRoutes make one active inventory report: none made today (for an
+// incremental sync, which looks first), a task created (202 with its
+// Location), in process once, then completed, and its file.
+var reportRoutes = map[string][]answer{
+	"GET " + feedPath + "/inventory_task": {{200, "inventory_tasks_none.json", nil}},
+	"POST " + feedPath + "/inventory_task": {{202, "", map[string]string{
+		"Location": "https://api.ebay.com/sell/feed/v1/inventory_task/task-3-1000000001"}}},
+	"GET " + feedPath + "/inventory_task/task-3-1000000001": {
+		{200, "inventory_task_in_process.json", nil}, {200, "inventory_task_completed.json", nil}},
+	"GET " + feedPath + "/task/task-3-1000000001/download_result_file": {{200, "active_inventory_report.zip", nil}},
+}
 
 func with(extra map[string][]answer) map[string][]answer {
 	out := map[string][]answer{}
 	for k, v := range tokenRoute {
+		out[k] = v
+	}
+	for k, v := range reportRoutes {
 		out[k] = v
 	}
 	for k, v := range extra {
@@ -86,9 +112,9 @@ func with(extra map[string][]answer) map[string][]answer {
 
 func TestRecordedCatalogue(t *testing.T) {
 	rec, c, _ := serveRecorded(t, with(map[string][]answer{
-		"GET " + inventoryPath + "/inventory_item":      {{200, "inventory_items_page.json"}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-01": {{200, "offers_gp_cam_01.json"}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-02": {{404, "offers_none.json"}},
+		"GET " + inventoryPath + "/inventory_item":      {{200, "inventory_items_page.json", nil}},
+		"GET " + inventoryPath + "/offer?sku=GP-Cam-01": {{200, "offers_gp_cam_01.json", nil}},
+		"GET " + inventoryPath + "/offer?sku=GP-Cam-02": {{404, "offers_none.json", nil}},
 	}))
 	page, err := c.FetchListings(context.Background(), time.Time{}, "")
 	if err != nil {
@@ -123,7 +149,24 @@ func TestRecordedCatalogue(t *testing.T) {
 		form["refresh_token"] != "v^1.1#refresh" || !strings.Contains(form["scope"], "sell.inventory") {
 		t.Fatalf("token request %v %v", tok.Header, form)
 	}
-	call := rec.requests[1]
+	// The report first (a full sync asks for a new one), polled and
+	// downloaded; then the inventory items.
+	var paths []string
+	for _, r := range rec.requests[1:] {
+		paths = append(paths, r.Method+" "+r.URL.Path)
+	}
+	wantPaths := []string{"POST " + feedPath + "/inventory_task",
+		"GET " + feedPath + "/inventory_task/task-3-1000000001", "GET " + feedPath + "/inventory_task/task-3-1000000001",
+		"GET " + feedPath + "/task/task-3-1000000001/download_result_file", "GET " + inventoryPath + "/inventory_item"}
+	if !reflect.DeepEqual(paths[:len(wantPaths)], wantPaths) {
+		t.Fatalf("calls %v", paths)
+	}
+	var created map[string]string
+	if json.Unmarshal([]byte(rec.bodies[feedPath+"/inventory_task"]), &created) != nil ||
+		!reflect.DeepEqual(created, map[string]string{"feedType": "LMS_ACTIVE_INVENTORY_REPORT", "schemaVersion": "1.0"}) {
+		t.Fatalf("task request %s", rec.bodies[feedPath+"/inventory_task"])
+	}
+	call := rec.requests[5]
 	if !strings.HasPrefix(call.Header.Get("Authorization"), "Bearer v^1.1#i^1#p^3#") || call.Header.Get("X-EBAY-C-MARKETPLACE-ID") != "EBAY_US" ||
 		call.URL.Query().Get("limit") != "200" || call.URL.Query().Get("offset") != "0" {
 		t.Fatalf("inventory request %v %v", call.Header, call.URL)
@@ -143,7 +186,7 @@ func parseForm(s string) (map[string]string, error) {
 
 func TestRecordedOrders(t *testing.T) {
 	_, c, _ := serveRecorded(t, with(map[string][]answer{
-		"GET " + ordersPath + "/order": {{200, "orders_page.json"}, {200, "orders_cancelled.json"}},
+		"GET " + ordersPath + "/order": {{200, "orders_page.json", nil}, {200, "orders_cancelled.json", nil}},
 	}))
 	page, err := c.FetchOrders(context.Background(), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), "")
 	if err != nil {
@@ -171,7 +214,7 @@ func TestRecordedOrders(t *testing.T) {
 
 func TestRecordedBulkUpdate(t *testing.T) {
 	rec, c, _ := serveRecorded(t, with(map[string][]answer{
-		"POST " + inventoryPath + "/bulk_update_price_quantity": {{207, "bulk_update_multistatus.json"}},
+		"POST " + inventoryPath + "/bulk_update_price_quantity": {{207, "bulk_update_multistatus.json", nil}},
 	}))
 	results, err := c.SetQuantities(context.Background(), []channel.QuantityUpdate{
 		{ExternalID: "EBAY_US:GP-Cam-01", InventoryRef: inventoryRef{SKU: "GP-Cam-01", Offers: []string{"5005317010"}}.String(), Quantity: 0},
@@ -199,16 +242,17 @@ func TestRecordedBulkUpdate(t *testing.T) {
 
 func TestRecordedErrors(t *testing.T) {
 	_, c, sleeps := serveRecorded(t, with(map[string][]answer{
-		"GET " + inventoryPath + "/inventory_item":      {{401, "error_401.json"}, {429, "error_429.json"}, {200, "inventory_items_page.json"}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-01": {{404, "offers_none.json"}},
-		"GET " + inventoryPath + "/offer?sku=GP-Cam-02": {{404, "offers_none.json"}},
-		"GET " + ordersPath + "/order":                  {{400, "error_400_filter.json"}},
+		"GET " + inventoryPath + "/inventory_item":      {{401, "error_401.json", nil}, {429, "error_429.json", nil}, {200, "inventory_items_page.json", nil}},
+		"GET " + inventoryPath + "/offer?sku=GP-Cam-01": {{404, "offers_none.json", nil}},
+		"GET " + inventoryPath + "/offer?sku=GP-Cam-02": {{404, "offers_none.json", nil}},
+		"GET " + ordersPath + "/order":                  {{400, "error_400_filter.json", nil}},
 	}))
 	// 401: a new token and the call again; 429: waited out (eBay sends no Retry-After).
 	if _, err := c.FetchListings(context.Background(), time.Time{}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if w := sleeps.Waits(); len(w) != 1 || w[0] != time.Second {
+	// The report's first poll waits a quarter of a second.
+	if w := sleeps.Waits(); len(w) != 2 || w[1] != time.Second {
 		t.Fatalf("waits %v", w)
 	}
 	var httpErr *channel.HTTPError
@@ -216,7 +260,7 @@ func TestRecordedErrors(t *testing.T) {
 	if !errors.As(err, &httpErr) || httpErr.Message != "Invalid date format (eBay error 30810)" {
 		t.Fatalf("filter refused: %v", err)
 	}
-	_, c2, _ := serveRecorded(t, map[string][]answer{"POST " + tokenPath: {{400, "token_invalid_grant.json"}}})
+	_, c2, _ := serveRecorded(t, map[string][]answer{"POST " + tokenPath: {{400, "token_invalid_grant.json", nil}}})
 	if err := c2.Verify(context.Background()); !errors.Is(err, channel.ErrUnauthorized) || !strings.Contains(err.Error(), "issued to another client") {
 		t.Fatalf("invalid grant: %v", err)
 	}

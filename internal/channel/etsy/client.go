@@ -219,3 +219,10 @@ func errorMessage(body []byte) string {
 	}
 	return e.Error
 }
+
+var _ channel.QuotaReporter = (*Client)(nil)
+
+// QuotaStatus reports the app's day budget as Etsy's headers last gave it.
+// The budget belongs to the app (the keystring), so shops connected
+// through one app share it.
+func (c *Client) QuotaStatus() (channel.QuotaStatus, bool) { return c.quota.status(c.opts.Now()) }

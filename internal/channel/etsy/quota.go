@@ -156,3 +156,20 @@ func thousands(n int) string {
 	}
 	return s
 }
+
+// status is the day's budget as Etsy last reported it; ok is false until
+// an answer carried x-remaining-today. Calls counted before their answer
+// (take) are already among the used ones.
+func (q *quota) status(now time.Time) (channel.QuotaStatus, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.remaining < 0 {
+		return channel.QuotaStatus{}, false
+	}
+	s := channel.QuotaStatus{Label: "Etsy calls today", Window: "rolling 24 h", LimitPerDay: q.perDay,
+		UsedToday: max(q.perDay-q.remaining, 0), ObservedAt: q.readAt}
+	if now.Before(q.spentTill) {
+		s.UsedToday, s.ResetsAt = q.perDay, q.spentTill
+	}
+	return s, true
+}

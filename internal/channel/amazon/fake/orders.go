@@ -53,6 +53,9 @@ func (s *Server) AddOrder(o Order) (Order, error) {
 	if o.FulfillmentChannel == "" {
 		o.FulfillmentChannel = "MFN"
 	}
+	if o.FulfillmentChannel != "MFN" && o.FulfillmentChannel != "AFN" {
+		return Order{}, fmt.Errorf("amazon fake: %q is not a fulfillment channel (MFN or AFN)", o.FulfillmentChannel)
+	}
 	if o.Currency == "" {
 		o.Currency = currencyOf(o.Marketplace)
 	}
@@ -76,7 +79,7 @@ func (s *Server) AddOrder(o Order) (Order, error) {
 			if it.UnitPrice == "" {
 				it.UnitPrice = l.Price
 			}
-			if !l.FBA {
+			if !l.FBA && o.FulfillmentChannel == "MFN" { // Amazon's own stock fills an AFN order
 				l.Quantity -= it.Quantity
 			}
 		}

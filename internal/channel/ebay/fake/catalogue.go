@@ -20,6 +20,10 @@ type Item struct {
 	// Raw, when set, is sent instead of the rendered item: a record eBay
 	// would never send, to seed broken ones (no SKU, a quantity in words).
 	Raw json.RawMessage
+	// ReportXML, when set, is the item's <SKUDetails> element in the
+	// active inventory report instead of the rendered one: a row eBay
+	// would never write, to seed a broken one.
+	ReportXML string
 }
 
 // Offer is one offer of an item on one marketplace.
@@ -205,38 +209,6 @@ func renderOffer(it *Item, o *Offer) map[string]any {
 		m["listing"] = map[string]any{"listingId": o.ListingID, "listingStatus": o.ListingStatus, "soldQuantity": 0}
 	}
 	return m
-}
-
-// pageParams reads limit and offset as eBay does: offset counts records,
-// whatever the reference says of pages (the next links count records).
-func pageParams(q url.Values, maxLimit, defLimit int) (limit, offset int, bad *apiError) {
-	// eBay's Inventory API refuses bad paging with error 25706.
-	limit, offset = defLimit, 0
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return 0, 0, &apiError{25706, "API_INVENTORY", "REQUEST", "You have provided invalid pagination values. The limit must be between 1 and " + strconv.Itoa(maxLimit) + ".", ""}
-		}
-		limit = n
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, 0, &apiError{25706, "API_INVENTORY", "REQUEST", "You have provided invalid pagination values. The offset must be 0 or more.", ""}
-		}
-		offset = n
-	}
-	return limit, offset, nil
-}
-
-func (s *Server) pageLink(path string, offset, limit int, extra url.Values) string {
-	q := url.Values{}
-	for k, v := range extra {
-		q[k] = v
-	}
-	q.Set("offset", strconv.Itoa(offset))
-	q.Set("limit", strconv.Itoa(limit))
-	return s.URL() + path + "?" + q.Encode()
 }
 
 func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {

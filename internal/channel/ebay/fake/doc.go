@@ -6,7 +6,12 @@
 // none), orders by lastmodifieddate filter within the last 90 days, and
 // bulk_update_price_quantity with 25 SKUs a call, per-item statuses (207
 // when any failed) and the 250 revisions a listing may have a Pacific
-// calendar day. Errors come in eBay's {"errors":[{errorId, domain,
+// calendar day, and the Sell Feed API's active inventory report: an
+// inventory_task that moves QUEUED, IN_PROCESS, COMPLETED (or FAILED, with
+// FailReports) one step each time it is read, 25 a day (409, error
+// 160025, past Options.ReportsPerDay), and its result file, a zip of the
+// ActiveInventoryReport XML (Item.ReportXML seeds a broken row). Errors
+// come in eBay's {"errors":[{errorId, domain,
 // category, message, longMessage}]} shape, OAuth's in {error,
 // error_description}.
 //

@@ -39,6 +39,9 @@ type Options struct {
 	// ThrottleEvery makes every Nth API request (not token requests)
 	// answer 429; 0 never does.
 	ThrottleEvery int
+	// ReportsPerDay is how many active inventory report tasks may be
+	// created in 24 hours; eBay's 25 when zero.
+	ReportsPerDay int
 	// RetryAfter, when set, is sent with 429 answers; eBay sends none.
 	RetryAfter time.Duration
 	Now        func() time.Time // the fake's clock; time.Now when nil
@@ -57,15 +60,17 @@ type Server struct {
 	http      *httptest.Server
 	mux       *http.ServeMux
 
-	mu        sync.Mutex
-	items     []*Item          // in the order they were added, as eBay pages them
-	bySKU     map[string]*Item // the same items
-	orders    []*Order         // by creation
-	tokens    map[string]time.Time
-	revisions map[string]revisionDay // listing ID → its revisions today
-	nextID    int64
-	codes     map[string]time.Time // authorization codes not yet used
-	acceptURL string
+	mu          sync.Mutex
+	items       []*Item          // in the order they were added, as eBay pages them
+	bySKU       map[string]*Item // the same items
+	orders      []*Order         // by creation
+	tokens      map[string]time.Time
+	revisions   map[string]revisionDay // listing ID → its revisions today
+	nextID      int64
+	codes       map[string]time.Time // authorization codes not yet used
+	acceptURL   string
+	tasks       []*reportTask // active inventory report tasks, by creation
+	failReports bool
 	// expireAfter counts down the API calls until every token dies; 0 is off.
 	expireAfter int
 }
@@ -87,6 +92,9 @@ func New(opts Options) *Server {
 	if opts.RevisionsPerDay <= 0 {
 		opts.RevisionsPerDay = 250
 	}
+	if opts.ReportsPerDay <= 0 {
+		opts.ReportsPerDay = 25
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -99,6 +107,10 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET "+InventoryPath+"/offer", s.listOffers)
 	s.mux.HandleFunc("POST "+InventoryPath+"/bulk_update_price_quantity", s.bulkUpdate)
 	s.mux.HandleFunc("GET "+OrdersPath+"/order", s.listOrders)
+	s.mux.HandleFunc("POST "+FeedPath+"/inventory_task", s.createReportTask)
+	s.mux.HandleFunc("GET "+FeedPath+"/inventory_task", s.listReportTasks)
+	s.mux.HandleFunc("GET "+FeedPath+"/inventory_task/{id}", s.getReportTask)
+	s.mux.HandleFunc("GET "+FeedPath+"/task/{id}/download_result_file", s.downloadResult)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError{2002, "API_INVENTORY", "REQUEST", "Resource not found", "The resource " + r.URL.Path + " does not exist."})
 	})
