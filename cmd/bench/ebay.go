@@ -8,6 +8,7 @@ import (
 	"stocksync/internal/channel"
 	_ "stocksync/internal/channel/all"
 	ebayfake "stocksync/internal/channel/ebay/fake"
+	"stocksync/internal/channelsync"
 	"stocksync/internal/inventory"
 )
 
@@ -103,11 +104,13 @@ func benchEbayPush(ctx context.Context, env *benchEnv) error {
 	return nil
 }
 
-// benchEbaySync: full catalogue syncs of 20,000 listings, the first with
-// nothing remembered (offers read once per SKU: the active inventory
-// report does not carry the offer IDs a push addresses), a later one, and
-// an incremental one within the hour (the same report read again), each
-// with the calls it made (orders and tokens included).
+// benchEbaySync: full catalogue syncs of 20,000 listings, the channel's
+// first (offers read once per SKU: the active inventory report does not
+// carry the offer IDs a push addresses), a later one, one by a new Service
+// on the same database (a restarted or second server process: the offer
+// IDs come from the stored refs), and an incremental one within the hour
+// (the same report read again), each with the calls it made (orders and
+// tokens included).
 func benchEbaySync(ctx context.Context, env *benchEnv) error {
 	st, _, err := env.newStore(ctx)
 	if err != nil {
@@ -125,14 +128,21 @@ func benchEbaySync(ctx context.Context, env *benchEnv) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"ebay_sync_20k", "ebay_resync_20k"} {
+	restarted, err := sandboxService(st, make([]byte, 32), channel.Options{})
+	if err != nil {
+		return err
+	}
+	for _, sync := range []struct {
+		name string
+		svc  *channelsync.Service
+	}{{"ebay_sync_20k", svc}, {"ebay_resync_20k", svc}, {"ebay_sync_20k_restart", restarted}} {
 		seller.ResetCalls()
-		took, err := timeFullSync(ctx, st, svc, ch, ebaySyncListings)
+		took, err := timeFullSync(ctx, st, sync.svc, ch, ebaySyncListings)
 		if err != nil {
 			return err
 		}
-		report(name+"_s", took.Seconds(), "s")
-		report(name+"_calls", float64(len(seller.Calls())), "calls")
+		report(sync.name+"_s", took.Seconds(), "s")
+		report(sync.name+"_calls", float64(len(seller.Calls())), "calls")
 	}
 	seller.ResetCalls()
 	start := time.Now()

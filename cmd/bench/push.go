@@ -292,6 +292,7 @@ func (r *pushRig) burst(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	wrote := time.Since(start)
 	close(errs)
 	for err := range errs {
 		return err
@@ -304,6 +305,7 @@ func (r *pushRig) burst(ctx context.Context) error {
 	// Every item changed: the fewest calls are a full channel's batches.
 	minimum := 2*((pushItems+249)/250) + (pushItems+99)/100
 	report("push_burst_10k_s", took.Seconds(), "s")
+	report("push_burst_write_s", wrote.Seconds(), "s")
 	report("push_burst_calls", float64(calls), "calls")
 	report("push_burst_calls_ratio", float64(calls)/float64(minimum), "ratio")
 	return nil

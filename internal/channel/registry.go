@@ -53,6 +53,13 @@ type Options struct {
 	// while it lasts. The channel service sets it per channel; nil: no one
 	// is told.
 	Throttled func(ctx context.Context, until time.Time)
+	// StoredRefs reads the InventoryRef stored for those of the channel's
+	// listings, by ExternalID, that an earlier sync imported (in any server
+	// process); listings not stored are left out. A connector that pays a
+	// call per listing to learn its stock address checks what it reads
+	// against the stored ref and reads the address again only where they
+	// differ. The channel service sets it per channel; nil: none stored.
+	StoredRefs func(ctx context.Context, externalIDs []string) (map[string]string, error)
 }
 
 const (

@@ -43,6 +43,13 @@ func newShop() *shopifyfake.Server { return shopifyfake.New(shopifyfake.Options{
 
 func newService(t *testing.T) (*channelsync.Service, *store.Store) {
 	st := testdb.New(t)
+	return serviceOn(t, st), st
+}
+
+// serviceOn is another Service on st's database: a new server process,
+// with nothing in memory from the others.
+func serviceOn(t *testing.T, st *store.Store) *channelsync.Service {
+	t.Helper()
 	svc, err := channelsync.NewService(st, secretKey, channel.Options{
 		Sleep:      clock.Sleep,
 		Now:        clock.Now,
@@ -53,7 +60,7 @@ func newService(t *testing.T) (*channelsync.Service, *store.Store) {
 		t.Fatal(err)
 	}
 	svc.BatchSize = 500
-	return svc, st
+	return svc
 }
 
 // connectFake connects a channel to a fake, synced every 15 minutes, the

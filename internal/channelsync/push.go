@@ -2,6 +2,7 @@ package channelsync
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -76,10 +77,7 @@ func (s *Service) Push(ctx context.Context, channelID int64, trigger string, job
 		return fmt.Errorf("channelsync: wait for the channel's other push: %w", err)
 	}
 	defer lock.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('stock_push'), $1::int)`, channelID)
-	if err := s.store.TakeWakeup(ctx, channelID); err != nil {
-		return err
-	}
-	p := pusher{svc: s, ch: ch, conn: conn, batch: batch, trigger: trigger, jobID: jobID}
+	p := pusher{svc: s, ch: ch, conn: conn, lock: lock, batch: batch, trigger: trigger, jobID: jobID}
 	err = p.run(ctx)
 	if p.runID != 0 {
 		cause := ""
@@ -95,6 +93,7 @@ type pusher struct {
 	svc     *Service
 	ch      store.Channel
 	conn    channel.Connector
+	lock    *sql.Conn
 	batch   int
 	trigger string
 	jobID   int64
@@ -105,8 +104,19 @@ type pusher struct {
 func (p *pusher) run(ctx context.Context) error {
 	for {
 		limit, err := p.gather(ctx)
-		if err != nil || limit == 0 {
+		if err != nil {
 			return err
+		}
+		if limit == 0 {
+			done, err := p.svc.store.FinishPush(ctx, p.lock, p.ch.ID)
+			if err != nil || done {
+				return err
+			}
+			// A change is still committing its marks.
+			if err := channel.Sleep(ctx, 5*time.Millisecond); err != nil {
+				return err
+			}
+			continue
 		}
 		p.claims++
 		prefix := fmt.Sprintf("stocksync-%d-%d-%d-%d-", p.ch.ID, p.jobID, time.Now().UnixNano(), p.claims)
@@ -147,7 +157,14 @@ func (p *pusher) gather(ctx context.Context) (int, error) {
 		if err != nil || b.Listings == 0 {
 			return 0, err
 		}
-		if b.Quiet >= t.Quiet || time.Since(started) >= t.MaxWait {
+		// A burst that already fills a batch is given longer to finish:
+		// commits come in clumps, and a gap in a burst costs a round of
+		// calls.
+		quiet := t.Quiet
+		if b.Listings >= p.batch {
+			quiet *= 3
+		}
+		if b.Quiet >= quiet || time.Since(started) >= t.MaxWait {
 			return b.Listings, nil
 		}
 		if err := channel.Sleep(ctx, min(t.Quiet/2, 25*time.Millisecond)); err != nil {

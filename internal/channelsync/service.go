@@ -210,6 +210,9 @@ func (s *Service) connector(ch store.Channel) (channel.Connector, error) {
 		return s.credentials(fresh)
 	}
 	opts.Throttled = s.recordThrottle(ch.ID)
+	opts.StoredRefs = func(ctx context.Context, externalIDs []string) (map[string]string, error) {
+		return s.store.InventoryRefs(ctx, ch.ID, externalIDs)
+	}
 	return kind.New(creds, opts)
 }
 

@@ -76,11 +76,9 @@ func (s *Store) importListings(ctx context.Context, b ImportBatch, write batchWr
 		if len(rows) > 0 {
 			// An import can be re-run from the channel, so a crash that loses
 			// the last few milliseconds of commits loses nothing that matters.
-			// The estimates of a big batch trip JIT compilation, which costs
-			// more than the statements save. A prepared insert's plan does
-			// not depend on its arrays: planning it once per connection is
-			// enough.
-			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL jit = off;
+			// A prepared insert's plan does not depend on its arrays:
+			// planning it once per connection is enough.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off;
 				SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
 				return err
 			}

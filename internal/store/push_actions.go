@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -15,15 +16,30 @@ import (
 // not queued already gets a job (see migration 00035). Without an enqueuer
 // (a store used by a command that runs no jobs) the marks wait for the
 // sweep of a running server.
+//
+// Changes must not wait on each other here: a burst of documents would
+// commit one after another. So each change holds its channels' wake-up
+// locks in shared mode until it commits, and reads the flag without
+// locking its row; only a change that finds no push queued writes it. A
+// push ends its pass under the same lock in exclusive mode (FinishPush),
+// which it gets only once no change that may have read "queued" is still
+// running, so every such change's marks are seen by the pass that ends.
 func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, trigger string) error {
 	if s.enqueuePush == nil || len(channelIDs) == 0 {
 		return nil
 	}
+	ids := distinct(channelIDs)
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(hashtext('push_wakeup'), id::int)
+		FROM unnest($1::bigint[]) AS u(id) ORDER BY id`, pq.Array(ids)); err != nil {
+		return fmt.Errorf("store: wake pushes: %w", err)
+	}
+	// A statement of its own: its snapshot must be taken after the locks.
 	var wake []int64
 	if err := tx.SelectContext(ctx, &wake, `INSERT INTO push_wakeups AS w (channel_id, queued)
-		SELECT id, true FROM unnest($1::bigint[]) AS u(id) ORDER BY id
+		SELECT id, true FROM unnest($1::bigint[]) AS u(id)
+		WHERE NOT EXISTS (SELECT 1 FROM push_wakeups q WHERE q.channel_id = u.id AND q.queued) ORDER BY id
 		ON CONFLICT (channel_id) DO UPDATE SET queued = true WHERE NOT w.queued
-		RETURNING channel_id`, pq.Array(distinct(channelIDs))); err != nil {
+		RETURNING channel_id`, pq.Array(ids)); err != nil {
 		return fmt.Errorf("store: wake pushes: %w", err)
 	}
 	if len(wake) == 0 {
@@ -32,14 +48,29 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, tr
 	return s.enqueuePush(ctx, tx, wake, trigger)
 }
 
-// TakeWakeup says the channel's push has started its pass: a change from
-// now on enqueues another. The push calls it holding its channel lock,
-// before it reads the marks.
-func (s *Store) TakeWakeup(ctx context.Context, channelID int64) error {
-	if _, err := s.DB.ExecContext(ctx, `UPDATE push_wakeups SET queued = false WHERE channel_id = $1 AND queued`, channelID); err != nil {
-		return fmt.Errorf("store: take push wakeup of channel %d: %w", channelID, err)
+// FinishPush ends a push's pass when nothing is left to send: once no
+// change that may have seen its push queued is still running, the flag is
+// cleared (a change from then on enqueues another push) and the backlog
+// looked at again. It reports false, leaving the flag set, when a change
+// is still running or left marks: the pass goes on. conn is the push's own
+// session, which must not be in a transaction.
+func (s *Store) FinishPush(ctx context.Context, conn *sql.Conn, channelID int64) (bool, error) {
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext('push_wakeup'), $1::int)`, channelID).Scan(&got); err != nil {
+		return false, fmt.Errorf("store: finish push of channel %d: %w", channelID, err)
 	}
-	return nil
+	if !got {
+		return false, nil
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('push_wakeup'), $1::int)`, channelID)
+	if _, err := conn.ExecContext(ctx, `UPDATE push_wakeups SET queued = false WHERE channel_id = $1 AND queued`, channelID); err != nil {
+		return false, fmt.Errorf("store: finish push of channel %d: %w", channelID, err)
+	}
+	b, err := s.PushBacklog(ctx, channelID)
+	if err != nil {
+		return false, err
+	}
+	return b.Listings == 0, nil
 }
 
 // pushLinked brings newly linked listings to their items' quantity (§1.3):

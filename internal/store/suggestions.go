@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"stocksync/internal/catalogue"
@@ -163,14 +162,7 @@ type topRow struct {
 // its strongest suggestion or none. Settled listings are left out.
 func (s *Store) TopSuggestions(ctx context.Context, ids []int64) ([]catalogue.TopSuggestion, error) {
 	var rows []topRow
-	// Without JIT: the statement's cost passes jit_above_cost, and compiling
-	// its hundred expressions took 7 of 17 s of a 10,000-listing preview.
-	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
-			return err
-		}
-		return tx.SelectContext(ctx, &rows, topQuery, pq.Array(ids))
-	})
+	err := s.DB.SelectContext(ctx, &rows, topQuery, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("store: top suggestions: %w", err)
 	}

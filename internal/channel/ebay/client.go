@@ -65,7 +65,9 @@ type Client struct {
 	now         func() time.Time
 	sleep       func(context.Context, time.Duration) error
 	mu          sync.Mutex
-	known       *offerCache // the account's offers read by earlier syncs
+	// storedRefs reads the refs an earlier sync stored for listings of
+	// this channel (channel.Options.StoredRefs); nil: none.
+	storedRefs func(ctx context.Context, externalIDs []string) (map[string]string, error)
 	// synced is the active inventory report of the sync under way, read at
 	// its first page.
 	synced *activeReport
@@ -95,8 +97,7 @@ func New(creds map[string]string, opts channel.Options) (*Client, error) {
 	}
 	defaults := opts.WithDefaults()
 	c := &Client{base: base, marketplace: market, language: lang, caller: channel.NewCaller(opts), now: defaults.Now, sleep: defaults.Sleep,
-		clientID: clientID, secret: strings.TrimSpace(creds["client_secret"])}
-	c.known = offersOf(base, clientID, c.secret, strings.TrimSpace(creds["refresh_token"]), market)
+		clientID: clientID, secret: strings.TrimSpace(creds["client_secret"]), storedRefs: opts.StoredRefs}
 	// eBay's refresh token does not rotate, so there is nothing to store
 	// again; the secret is part of the key so that a corrected one is not
 	// served the token of the wrong one.

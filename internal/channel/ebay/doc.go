@@ -26,12 +26,16 @@
 // asks for a new one and an incremental sync reads one made within the
 // hour (when eBay refuses another, the newest there is). The report
 // carries no offer IDs, which a stock push addresses, and eBay reads
-// offers one SKU a call: a sync reads a SKU's offers only when the
-// report's listings of it are not those an earlier sync of this process
-// read (so the first sync of a process reads every SKU's offers once).
-// A 20,000-listing catalogue thus costs about 110 calls a sync instead of
-// 20,101, within eBay's default 2,000,000 Inventory API calls a day for
-// the whole application.
+// offers one SKU a call: a listing's InventoryRef keeps its offer IDs and
+// the listings they had, and a sync reads a SKU's offers only when the
+// report's listings of it are not those of the ref stored by an earlier
+// sync (channel.Options.StoredRefs, one lookup a page), so a restarted or
+// second server process reads only new or changed SKUs. A SKU that a
+// report made for this sync does not name has no live listing: it is not
+// for sale, and its offers are not read. A 20,000-listing catalogue thus costs about
+// 110 calls a sync instead of 20,101 (only the channel's first sync reads
+// every SKU's offers), within eBay's default 2,000,000 Inventory API calls
+// a day for the whole application.
 //
 // Stock goes out through bulk_update_price_quantity, 25 SKUs a call, with
 // each SKU's total ship-to-home quantity and the available quantity of each

@@ -1,7 +1,9 @@
 package ebay
 
 import (
+	"context"
 	"net/url"
+	"sync"
 	"testing"
 
 	"stocksync/internal/channel"
@@ -15,6 +17,32 @@ type testAccount struct {
 	sleeps *testkit.Sleeps
 	clock  *testkit.Clock
 	opts   channel.Options
+	refs   *storedRefs
+}
+
+// storedRefs stand for the refs the store keeps of imported listings,
+// which the client reads through channel.Options.StoredRefs.
+type storedRefs struct {
+	mu   sync.Mutex
+	byID map[string]string
+}
+
+func (s *storedRefs) keep(externalID, ref string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byID[externalID] = ref
+}
+
+func (s *storedRefs) lookup(_ context.Context, externalIDs []string) (map[string]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	for _, id := range externalIDs {
+		if ref, ok := s.byID[id]; ok {
+			out[id] = ref
+		}
+	}
+	return out, nil
 }
 
 // newTestAccount starts a fake account and a client on it. Both read one
@@ -25,7 +53,8 @@ func newTestAccount(t *testing.T, mutate ...func(*fake.Options, *channel.Options
 	clock := testkit.NewClock()
 	sleeps := &testkit.Sleeps{Clock: clock}
 	fopts := fake.Options{Now: clock.Now}
-	copts := channel.Options{Sleep: sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}, Now: clock.Now}
+	refs := &storedRefs{byID: map[string]string{}}
+	copts := channel.Options{Sleep: sleeps.Sleep, Addresses: channel.AddressPolicy{Sandbox: true}, Now: clock.Now, StoredRefs: refs.lookup}
 	for _, m := range mutate {
 		m(&fopts, &copts)
 	}
@@ -35,7 +64,7 @@ func newTestAccount(t *testing.T, mutate ...func(*fake.Options, *channel.Options
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testAccount{fake: srv, client: client, sleeps: sleeps, clock: clock, opts: copts}
+	return &testAccount{fake: srv, client: client, sleeps: sleeps, clock: clock, opts: copts, refs: refs}
 }
 
 func intp(n int) *int { return &n }

@@ -19,8 +19,8 @@ import (
 // is the active inventory report, read at the first page (a new one for a
 // full sync, one of the last hour otherwise): it gives each live listing's
 // price and quantity, and a SKU's offers are read (one call a SKU) only
-// when the report's listings of it are not the ones a sync of this
-// process read before.
+// when the report's listings of it are not those its stored ref names
+// (see storedRef), whichever server process stored it.
 //
 // The cursor is the offset of the page eBay's own next link names. eBay's
 // reference calls offset a page number while its next links count records;
@@ -56,34 +56,36 @@ func (c *Client) FetchListings(ctx context.Context, since time.Time, cursor stri
 	}
 	out.HasMore = out.NextCursor != ""
 	items := make([]inventoryItem, len(page.InventoryItems))
-	offers := make([][]json.RawMessage, len(page.InventoryItems))
-	cached := make([]bool, len(page.InventoryItems))
-	var fetch []int
 	unreadable := make([]error, len(page.InventoryItems))
 	for i, raw := range page.InventoryItems {
 		if err := json.Unmarshal(raw, &items[i]); err != nil {
 			items[i], unreadable[i] = inventoryItem{}, err
-			continue
-		}
-		if sku := items[i].SKU; sku != "" {
-			if offers[i], cached[i] = c.known.get(sku, rep.rows[sku], rep.fresh); !cached[i] {
-				fetch = append(fetch, i)
-			}
 		}
 	}
+	known, fetch, err := c.knownRefs(ctx, items, unreadable, rep)
+	if err != nil {
+		return channel.ListingPage{}, err
+	}
+	offers := make([][]json.RawMessage, len(items))
 	if err := c.offersOf(ctx, items, fetch, offers); err != nil {
 		return channel.ListingPage{}, err
 	}
-	for _, i := range fetch {
-		c.known.put(items[i].SKU, offers[i])
-	}
 	for i, raw := range page.InventoryItems {
-		if unreadable[i] != nil {
-			out.Listings = append(out.Listings, channel.Listing{Raw: raw, Problem: "the inventory item could not be read: " + unreadable[i].Error()})
-			continue
+		var l channel.Listing
+		ref, isKnown := known[i]
+		switch {
+		case unreadable[i] != nil:
+			l = channel.Listing{Raw: raw, Problem: "the inventory item could not be read: " + unreadable[i].Error()}
+		case items[i].SKU != "" && rep.unlisted(items[i].SKU):
+			// Not for sale, whatever its offers say, which are not read; a
+			// listing published since comes with the next sync.
+			l = channel.Listing{ExternalID: c.marketplace + ":" + items[i].SKU, SKU: items[i].SKU, Name: items[i].Product.Title, Raw: raw, NotForSale: true}
+		case isKnown:
+			l = c.knownListing(raw, items[i], ref)
+		default:
+			l = c.listingOf(raw, items[i], offers[i])
 		}
-		l := c.listingOf(raw, items[i], offers[i])
-		overlay(&l, items[i], rep, cached[i])
+		overlay(&l, items[i], rep, isKnown)
 		out.Listings = append(out.Listings, l)
 	}
 	return out, nil
@@ -143,7 +145,7 @@ func (c *Client) marketListing(raw json.RawMessage, item inventoryItem, market s
 		Price: channel.RawText(main.PricingSummary.Price.Value), Raw: rawListing(raw, rawOffers),
 		URL: c.itemURL(market, main.Listing.ListingID), NotForSale: !live(main),
 	}
-	ref := inventoryRef{SKU: item.SKU, Listing: main.Listing.ListingID}
+	ref := inventoryRef{SKU: item.SKU, Listing: main.Listing.ListingID, Listings: publishedListings(rawOffers)}
 	for _, o := range offers {
 		if o.Status == "PUBLISHED" {
 			ref.Offers = append(ref.Offers, o.OfferID)
@@ -231,26 +233,4 @@ var siteHosts = map[string]string{
 	"EBAY_AU": "www.ebay.com.au", "EBAY_CA": "www.ebay.ca", "EBAY_FR": "www.ebay.fr", "EBAY_IT": "www.ebay.it",
 	"EBAY_ES": "www.ebay.es", "EBAY_AT": "www.ebay.at", "EBAY_CH": "www.ebay.ch", "EBAY_IE": "www.ebay.ie",
 	"EBAY_NL": "www.ebay.nl", "EBAY_PL": "www.ebay.pl", "EBAY_BE": "www.befr.ebay.be",
-}
-
-// inventoryRef is what SetQuantities needs to address a listing's stock:
-// the SKU, its published offers on the marketplace, and the listing they
-// revise (the unit of eBay's daily revision limit).
-type inventoryRef struct {
-	SKU     string   `json:"sku"`
-	Offers  []string `json:"offers,omitempty"`
-	Listing string   `json:"listing,omitempty"`
-}
-
-func (r inventoryRef) String() string {
-	b, _ := json.Marshal(r)
-	return string(b)
-}
-
-func parseRef(s string) (inventoryRef, bool) {
-	var r inventoryRef
-	if json.Unmarshal([]byte(s), &r) != nil || r.SKU == "" {
-		return r, false
-	}
-	return r, true
 }

@@ -128,7 +128,7 @@ func TestRecordedCatalogue(t *testing.T) {
 		cam.Quantity == nil || *cam.Quantity != 45 || cam.ProductID != "1********5" || cam.NotForSale || cam.Problem != "" {
 		t.Fatalf("listing %+v", cam)
 	}
-	if ref, _ := parseRef(cam.InventoryRef); !reflect.DeepEqual(ref, inventoryRef{SKU: "GP-Cam-01", Offers: []string{"5005317010"}, Listing: "1********5"}) {
+	if ref, _ := parseRef(cam.InventoryRef); !reflect.DeepEqual(ref, inventoryRef{SKU: "GP-Cam-01", Offers: []string{"5005317010"}, Listing: "1********5", Listings: []string{"1********5"}}) {
 		t.Fatalf("ref %+v", ref)
 	}
 	if l := page.Listings[1]; l.ExternalID != "EBAY_US:GP-Cam-02" || !l.NotForSale {

@@ -33,6 +33,10 @@ type activeReport struct {
 	fresh bool
 }
 
+// unlisted tells that the SKU had no live listing when the sync began:
+// the report, made for this sync, names none.
+func (r *activeReport) unlisted(sku string) bool { return r.fresh && len(r.rows[sku]) == 0 }
+
 type feedTask struct {
 	TaskID       string `json:"taskId"`
 	Status       string `json:"status"` // QUEUED, IN_PROCESS, COMPLETED, COMPLETED_WITH_ERROR, PARTIALLY_PROCESSED, FAILED

@@ -22,11 +22,11 @@ func (c *Client) keepReport(r *activeReport) {
 // overlay puts the report's word on a live listing: its price and the
 // quantity buyers see, or why its row could not be read. The report is
 // believed where it is at least as new as the offers: made for this sync,
-// or the offers remembered from an earlier one. Quantities are taken only
-// from a report made for this sync; an older one may predate our pushes,
-// and the inventory item just read holds the total.
-func overlay(l *channel.Listing, item inventoryItem, rep *activeReport, offersCached bool) {
-	if l.NotForSale || l.Problem != "" || l.ProductID == "" || !(rep.fresh || offersCached) {
+// or the offers not read this sync (their stored ref held). Quantities are
+// taken only from a report made for this sync; an older one may predate
+// our pushes, and the inventory item just read holds the total.
+func overlay(l *channel.Listing, item inventoryItem, rep *activeReport, offersUnread bool) {
+	if l.NotForSale || l.Problem != "" || l.ProductID == "" || !(rep.fresh || offersUnread) {
 		return
 	}
 	var row *reportRow
@@ -46,10 +46,6 @@ func overlay(l *channel.Listing, item inventoryItem, rep *activeReport, offersCa
 		l.Price = row.Price
 	}
 	q := l.Quantity
-	if offersCached {
-		// The remembered offers' own quantities are old news.
-		q, _ = channel.RawInt(item.Availability.ShipToLocationAvailability.Quantity)
-	}
 	if rep.fresh && (q == nil || *row.Quantity < *q) {
 		q = row.Quantity
 	}

@@ -57,18 +57,22 @@ func TestParseActiveInventoryReport(t *testing.T) {
 	}
 }
 
-// syncAll pages through the catalogue as channelsync does and returns the
-// listings by external ID.
-func syncAll(t *testing.T, c *Client, full bool) map[string]channel.Listing {
+// syncAll pages through the catalogue as channelsync does, keeps the refs
+// of the listings an import would store, and returns the listings by
+// external ID.
+func syncAll(t *testing.T, a *testAccount, full bool) map[string]channel.Listing {
 	t.Helper()
 	since := time.Time{}
 	if !full {
 		since = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	all, _ := testkit.FetchAll(t, c, since)
+	all, _ := testkit.FetchAll(t, a.client, since)
 	by := map[string]channel.Listing{}
 	for _, l := range all {
 		by[l.ExternalID] = l
+		if !l.NotForSale && l.Problem == "" {
+			a.refs.keep(l.ExternalID, l.InventoryRef)
+		}
 	}
 	return by
 }
@@ -77,16 +81,16 @@ func TestReportSparesOfferReadsAndIsReusedForAnHour(t *testing.T) {
 	a := newTestAccount(t)
 	a.fake.Generate(450, 5)
 	offerReads := func() int { return a.fake.CallCount("GET " + fake.InventoryPath + "/offer") }
-	if by := syncAll(t, a.client, true); len(by) != 450 || a.fake.ReportTasks() != 1 || offerReads() != 450 {
+	if by := syncAll(t, a, true); len(by) != 450 || a.fake.ReportTasks() != 1 || offerReads() != 450 {
 		t.Fatalf("first sync: %d listings, %d reports, %d offer reads", len(by), a.fake.ReportTasks(), offerReads())
 	}
 	first := a.fake.Items()[0]
 	a.fake.Edit(first.SKU, func(it *fake.Item) { it.Offers[0].Price = "1234.00" })
 	// An incremental sync within the hour reads the same report, and no
-	// offers: the listings are the ones read before. The price changed on
+	// offers: the listings are the ones the stored refs name. The price changed on
 	// eBay since waits for the next report.
 	before := len(a.fake.Calls())
-	by := syncAll(t, a.client, false)
+	by := syncAll(t, a, false)
 	if a.fake.ReportTasks() != 1 || offerReads() != 450 || by["EBAY_US:"+first.SKU].Price == "1234.00" {
 		t.Fatalf("within the hour: %d reports, %d offer reads, %+v", a.fake.ReportTasks(), offerReads(), by["EBAY_US:"+first.SKU])
 	}
@@ -97,10 +101,10 @@ func TestReportSparesOfferReadsAndIsReusedForAnHour(t *testing.T) {
 	a.fake.AddItem(fake.Item{SKU: "NEW-1", Title: "Newcomer", Quantity: 3, Offers: []fake.Offer{{Price: "5.00"}}})
 	second := a.fake.Items()[1]
 	a.fake.Edit(second.SKU, func(it *fake.Item) { it.Offers[0].ListingStatus = "ENDED" })
-	by = syncAll(t, a.client, false)
-	// A new report: the new price; the newcomer's and the ended listing's
-	// offers read, no other.
-	if a.fake.ReportTasks() != 2 || offerReads() != 452 || by["EBAY_US:"+first.SKU].Price != "1234.00" ||
+	by = syncAll(t, a, false)
+	// A new report: the new price; the newcomer's offers read, no other
+	// (the ended listing is not in the report: not for sale, unread).
+	if a.fake.ReportTasks() != 2 || offerReads() != 451 || by["EBAY_US:"+first.SKU].Price != "1234.00" ||
 		by["EBAY_US:NEW-1"].NotForSale || by["EBAY_US:NEW-1"].Price != "5.00" || !by["EBAY_US:"+second.SKU].NotForSale {
 		t.Fatalf("after the hour: %d reports, %d offer reads, %+v %+v", a.fake.ReportTasks(), offerReads(), by["EBAY_US:NEW-1"], by["EBAY_US:"+second.SKU])
 	}
@@ -115,7 +119,7 @@ func TestReportRowThatCannotBeReadFailsItsListingOnly(t *testing.T) {
 	a.fake.Generate(30, 6)
 	a.fake.AddItem(fake.Item{SKU: "ODD-1", Title: "Odd", Quantity: 2, Offers: []fake.Offer{{Price: "4.00", ListingID: "110099"}},
 		ReportXML: `<SKUDetails><SKU>ODD-1</SKU><Price currencyID="USD">4.00</Price><Quantity>2.5</Quantity><ItemID>110099</ItemID></SKUDetails>`})
-	by := syncAll(t, a.client, true)
+	by := syncAll(t, a, true)
 	odd := by["EBAY_US:ODD-1"]
 	if len(by) != 31 || !strings.Contains(odd.Problem, `listing "110099" gives the quantity "2.5", which is not a whole number`) {
 		t.Fatalf("%d listings; odd %+v", len(by), odd)
@@ -136,13 +140,13 @@ func TestReportTaskFailedOrRefusedIsNamed(t *testing.T) {
 		t.Fatalf("failed task: %v", err)
 	}
 	a.fake.FailReports(false)
-	if by := syncAll(t, a.client, true); len(by) != 10 {
+	if by := syncAll(t, a, true); len(by) != 10 {
 		t.Fatalf("%d listings after the failure", len(by))
 	}
 	// The day's reports are spent: a full sync reads the newest there is.
 	before := a.fake.CallCount("GET " + fake.InventoryPath + "/offer")
 	creates := a.fake.CallCount("POST " + fake.FeedPath + "/inventory_task")
-	if by := syncAll(t, a.client, true); len(by) != 10 || a.fake.CallCount("GET "+fake.InventoryPath+"/offer") != before {
+	if by := syncAll(t, a, true); len(by) != 10 || a.fake.CallCount("GET "+fake.InventoryPath+"/offer") != before {
 		t.Fatalf("%d listings from the newest report", len(by))
 	}
 	if a.fake.ReportTasks() != 2 || a.fake.CallCount("POST "+fake.FeedPath+"/inventory_task") != creates+1 {

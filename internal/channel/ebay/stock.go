@@ -50,13 +50,17 @@ func (c *Client) SetQuantities(ctx context.Context, updates []channel.QuantityUp
 	var requests []*priceQuantity
 	bySKU := map[string]*priceQuantity{}
 	owners := map[string][]int{} // SKU → indexes of its updates
+	refs := make([]inventoryRef, len(updates))
 	for i, u := range updates {
 		results[i].ExternalID = u.ExternalID
-		ref, ok := parseRef(u.InventoryRef)
-		if !ok {
-			results[i].Err = fmt.Errorf("ebay: the listing %q carries no SKU and offers to address; sync the catalogue before pushing stock", u.ExternalID)
+		ref, err := c.pushRef(ctx, u)
+		if errors.Is(err, channel.ErrUnauthorized) || ctx.Err() != nil {
+			return nil, errors.Join(err, ctx.Err())
+		}
+		if results[i].Err = err; err != nil {
 			continue
 		}
+		refs[i] = ref
 		if len(ref.Offers) == 0 {
 			results[i].Err = fmt.Errorf("ebay: %s has no published offer; publish it on eBay, sync, and push again", u.ExternalID)
 			continue
@@ -124,11 +128,11 @@ func (c *Client) SetQuantities(ctx context.Context, updates []channel.QuantityUp
 			failures[r.SKU] = failures[key]
 		}
 	}
-	for i, u := range updates {
+	for i := range updates {
 		if results[i].Err != nil {
 			continue
 		}
-		ref, _ := parseRef(u.InventoryRef)
+		ref := refs[i]
 		if !reported[ref.SKU] {
 			results[i].Err = fmt.Errorf("ebay: eBay did not report on SKU %q; check it on eBay and push again", ref.SKU)
 			continue
