@@ -147,7 +147,7 @@ func (c *Client) marketListing(raw json.RawMessage, item inventoryItem, market s
 	}
 	ref := inventoryRef{SKU: item.SKU, Listing: main.Listing.ListingID, Listings: publishedListings(rawOffers)}
 	for _, o := range offers {
-		if o.Status == "PUBLISHED" {
+		if takesQuantity(o) {
 			ref.Offers = append(ref.Offers, o.OfferID)
 		}
 	}
@@ -179,6 +179,13 @@ func rank(o offer) int {
 		r++
 	}
 	return r
+}
+
+// takesQuantity tells whether a push sends the offer our quantity: a
+// published fixed-price offer. An auction of the same SKU sells one lot
+// at a time and keeps its own quantity.
+func takesQuantity(o offer) bool {
+	return o.Status == "PUBLISHED" && (o.Format == "" || o.Format == "FIXED_PRICE")
 }
 
 // live tells whether an offer is on sale: published, and its listing not

@@ -28,7 +28,7 @@ func (c *Client) pushRef(ctx context.Context, u channel.QuantityUpdate) (invento
 	ref := inventoryRef{SKU: sku, Listings: publishedListings(rawOffers)}
 	for _, raw := range rawOffers {
 		var o offer
-		if json.Unmarshal(raw, &o) == nil && o.OfferID != "" && o.Status == "PUBLISHED" && (o.MarketplaceID == "" || o.MarketplaceID == c.marketplace) {
+		if json.Unmarshal(raw, &o) == nil && o.OfferID != "" && takesQuantity(o) && (o.MarketplaceID == "" || o.MarketplaceID == c.marketplace) {
 			ref.Offers = append(ref.Offers, o.OfferID)
 		}
 	}
