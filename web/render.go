@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -31,6 +32,9 @@ func (a *App) render(c echo.Context, status int, page templ.Component, fragment 
 	if err != nil {
 		return err
 	}
+	// With its length known the page goes out as one body, not in chunks,
+	// which costs the connection fewer writes.
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }
 

@@ -21,8 +21,12 @@ type Store struct {
 	// database, with []byte parameters sent in binary (see listingArrays).
 	imports *sqlx.DB
 	// searches are the connections a search of listings runs on (see
-	// searchChannelItems): the same database, without parallel workers.
+	// searchChannelItems): the same database, without parallel workers,
+	// each search sent in one round trip.
 	searches *sqlx.DB
+	// heavy gives turns to the reads that are CPU-bound in PostgreSQL
+	// (see turns.go).
+	heavy turns
 	// hook hears of every change to available stock (see stock.go).
 	hook AvailabilityHook
 	// enqueuePush asks for channels' stock pushes (see push_item.go).
@@ -67,7 +71,11 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 	imports.SetMaxOpenConns(10)
 	imports.SetMaxIdleConns(4)
 	imports.SetConnMaxIdleTime(time.Minute)
-	searches, err := sqlx.Open("postgres", withParameter(dbURL, "max_parallel_workers_per_gather", "0"))
+	// With binary_parameters lib/pq sends a statement with its parameters
+	// in one message (parse, bind, execute) instead of preparing it first
+	// and waiting for the answer: one round trip per search, not two. No
+	// search has a []byte parameter, the only kind it sends otherwise.
+	searches, err := sqlx.Open("postgres", withBinaryParameters(withParameter(dbURL, "max_parallel_workers_per_gather", "0")))
 	if err != nil {
 		db.Close()
 		imports.Close()
@@ -78,7 +86,7 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 	searches.SetMaxOpenConns(20)
 	searches.SetMaxIdleConns(20)
 	searches.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{DB: db, imports: imports, searches: searches}, nil
+	return &Store{DB: db, imports: imports, searches: searches, heavy: readTurns()}, nil
 }
 
 // withBinaryParameters adds lib/pq's binary_parameters option to a URL or

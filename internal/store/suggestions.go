@@ -127,6 +127,10 @@ func (s *Store) Suggestions(ctx context.Context, listingID int64) ([]catalogue.S
 	if err != nil {
 		return nil, err
 	}
+	if err := s.heavy.take(ctx); err != nil {
+		return nil, err
+	}
+	defer s.heavy.release()
 	if err := st.SelectContext(ctx, &found, listingID, pq.Array(common)); err != nil {
 		return nil, fmt.Errorf("store: suggestions for listing %d: %w", listingID, err)
 	}
