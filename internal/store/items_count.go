@@ -29,6 +29,12 @@ func (s *Store) CountItems(ctx context.Context, f inventory.ItemFilter) (int, er
 		from += " WHERE " + strings.Join(where, " AND ")
 	}
 	q := `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` LIMIT ` + strconv.Itoa(ItemCountCap+1) + `) x`
+	if strings.TrimSpace(f.Q) != "" {
+		if err := s.heavy.take(ctx); err != nil {
+			return 0, err
+		}
+		defer s.heavy.release()
+	}
 	rs, err := s.queryItems(ctx, q, args, strings.TrimSpace(f.Q) == "")
 	if err != nil {
 		return 0, err

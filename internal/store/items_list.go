@@ -43,6 +43,14 @@ func (s *Store) ListItems(ctx context.Context, f inventory.ItemFilter) (inventor
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	// A search keeps PostgreSQL's CPU busy: it waits for its turn
+	// (turns.go); the plain list is an index range, and does not.
+	if strings.TrimSpace(f.Q) != "" {
+		if err := s.heavy.take(ctx); err != nil {
+			return inventory.ItemPage{}, err
+		}
+		defer s.heavy.release()
+	}
 	var skuIDs []int64
 	sq, sargs, nameOrder := skuMatchesQuery(f)
 	if nameOrder {
