@@ -54,6 +54,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
+	st.SetHeavyReads(cfg.HeavyReads)
 	pending, err := st.PendingMigrations(ctx)
 	if err != nil {
 		return err

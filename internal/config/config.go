@@ -31,6 +31,11 @@ type Config struct {
 	// before its process is declared dead and the sync retried; 0 means
 	// the default (channelsync.DefaultDeadAfter).
 	DeadWorkerAfter time.Duration
+	// HeavyReads is STOCKSYNC_DB_HEAVY_READS: how many CPU-heavy reads
+	// (searches, suggestions) one process runs in PostgreSQL at once; 0
+	// means the default (one more than this machine's cores, for a database
+	// on the same machine).
+	HeavyReads int
 	// ChannelAllowHosts and ChannelAllowNetworks are STOCKSYNC_CHANNEL_ALLOW:
 	// channel addresses an operator trusts although they are private or
 	// loopback (a store on the company network, a staging site), which may
@@ -88,6 +93,13 @@ func Load(getenv Getenv) (Config, error) {
 			return c, fmt.Errorf("STOCKSYNC_DEAD_WORKER_AFTER %q is not a duration between 1s and 10m, such as 30s", v)
 		}
 		c.DeadWorkerAfter = d
+	}
+	if v := strings.TrimSpace(getenv("STOCKSYNC_DB_HEAVY_READS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("STOCKSYNC_DB_HEAVY_READS %q is not a number between 1 and 1000 (about the database machine's cores plus one)", v)
+		}
+		c.HeavyReads = n
 	}
 	if c.ChannelAllowHosts, c.ChannelAllowNetworks, err = parseAllowList(getenv("STOCKSYNC_CHANNEL_ALLOW")); err != nil {
 		return c, err

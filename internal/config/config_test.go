@@ -42,3 +42,19 @@ func TestChannelAllowList(t *testing.T) {
 		}
 	}
 }
+
+// The heavy reads' turns: a number from 1 to 1000, or the default (0).
+func TestHeavyReads(t *testing.T) {
+	c, err := Load(env(map[string]string{"STOCKSYNC_DB_HEAVY_READS": " 12 "}))
+	if err != nil || c.HeavyReads != 12 {
+		t.Fatalf("12: %d %v", c.HeavyReads, err)
+	}
+	if c, err := Load(env(nil)); err != nil || c.HeavyReads != 0 {
+		t.Fatalf("unset: %d %v", c.HeavyReads, err)
+	}
+	for _, bad := range []string{"0", "-3", "many", "1001"} {
+		if _, err := Load(env(map[string]string{"STOCKSYNC_DB_HEAVY_READS": bad})); err == nil || !strings.Contains(err.Error(), "STOCKSYNC_DB_HEAVY_READS") {
+			t.Fatalf("%q: %v, want it refused naming the variable", bad, err)
+		}
+	}
+}

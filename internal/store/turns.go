@@ -32,3 +32,12 @@ func (t turns) take(ctx context.Context) error {
 }
 
 func (t turns) release() { <-t }
+
+// SetHeavyReads sets how many heavy reads run at once (a database on a
+// machine of its own has cores of its own); call it once at start-up,
+// before any request. n < 1 keeps the default.
+func (s *Store) SetHeavyReads(n int) {
+	if n >= 1 {
+		s.heavy = make(turns, n)
+	}
+}

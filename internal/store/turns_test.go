@@ -39,3 +39,17 @@ func TestReadTurnsAreMoreThanTheCores(t *testing.T) {
 		t.Fatalf("%d read turns, want %d", n, want)
 	}
 }
+
+// A process whose database has cores of its own is given its turns; a
+// number below one keeps the default.
+func TestSetHeavyReads(t *testing.T) {
+	s := &Store{heavy: readTurns()}
+	s.SetHeavyReads(0)
+	if cap(s.heavy) != runtime.NumCPU()+1 {
+		t.Fatalf("0 changed the turns to %d", cap(s.heavy))
+	}
+	s.SetHeavyReads(9)
+	if cap(s.heavy) != 9 {
+		t.Fatalf("%d turns, want 9", cap(s.heavy))
+	}
+}
