@@ -65,9 +65,9 @@ func (s *Service) Push(ctx context.Context, channelID int64, trigger string, job
 		batch = 50
 	}
 	// One push of a channel at a time, whichever job or instance: a second
-	// job (queued by a change made once the first had started its pass)
-	// waits here and then looks for what the first left. The lock ends with its connection, so a
-	// killed process never holds it.
+	// job (from the sweep, Push Stock, or a change made once the first had
+	// cleared its flag) waits here and then looks for what the first left.
+	// The lock ends with its connection, so a killed process never holds it.
 	lock, err := s.store.DB.Conn(ctx)
 	if err != nil {
 		return err
