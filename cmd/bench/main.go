@@ -13,6 +13,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -52,7 +53,18 @@ func main() {
 	only := flag.String("only", "", "run only the scenarios whose name or figures start with this prefix")
 	child := flag.String("child", "", "internal: run a scenario's part in this process")
 	childDB := flag.String("db", "", "internal: the child's database URL")
+	cpuProfile := flag.String("cpuprofile", "", "write this process's CPU profile to the file (the server's and the database's work is not in it)")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	log.SetFlags(0)
