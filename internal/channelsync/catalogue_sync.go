@@ -68,7 +68,7 @@ func (s *Service) SyncCatalogue(ctx context.Context, channelID int64, full bool,
 		}
 	}
 	// The sync's orders are committed: its push goes now (§1.1).
-	if _, err := s.store.AfterSync(ctx, channelID); err != nil {
+	if _, err := s.store.AfterSync(ctx, channelID, runID); err != nil {
 		return runID, err
 	}
 	return runID, s.store.FinishRun(ctx, runID, "", &started)

@@ -3,6 +3,8 @@ package channelsync_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -29,7 +31,11 @@ type orderShop struct {
 	mugItem, potItem int64
 }
 
-func newOrderShop(t *testing.T) *orderShop {
+func newOrderShop(t *testing.T) *orderShop { return newOrderShopVia(t, nil) }
+
+// newOrderShopVia is newOrderShop with the channel reaching the fake
+// through wrap (nil: directly).
+func newOrderShopVia(t *testing.T, wrap func(http.Handler) http.Handler) *orderShop {
 	svc, st := newService(t)
 	shop := newShop()
 	t.Cleanup(shop.Close)
@@ -45,7 +51,14 @@ func newOrderShop(t *testing.T) *orderShop {
 	f.user = u.ID
 	f.mugItem = f.item("Mug", "MUG-1", 10)
 	f.potItem = f.item("Teapot", "POT-1", 10)
-	f.ch = connectShop(t, svc, shop)
+	if wrap == nil {
+		f.ch = connectShop(t, svc, shop)
+		return f
+	}
+	front := httptest.NewServer(wrap(shop.Handler()))
+	t.Cleanup(front.Close)
+	f.ch = connectFake(t, svc, "shopify", "Test shop",
+		map[string]string{"shop_url": front.URL, "access_token": shopifyfake.DefaultAccessToken}, 30*time.Minute)
 	return f
 }
 

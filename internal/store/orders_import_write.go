@@ -230,7 +230,7 @@ func (w *orderWrite) lowerShown(ctx context.Context, tx *sqlx.Tx) error {
 	), l AS (
 		SELECT ci.id, u.q FROM channel_items ci JOIN u ON u.id = ci.id
 		WHERE ci.channel_id = $1 AND ci.pushed_quantity IS NOT NULL ORDER BY ci.id FOR NO KEY UPDATE OF ci
-	) UPDATE channel_items ci SET pushed_quantity = GREATEST(ci.pushed_quantity - l.q, 0),
+	) UPDATE channel_items ci SET pushed_quantity = GREATEST(ci.pushed_quantity - l.q, 0), shown_at = now(),
 		push_sending = CASE WHEN ci.push_sending IS NOT NULL THEN GREATEST(ci.push_sending - l.q, 0) END,
 		push_retry_at = CASE WHEN ci.push_stale THEN NULL ELSE ci.push_retry_at END
 		FROM l WHERE ci.channel_id = $1 AND ci.id = l.id`, w.channel, pq.Array(w.sold.listing), pq.Array(w.sold.qty))

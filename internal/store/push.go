@@ -208,6 +208,7 @@ func (s *Store) RecordPushes(ctx context.Context, channelID, runID int64, outcom
 				pushed_quantity = CASE WHEN u.err = '' THEN ci.push_sending ELSE ci.pushed_quantity END,
 				quantity = CASE WHEN u.err = '' THEN ci.push_sending ELSE ci.quantity END,
 				pushed_at = CASE WHEN u.err = '' THEN now() ELSE ci.pushed_at END,
+				shown_at = CASE WHEN u.err = '' THEN now() ELSE ci.shown_at END,
 				drift_since = CASE WHEN u.err = '' THEN NULL ELSE ci.drift_since END,
 				push_error = NULLIF(u.err, ''),
 				push_failures = CASE WHEN u.err = '' THEN 0 ELSE ci.push_failures + 1 END,

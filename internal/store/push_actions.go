@@ -79,21 +79,31 @@ func (s *Store) pushLinked(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) er
 	return s.availabilityChanged(ctx, tx, itemIDs)
 }
 
-// AfterSync runs when a sync has imported its listings and orders: listings
-// whose channel quantity is not the one we pushed are flagged as drifted
-// (someone edited stock on the channel) or cleared, and listings whose
-// quantity differs from what the channel shows (new links, rules changed)
-// are marked, and the channel's push enqueued, in one transaction.
-func (s *Store) AfterSync(ctx context.Context, channelID int64) (drifted int, err error) {
+// AfterSync runs when a sync (run runID) has imported its listings and
+// orders: listings whose channel quantity is not the one we pushed are
+// flagged as drifted (someone edited stock on the channel) or cleared, and
+// listings whose quantity differs from what the channel shows (new links,
+// rules changed) are marked, and the channel's push enqueued, in one
+// transaction. A listing the sync may have read before a change we know of
+// (a push it took, a sale it made: shown_at after the run began) is not
+// judged on that read: it shows what we know it shows, and the next sync
+// judges it.
+func (s *Store) AfterSync(ctx context.Context, channelID, runID int64) (drifted int, err error) {
 	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &drifted, `WITH l AS (
-			SELECT id FROM channel_items WHERE channel_id = $1 AND pushed_quantity IS NOT NULL AND push_sending IS NULL
-			  AND (drift_since IS NULL) = (quantity IS DISTINCT FROM pushed_quantity)
-			ORDER BY id FOR NO KEY UPDATE
+		if err := tx.GetContext(ctx, &drifted, `WITH run AS (
+			SELECT started_at FROM sync_runs WHERE id = $2
+		), l AS (
+			SELECT c.id, COALESCE(c.shown_at >= run.started_at, false) AS newer FROM channel_items c, run
+			WHERE c.channel_id = $1 AND c.pushed_quantity IS NOT NULL AND c.push_sending IS NULL
+			  AND CASE WHEN c.shown_at >= run.started_at THEN c.quantity IS DISTINCT FROM c.pushed_quantity
+			      ELSE (c.drift_since IS NULL) = (c.quantity IS DISTINCT FROM c.pushed_quantity) END
+			ORDER BY c.id FOR NO KEY UPDATE OF c
 		), u AS (
-			UPDATE channel_items c SET drift_since = CASE WHEN c.quantity IS DISTINCT FROM c.pushed_quantity THEN now() END
-			FROM l WHERE c.channel_id = $1 AND c.id = l.id RETURNING c.drift_since
-		) SELECT count(*) FILTER (WHERE drift_since IS NOT NULL) FROM u`, channelID); err != nil {
+			UPDATE channel_items c SET quantity = CASE WHEN l.newer THEN c.pushed_quantity ELSE c.quantity END,
+				drift_since = CASE WHEN l.newer THEN c.drift_since
+					WHEN c.quantity IS DISTINCT FROM c.pushed_quantity THEN now() END
+			FROM l WHERE c.channel_id = $1 AND c.id = l.id RETURNING c.drift_since, l.newer
+		) SELECT count(*) FILTER (WHERE drift_since IS NOT NULL AND NOT newer) FROM u`, channelID, runID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, markDueSQL, channelID); err != nil {
