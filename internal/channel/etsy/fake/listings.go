@@ -88,11 +88,16 @@ func (s *Server) listListings(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"count": len(selected), "results": results})
 }
 
-// listingsByIDs is getListingsByListingIds: at most 100 IDs.
+// listingsByIDs is getListingsByListingIds: at most 100 IDs, given as
+// Etsy's published model has it (listing_ids repeated) or comma-separated,
+// as most clients send them and Etsy takes too.
 func (s *Server) listingsByIDs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	raw := strings.Split(q.Get("listing_ids"), ",")
-	if q.Get("listing_ids") == "" || len(raw) > maxLimit {
+	var raw []string
+	for _, v := range q["listing_ids"] {
+		raw = append(raw, strings.Split(v, ",")...)
+	}
+	if len(raw) == 0 || len(raw) > maxLimit {
 		writeError(w, http.StatusBadRequest, "listing_ids must hold between 1 and 100 listing IDs")
 		return
 	}
