@@ -79,3 +79,37 @@ func TestAnOrderFulfilledByTheChannelCannotBePackedOrShipped(t *testing.T) {
 	l := c.Get("/sales-orders?marketplace=" + strconv.FormatInt(ch, 10))
 	mustContain(t, "orders list", l.Body, "Lena Fischer", `data-testid="by-channel-badge"`)
 }
+
+// An order Amazon fulfils and has shipped is fulfilled: its page says
+// Amazon shipped it from its own warehouses and offers neither pack nor
+// ship, and the list shows it as fulfilled, not as waiting to ship.
+func TestAnOrderShippedByTheChannelShowsFulfilledByIt(t *testing.T) {
+	s := webtest.NewServer(t)
+	c, _ := s.SignedIn(t, auth.RoleStaff)
+	ctx := context.Background()
+	ch, err := s.Store.CreateChannel(ctx, store.NewChannel{Kind: "amazon", Name: "Amazon", Credentials: []byte{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	res, err := s.Store.ImportOnlineOrders(ctx, ch, []inventory.OnlineOrder{{
+		ExternalID: "114-2", Number: "114-2", Status: "Shipped", Currency: "USD", Customer: "Nora Lind",
+		CreatedAt: at, UpdatedAt: at, FulfilledByChannel: true, ShippedByChannel: true, Lines: []inventory.OnlineOrderLine{
+			{ExternalID: "1", ListingExternalID: "ATVPDKIKX0DER/KET-AMZ", SKU: "KET-AMZ", Name: "Kettle (Amazon)", Quantity: 1, Rate: 1999}}}})
+	if err != nil || len(res.OrderIDs) != 1 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	p := c.Get("/sales-orders/" + strconv.FormatInt(res.OrderIDs[0], 10))
+	mustContain(t, "order page", p.Body, `data-testid="by-channel-notice"`, "Fulfilled by Amazon:",
+		"shipped from Amazon's warehouses; nothing to pack or ship here.")
+	for _, absent := range []string{`data-testid="pack-form"`, `data-testid="pack-submit"`, "its stock is the channel's"} {
+		if strings.Contains(p.Body, absent) {
+			t.Fatalf("the page of an order Amazon shipped shows %s:\n%.3000s", absent, p.Body)
+		}
+	}
+	list := "/sales-orders?marketplace=" + strconv.FormatInt(ch, 10) + "&status="
+	mustContain(t, "fulfilled orders", c.Get(list+inventory.OrderFulfilled).Body, "Nora Lind")
+	if b := c.Get(list + inventory.OrdersNotShipped).Body; strings.Contains(b, "Nora Lind") {
+		t.Fatalf("an order Amazon shipped is listed as not shipped:\n%.3000s", b)
+	}
+}

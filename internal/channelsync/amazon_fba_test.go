@@ -9,6 +9,7 @@ import (
 
 	amazonfake "stocksync/internal/channel/amazon/fake"
 	"stocksync/internal/inventory"
+	"stocksync/internal/store"
 )
 
 // Orders Amazon fulfils from its own warehouses (FulfillmentChannel AFN)
@@ -20,15 +21,7 @@ func TestAmazonFBAOrdersCommitNothingAndMerchantOrdersCommit(t *testing.T) {
 	svc, st := newService(t)
 	seller := amazonSeller(t, amazonfake.Options{Fast: true})
 	ctx := context.Background()
-	u, err := st.CreateUser(ctx, "clerk@example.com", "staff", "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sku := range []string{"MUG-1", "FBA-1"} {
-		if _, err := st.CreateItem(ctx, inventory.ItemFields{Name: "Item " + sku, SKU: sku, Unit: "pcs", OpeningQty: 10}, u.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
+	seedStockedItems(t, st, 10, "MUG-1", "FBA-1")
 	id := connectAmazon(t, svc, seller)
 	if _, err := svc.SyncCatalogue(ctx, id, true, "manual", 0); err != nil {
 		t.Fatal(err)
@@ -90,5 +83,20 @@ func TestAmazonFBAOrdersCommitNothingAndMerchantOrdersCommit(t *testing.T) {
 	st.DB.Get(&cancelled, `SELECT count(*) FROM sales_orders WHERE channel_id = $1 AND status = 'cancelled'`, id)
 	if orders != 3 || cancelled != 1 || committedOf(t, st, "MUG-1") != 3 || committedOf(t, st, "FBA-1") != 0 {
 		t.Fatalf("after Amazon's changes: %d orders, %d cancelled, %s", orders, cancelled, state())
+	}
+}
+
+// seedStockedItems creates items with qty on hand each.
+func seedStockedItems(t *testing.T, st *store.Store, qty int64, skus ...string) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, "clerk@example.com", "staff", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sku := range skus {
+		if _, err := st.CreateItem(ctx, inventory.ItemFields{Name: "Item " + sku, SKU: sku, Unit: "pcs", OpeningQty: qty}, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

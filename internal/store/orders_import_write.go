@@ -13,12 +13,17 @@ import (
 const timestampLayout = "2006-01-02T15:04:05.999999Z07:00"
 
 // orderWrite gathers what a page's stored orders need written: lines to
-// replace and insert, orders to cancel, and the stock movements.
+// replace and insert, orders to close, and the stock movements.
 type orderWrite struct {
 	channel   int64
 	warehouse int64
 	replace   []int64 // orders whose lines are deleted before the new ones go in
-	cancel    []int64 // open orders cancelled on the channel
+	// closed are open orders the channel's news ends: cancelled on the
+	// channel, or fulfilled by it (an FBA order it reports shipped).
+	closed struct {
+		order  []int64
+		status []string
+	}
 	// frozen is the flag of each order whose lines or status changed:
 	// open with a line of an unconfirmed listing (§1.5).
 	frozen map[int64]bool
@@ -53,7 +58,9 @@ type oldLine struct {
 // plan decides, per stored order: a new order gets its lines; an updated
 // one not yet packed or invoiced here has its lines replaced (its old
 // commitment released, the new one made); one whose processing has begun
-// keeps its lines, and only a cancellation on the channel reaches it.
+// keeps its lines, and only a cancellation on the channel reaches it. An
+// open order the channel fulfils and reports shipped becomes fulfilled
+// either way: it committed nothing, so nothing is released.
 func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder, kept []keptOrder, listings map[string]resolvedListing) error {
 	byExt := make(map[string]*keptOrder, len(kept))
 	for i := range kept {
@@ -97,28 +104,41 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 		if o.ByChannel {
 			lines = nil // they committed nothing, so nothing is released
 		}
+		shipped := o.ByChannel && k.ShippedByChannel && !k.Cancelled
 		if begun {
-			if k.Cancelled {
-				w.cancel = append(w.cancel, o.ID)
-				w.frozen[o.ID] = false
+			switch {
+			case k.Cancelled:
+				w.close(o.ID, inventory.OrderCancelled)
 				for _, l := range lines {
 					w.move("cancel", o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
 				}
+			case shipped:
+				w.close(o.ID, inventory.OrderFulfilled)
 			}
 			continue
 		}
 		kind := "order"
-		if k.Cancelled {
+		switch {
+		case k.Cancelled:
 			kind = "cancel"
-			w.cancel = append(w.cancel, o.ID)
+			w.close(o.ID, inventory.OrderCancelled)
+		case shipped:
+			w.close(o.ID, inventory.OrderFulfilled)
 		}
 		for _, l := range lines {
 			w.move(kind, o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
 		}
 		w.replace = append(w.replace, o.ID)
-		w.addLines(o.ID, k, listings, !k.Cancelled, !k.Cancelled && !o.ByChannel)
+		w.addLines(o.ID, k, listings, !k.Cancelled && !shipped, !k.Cancelled && !o.ByChannel)
 	}
 	return nil
+}
+
+// close ends an open order with status; a closed order waits on nothing.
+func (w *orderWrite) close(orderID int64, status string) {
+	w.closed.order = append(w.closed.order, orderID)
+	w.closed.status = append(w.closed.status, status)
+	w.frozen[orderID] = false
 }
 
 func committedOf(l oldLine) int64 {
@@ -191,10 +211,11 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 			return fmt.Errorf("insert order lines: %w", err)
 		}
 	}
-	if len(w.cancel) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = ANY($1)`,
-			pq.Array(w.cancel)); err != nil {
-			return fmt.Errorf("cancel orders: %w", err)
+	if len(w.closed.order) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE sales_orders o SET status = u.s, updated_at = now()
+			FROM unnest($1::bigint[], $2::text[]) AS u(id, s) WHERE o.id = u.id`,
+			pq.Array(w.closed.order), pq.Array(w.closed.status)); err != nil {
+			return fmt.Errorf("close orders: %w", err)
 		}
 	}
 	if len(w.frozen) == 0 {
