@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-	"time"
 
 	amazonfake "stocksync/internal/channel/amazon/fake"
 	"stocksync/internal/inventory"
@@ -20,21 +19,7 @@ import (
 // word that it shipped: it stays open, still committing, until packed and
 // shipped here.
 func TestAmazonFBAOrdersShippedByAmazonAreFulfilled(t *testing.T) {
-	svc, st := newService(t)
-	seller := amazonSeller(t, amazonfake.Options{Fast: true})
-	ctx := context.Background()
-	seedStockedItems(t, st, 10, "MUG-1", "FBA-1")
-	id := connectAmazon(t, svc, seller)
-	if _, err := svc.SyncCatalogue(ctx, id, true, "manual", 0); err != nil {
-		t.Fatal(err)
-	}
-	syncLater := func() {
-		t.Helper()
-		clock.Sleep(ctx, 3*time.Minute) // Amazon's order index lags two minutes
-		if _, err := svc.SyncCatalogue(ctx, id, false, "schedule", 0); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, st, seller, id, syncLater := amazonFBAShop(t)
 	movements := func() int {
 		var n int
 		st.DB.Get(&n, `SELECT count(*) FROM stock_movements m JOIN items i ON i.id = m.item_id WHERE i.sku = 'FBA-1'`)

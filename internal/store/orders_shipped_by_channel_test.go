@@ -14,19 +14,8 @@ import (
 // nothing, cancelled stays cancelled, and an order we ship is not touched
 // by the flag.
 func TestAnOrderShippedByItsChannelIsFulfilled(t *testing.T) {
-	f := newSettleFixture(t, qtyListing("m", "MUG-1", "Mug", "9.00", 5), qtyListing("g", "GIFT-1", "Gift box", "4.00", 2))
+	f, mug := newByChannelFixture(t)
 	ctx := t.Context()
-	mug := f.item("Mug", "", true)
-	if err := f.st.LinkListing(ctx, f.listingID("m"), mug, f.user); err != nil {
-		t.Fatal(err)
-	}
-	var wh int64
-	f.st.DB.Get(&wh, `SELECT min(id) FROM warehouses`)
-	if _, err := f.st.CreateAdjustment(ctx, inventory.Adjustment{Reason: "Stock count", Date: time.Now(),
-		Lines: []inventory.Line{{ItemID: mug, WarehouseID: wh, Quantity: 10}}}, f.user); err != nil {
-		t.Fatal(err)
-	}
-	f.st.DB.MustExec(`UPDATE channel_items SET pushed_quantity = 10, stock_push_pending = false WHERE channel_id = $1`, f.ch)
 	// mug is on hand/committed, its movements and what the channel shows.
 	state := func() [4]int64 {
 		t.Helper()
