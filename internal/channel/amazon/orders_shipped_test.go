@@ -36,13 +36,7 @@ func TestOnlyAShippedAFNOrderIsShippedByTheChannel(t *testing.T) {
 	}
 
 	// Amazon ships the unshipped one: the next read says so.
-	since := ts.clock.Now().Add(-time.Minute)
-	ts.clock.Advance(3 * time.Minute)
-	if err := ts.fake.SetOrderStatus(afnUnshipped.ID, "Shipped"); err != nil {
-		t.Fatal(err)
-	}
-	ts.clock.Advance(3 * time.Minute)
-	got = fetchOrders(t, ts.client, since)
+	got = ordersAfterStatus(t, ts, afnUnshipped.ID, "Shipped")
 	if len(got) != 1 || got[0].ExternalID != afnUnshipped.ID || !got[0].ShippedByChannel || got[0].Cancelled {
 		t.Fatalf("after Amazon shipped it: %+v", got)
 	}
