@@ -69,23 +69,23 @@ func TestAnOrderFulfilledByTheChannelCannotBePackedOrShipped(t *testing.T) {
 	mustContain(t, "orders list", l.Body, "Lena Fischer", `data-testid="by-channel-badge"`)
 }
 
-// An order Amazon fulfils and has shipped is fulfilled: its page says
-// Amazon shipped it from its own warehouses and offers neither pack nor
-// ship, and the list shows it as fulfilled, not as waiting to ship.
-func TestAnOrderShippedByTheChannelShowsFulfilledByIt(t *testing.T) {
+// An order Amazon fulfils and has shipped: its page says Amazon shipped
+// it from its own warehouses and offers neither pack nor ship but the
+// invoice, and the list shows it as shipped, not as waiting to ship.
+func TestAnOrderShippedByTheChannelShowsShippedByIt(t *testing.T) {
 	s := webtest.NewServer(t)
 	c, _ := s.SignedIn(t, auth.RoleStaff)
 	ch, order := importAmazonFBAOrder(t, s, "Nora Lind", true)
 	p := c.Get("/sales-orders/" + strconv.FormatInt(order, 10))
-	mustContain(t, "order page", p.Body, `data-testid="by-channel-notice"`, "Fulfilled by Amazon:",
-		"shipped from Amazon's warehouses; nothing to pack or ship here.")
+	mustContain(t, "order page", p.Body, `data-testid="by-channel-notice"`, "Shipped by Amazon",
+		"warehouses: nothing to pack or ship here", `data-testid="invoice-form"`)
 	for _, absent := range []string{`data-testid="pack-form"`, `data-testid="pack-submit"`, "its stock is the channel's"} {
 		if strings.Contains(p.Body, absent) {
 			t.Fatalf("the page of an order Amazon shipped shows %s:\n%.3000s", absent, p.Body)
 		}
 	}
 	list := "/sales-orders?marketplace=" + strconv.FormatInt(ch, 10) + "&status="
-	mustContain(t, "fulfilled orders", c.Get(list+inventory.OrderFulfilled).Body, "Nora Lind")
+	mustContain(t, "shipped orders", c.Get(list+inventory.OrdersShipped).Body, "Nora Lind")
 	if b := c.Get(list + inventory.OrdersNotShipped).Body; strings.Contains(b, "Nora Lind") {
 		t.Fatalf("an order Amazon shipped is listed as not shipped:\n%.3000s", b)
 	}

@@ -12,13 +12,13 @@ import (
 )
 
 // An order Amazon fulfils (AFN) is open while Amazon has not shipped it
-// and commits nothing; once Amazon reports it Shipped, the next sync makes
-// it fulfilled here, listed as such and no longer among the orders to ship
-// or pack, with no stock movement. One first seen already Shipped comes in
-// fulfilled. An order the seller ships (MFN) is not fulfilled by Amazon's
-// word that it shipped: it stays open, still committing, until packed and
-// shipped here.
-func TestAmazonFBAOrdersShippedByAmazonAreFulfilled(t *testing.T) {
+// and commits nothing; once Amazon reports it Shipped, the next sync ships
+// its lines (by Amazon: no stock movement), so it is listed as shipped and
+// waiting for its invoice, no longer among the orders to ship or pack. One
+// first seen already Shipped comes in shipped. An order the seller ships
+// (MFN) is not shipped by Amazon's word that it shipped: it stays open,
+// still committing, until packed and shipped here.
+func TestAmazonFBAOrdersShippedByAmazonAreShipped(t *testing.T) {
 	_, st, seller, id, syncLater := amazonFBAShop(t)
 	movements := func() int {
 		var n int
@@ -39,11 +39,11 @@ func TestAmazonFBAOrdersShippedByAmazonAreFulfilled(t *testing.T) {
 	seller.SetOrderStatus(lamp.ID, "Shipped")
 	seller.SetOrderStatus(mine.ID, "Shipped") // the seller's own word, not a shipment from our warehouse
 	syncLater()
-	if got := orderStatusOf(t, st, id, lamp.ID); got != inventory.OrderFulfilled {
-		t.Fatalf("Amazon shipped its order; stored status %s, want fulfilled", got)
+	if got := orderStatusOf(t, st, id, lamp.ID); got != inventory.OrderOpen {
+		t.Fatalf("Amazon shipped its order; stored status %s, want open until invoiced", got)
 	}
-	if got := listed(t, st, id, inventory.OrderFulfilled); !slices.Equal(got, []string{lamp.ID}) {
-		t.Fatalf("fulfilled orders listed: %v, want %s", got, lamp.ID)
+	if got := listed(t, st, id, inventory.OrdersShipped); !slices.Equal(got, []string{lamp.ID}) {
+		t.Fatalf("shipped orders listed: %v, want %s", got, lamp.ID)
 	}
 	for _, filter := range []string{inventory.OrdersNotShipped, inventory.OrdersToPack} {
 		if got := listed(t, st, id, filter); !slices.Equal(got, []string{mine.ID}) {
@@ -58,11 +58,11 @@ func TestAmazonFBAOrdersShippedByAmazonAreFulfilled(t *testing.T) {
 		t.Fatalf("FBA-1 stock moved: %s (was %s), %d movements (was %d)", got, lampStock, movements(), lampMoves)
 	}
 
-	// An order Amazon had shipped before any sync saw it comes in fulfilled.
+	// An order Amazon had shipped before any sync saw it comes in shipped.
 	late, _ := seller.AddOrder(amazonfake.Order{FulfillmentChannel: "AFN", Status: "Shipped", Items: []amazonfake.OrderItem{{SKU: "FBA-1", Quantity: 1}}})
 	syncLater()
-	if got := orderStatusOf(t, st, id, late.ID); got != inventory.OrderFulfilled {
-		t.Fatalf("an order first seen shipped by Amazon: %s, want fulfilled", got)
+	if got := listed(t, st, id, inventory.OrdersShipped); !slices.Equal(got, []string{lamp.ID, late.ID}) && !slices.Equal(got, []string{late.ID, lamp.ID}) {
+		t.Fatalf("shipped orders listed: %v, want %s and %s", got, lamp.ID, late.ID)
 	}
 	if got := stockOf(t, st, "FBA-1"); got != lampStock || movements() != lampMoves {
 		t.Fatalf("FBA-1 stock moved: %s (was %s), %d movements (was %d)", got, lampStock, movements(), lampMoves)

@@ -7,13 +7,14 @@ import (
 	"stocksync/internal/inventory"
 )
 
-// An order its channel fulfils (FBA) that the channel reports shipped is
-// fulfilled here, whether first seen so or a newer copy of a stored open
-// one (even one partly invoiced), with no stock movement, nothing lowered
-// of what the channel shows, and no longer frozen; an older copy changes
-// nothing, cancelled stays cancelled, and an order we ship is not touched
-// by the flag.
-func TestAnOrderShippedByItsChannelIsFulfilled(t *testing.T) {
+// An order its channel fulfils (FBA) that the channel reports shipped has
+// its lines shipped, whether first seen so or a newer copy of a stored
+// open one (even one partly invoiced), with no stock movement and nothing
+// lowered of what the channel shows; it stays open, listed as shipped and
+// not invoiced, until it is invoiced, as an order we ship does. An older
+// copy changes nothing, cancelled stays cancelled, and an order we ship is
+// not touched by the flag.
+func TestAnOrderShippedByItsChannelHasItsLinesShipped(t *testing.T) {
 	f, mug := newByChannelFixture(t)
 	ctx := t.Context()
 	// mug is on hand/committed, its movements and what the channel shows.
@@ -27,14 +28,18 @@ func TestAnOrderShippedByItsChannelIsFulfilled(t *testing.T) {
 		return s
 	}
 	type orderRow struct {
-		Status  string    `db:"status"`
-		Frozen  bool      `db:"frozen"`
-		Updated time.Time `db:"updated_at"`
+		Status     string    `db:"status"`
+		Frozen     bool      `db:"frozen"`
+		AllShipped bool      `db:"all_shipped"`
+		Unshipped  int64     `db:"unshipped"`
+		Updated    time.Time `db:"updated_at"`
 	}
 	order := func(ext string) orderRow {
 		t.Helper()
 		var r orderRow
-		if err := f.st.DB.Get(&r, `SELECT status, frozen, updated_at FROM sales_orders WHERE channel_id = $1 AND external_order_id = $2`, f.ch, ext); err != nil {
+		if err := f.st.DB.Get(&r, `SELECT o.status, o.frozen, o.all_shipped, o.updated_at,
+			(SELECT COALESCE(sum(l.quantity - l.shipped), 0) FROM sales_order_lines l WHERE l.order_id = o.id) AS unshipped
+			FROM sales_orders o WHERE o.channel_id = $1 AND o.external_order_id = $2`, f.ch, ext); err != nil {
 			t.Fatalf("order %s: %v", ext, err)
 		}
 		return r
@@ -54,21 +59,22 @@ func TestAnOrderShippedByItsChannelIsFulfilled(t *testing.T) {
 	giftLine := inventory.OnlineOrderLine{ExternalID: "2", ListingExternalID: "g", Quantity: 1, Rate: 400}
 	before := state()
 
-	// First seen shipped, with a line of an unconfirmed listing: fulfilled, not frozen.
+	// First seen shipped, with a line of an unconfirmed listing: shipped,
+	// open, and frozen until that listing is settled (it cannot be invoiced).
 	first := fba("first", mugLine, giftLine)
 	first.ShippedByChannel = true
 	importing(first)
-	if r := order("first"); r.Status != inventory.OrderFulfilled || r.Frozen {
-		t.Fatalf("an order first seen shipped by its channel: %+v; want fulfilled, not frozen", r)
+	if r := order("first"); r.Status != inventory.OrderOpen || !r.Frozen || !r.AllShipped || r.Unshipped != 0 {
+		t.Fatalf("an order first seen shipped by its channel: %+v; want open, frozen, all shipped", r)
 	}
 
-	// Stored open and frozen; a copy as old saying shipped changes nothing,
-	// a newer one fulfils it.
-	later := fba("later", mugLine, giftLine)
+	// Stored open; a copy as old saying shipped changes nothing, a newer one
+	// ships its lines.
+	later := fba("later", mugLine)
 	importing(later)
 	opened := order("later")
-	if opened.Status != inventory.OrderOpen || !opened.Frozen {
-		t.Fatalf("an unshipped order: %+v; want open, frozen", opened)
+	if opened.Status != inventory.OrderOpen || opened.AllShipped || opened.Unshipped != 2 {
+		t.Fatalf("an unshipped order: %+v; want open, nothing shipped", opened)
 	}
 	later.ShippedByChannel = true
 	importing(later)
@@ -77,11 +83,12 @@ func TestAnOrderShippedByItsChannelIsFulfilled(t *testing.T) {
 	}
 	later.UpdatedAt = at.Add(time.Hour)
 	importing(later)
-	if r := order("later"); r.Status != inventory.OrderFulfilled || r.Frozen || !r.Updated.After(opened.Updated) {
-		t.Fatalf("a newer copy shipped by the channel: %+v (was %+v); want fulfilled, not frozen, updated", r, opened)
+	if r := order("later"); r.Status != inventory.OrderOpen || !r.AllShipped || r.Unshipped != 0 || !r.Updated.After(opened.Updated) {
+		t.Fatalf("a newer copy shipped by the channel: %+v (was %+v); want open, all shipped, updated", r, opened)
 	}
 
-	// Partly invoiced here, then shipped by the channel: fulfilled, its lines kept.
+	// Partly invoiced here, then shipped by the channel: its lines kept and
+	// shipped; invoiced in full, it is fulfilled.
 	begun := fba("begun", mugLine)
 	importing(begun)
 	var begunID, begunLine int64
@@ -94,8 +101,14 @@ func TestAnOrderShippedByItsChannelIsFulfilled(t *testing.T) {
 	importing(begun)
 	var invoiced int64
 	f.st.DB.Get(&invoiced, `SELECT invoiced FROM sales_order_lines WHERE id = $1`, begunLine)
-	if r := order("begun"); r.Status != inventory.OrderFulfilled || invoiced != 1 {
-		t.Fatalf("a partly invoiced order shipped by the channel: %+v, line invoiced %d; want fulfilled, 1", r, invoiced)
+	if r := order("begun"); r.Status != inventory.OrderOpen || !r.AllShipped || invoiced != 1 {
+		t.Fatalf("a partly invoiced order shipped by the channel: %+v, line invoiced %d; want open, all shipped, 1", r, invoiced)
+	}
+	if _, err := f.st.InvoiceSalesOrder(ctx, begunID, map[int64]string{begunLine: "1"}, f.user); err != nil {
+		t.Fatal(err)
+	}
+	if r := order("begun"); r.Status != inventory.OrderFulfilled {
+		t.Fatalf("shipped by the channel and invoiced in full: %+v; want fulfilled", r)
 	}
 	if after := state(); after != before {
 		t.Fatalf("mug on hand, committed, movements, shown: %v, was %v", after, before)
@@ -107,8 +120,8 @@ func TestAnOrderShippedByItsChannelIsFulfilled(t *testing.T) {
 	ours := inventory.OnlineOrder{ExternalID: "ours", Number: "#ours", Customer: "D", CreatedAt: at, UpdatedAt: at,
 		ShippedByChannel: true, Lines: []inventory.OnlineOrderLine{mugLine}}
 	importing(gone, ours)
-	if g, o := order("gone"), order("ours"); g.Status != inventory.OrderCancelled || o.Status != inventory.OrderOpen {
-		t.Fatalf("cancelled: %s, ours: %s; want cancelled, open", g.Status, o.Status)
+	if g, o := order("gone"), order("ours"); g.Status != inventory.OrderCancelled || o.Status != inventory.OrderOpen || o.Unshipped != 2 {
+		t.Fatalf("cancelled: %+v, ours: %+v; want cancelled, and ours open with nothing shipped", g, o)
 	}
 	if s := state(); s[1] != 2 {
 		t.Fatalf("mug committed %d, want the 2 of the order we ship", s[1])
