@@ -57,8 +57,13 @@ type Order struct {
 	// warehouses (Amazon's FBA): its stock is the channel's, so it commits
 	// nothing of ours and is never packed or shipped by us.
 	FulfilledByChannel bool
-	Lines              []OrderLine
-	Raw                json.RawMessage
+	// ShippedByChannel: the channel reports it has shipped an order it
+	// fulfils (Amazon's AFN order Shipped); only meaningful with
+	// FulfilledByChannel, which nobody here packs or ships, so the
+	// channel's word is what completes it.
+	ShippedByChannel bool
+	Lines            []OrderLine
+	Raw              json.RawMessage
 }
 
 // OrderLine is one line of an Order.

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	amazonfake "stocksync/internal/channel/amazon/fake"
+	"stocksync/internal/channelsync"
 	"stocksync/internal/inventory"
+	"stocksync/internal/store"
 )
 
 // Orders Amazon fulfils from its own warehouses (FulfillmentChannel AFN)
@@ -17,22 +19,8 @@ import (
 // (MFN) commits as before; re-imports and Amazon's cancellation change
 // nothing of our stock.
 func TestAmazonFBAOrdersCommitNothingAndMerchantOrdersCommit(t *testing.T) {
-	svc, st := newService(t)
-	seller := amazonSeller(t, amazonfake.Options{Fast: true})
 	ctx := context.Background()
-	u, err := st.CreateUser(ctx, "clerk@example.com", "staff", "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sku := range []string{"MUG-1", "FBA-1"} {
-		if _, err := st.CreateItem(ctx, inventory.ItemFields{Name: "Item " + sku, SKU: sku, Unit: "pcs", OpeningQty: 10}, u.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	id := connectAmazon(t, svc, seller)
-	if _, err := svc.SyncCatalogue(ctx, id, true, "manual", 0); err != nil {
-		t.Fatal(err)
-	}
+	svc, st, seller, id, syncLater := amazonFBAShop(t)
 	if err := svc.Push(ctx, id, "change", 0); err != nil {
 		t.Fatal(err)
 	}
@@ -49,15 +37,6 @@ func TestAmazonFBAOrdersCommitNothingAndMerchantOrdersCommit(t *testing.T) {
 		t.Fatalf("before any order: %s", got)
 	}
 	before := state()
-	// Amazon's order index lags two minutes: a sync reads what changed
-	// before that.
-	syncLater := func() {
-		t.Helper()
-		clock.Sleep(ctx, 3*time.Minute)
-		if _, err := svc.SyncCatalogue(ctx, id, false, "schedule", 0); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	lamp, _ := seller.AddOrder(amazonfake.Order{FulfillmentChannel: "AFN", Items: []amazonfake.OrderItem{{SKU: "FBA-1", Quantity: 2}}})
 	// The listing is the seller's own, but Amazon shipped this order.
@@ -91,4 +70,35 @@ func TestAmazonFBAOrdersCommitNothingAndMerchantOrdersCommit(t *testing.T) {
 	if orders != 3 || cancelled != 1 || committedOf(t, st, "MUG-1") != 3 || committedOf(t, st, "FBA-1") != 0 {
 		t.Fatalf("after Amazon's changes: %d orders, %d cancelled, %s", orders, cancelled, state())
 	}
+}
+
+// amazonFBAShop is an Amazon channel, its catalogue synced, selling MUG-1
+// and FBA-1 (10 on hand each), and syncLater, which syncs again once
+// Amazon's order index (two minutes behind) shows what changed.
+func amazonFBAShop(t *testing.T) (*channelsync.Service, *store.Store, *amazonfake.Server, int64, func()) {
+	t.Helper()
+	svc, st := newService(t)
+	seller := amazonSeller(t, amazonfake.Options{Fast: true})
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, "clerk@example.com", "staff", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sku := range []string{"MUG-1", "FBA-1"} {
+		if _, err := st.CreateItem(ctx, inventory.ItemFields{Name: "Item " + sku, SKU: sku, Unit: "pcs", OpeningQty: 10}, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := connectAmazon(t, svc, seller)
+	if _, err := svc.SyncCatalogue(ctx, id, true, "manual", 0); err != nil {
+		t.Fatal(err)
+	}
+	syncLater := func() {
+		t.Helper()
+		clock.Sleep(ctx, 3*time.Minute)
+		if _, err := svc.SyncCatalogue(ctx, id, false, "schedule", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return svc, st, seller, id, syncLater
 }

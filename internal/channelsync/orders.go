@@ -87,7 +87,8 @@ func (s *Service) importOrders(ctx context.Context, channelID int64, orders []ch
 func onlineOrderInput(o channel.Order) inventory.OnlineOrderInput {
 	in := inventory.OnlineOrderInput{ExternalID: o.ExternalID, Number: o.Number, Status: o.Status, Currency: o.Currency,
 		Customer: o.Customer, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
-		Cancelled: o.Cancelled || strings.EqualFold(o.Status, "refunded"), FulfilledByChannel: o.FulfilledByChannel}
+		Cancelled: o.Cancelled || strings.EqualFold(o.Status, "refunded"), FulfilledByChannel: o.FulfilledByChannel,
+		ShippedByChannel: o.ShippedByChannel}
 	for _, l := range o.Lines {
 		in.Lines = append(in.Lines, inventory.OnlineOrderLineInput{ExternalID: l.ExternalID, ListingExternalID: l.ListingExternalID,
 			SKU: l.SKU, Name: l.Name, Quantity: l.Quantity, UnitPrice: l.UnitPrice})

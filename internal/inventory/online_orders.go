@@ -20,7 +20,10 @@ type OnlineOrder struct {
 	// FulfilledByChannel: the channel ships it from its own stock (FBA),
 	// so it commits nothing of ours.
 	FulfilledByChannel bool
-	Lines              []OnlineOrderLine
+	// ShippedByChannel: the channel has shipped such an order, so it is
+	// fulfilled here too (set only with FulfilledByChannel).
+	ShippedByChannel bool
+	Lines            []OnlineOrderLine
 }
 
 // OnlineOrderLine names the listing it sold by the channel's id, or failing
@@ -39,6 +42,7 @@ type OnlineOrderInput struct {
 	ExternalID, Number, Status, Currency, Customer string
 	CreatedAt, UpdatedAt                           time.Time
 	Cancelled, FulfilledByChannel                  bool
+	ShippedByChannel                               bool
 	Lines                                          []OnlineOrderLineInput
 }
 
@@ -72,7 +76,8 @@ func CheckOnlineOrder(in OnlineOrderInput) (OnlineOrder, *OrderProblem) {
 	o := OnlineOrder{ExternalID: in.ExternalID, Number: capText(strings.TrimSpace(in.Number), 100),
 		Status: capText(strings.TrimSpace(in.Status), 60), Currency: capText(strings.TrimSpace(in.Currency), 10),
 		Customer: capText(strings.TrimSpace(in.Customer), 200), CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
-		Cancelled: in.Cancelled, FulfilledByChannel: in.FulfilledByChannel}
+		Cancelled: in.Cancelled, FulfilledByChannel: in.FulfilledByChannel,
+		ShippedByChannel: in.FulfilledByChannel && in.ShippedByChannel}
 	if o.Number == "" {
 		o.Number = in.ExternalID
 	}

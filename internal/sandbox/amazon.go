@@ -55,7 +55,8 @@ func amazonCatalogue(items []DemoItem) []amazonfake.Listing {
 // seedAmazonOrders: orders of linked and unconfirmed listings, one still
 // Pending (it commits nothing until Amazon confirms it), one cancelled,
 // and one Amazon fulfilled from its own warehouse (AFN, of the FBA listing
-// SB-0025), which commits none of our stock.
+// SB-0025), which commits none of our stock and, Amazon having shipped
+// it, lists as shipped, waiting for its invoice.
 func (sb *Sandbox) seedAmazonOrders() error {
 	for _, o := range []amazonfake.Order{
 		{BuyerName: "Sofia Marquez", Items: []amazonfake.OrderItem{{SKU: "SB-0021", Quantity: 1}, {SKU: "SB-0022", Quantity: 2}}},

@@ -13,20 +13,9 @@ import (
 // a newer copy; a cancellation releases nothing; it is never packed or
 // shipped here, and an invoice takes nothing off our stock.
 func TestAnOrderFulfilledByItsChannelCommitsNothingAndIsNeverShipped(t *testing.T) {
-	f := newSettleFixture(t, qtyListing("m", "MUG-1", "Mug", "9.00", 5), qtyListing("g", "GIFT-1", "Gift box", "4.00", 2))
+	f, mug := newByChannelFixture(t)
 	ctx := t.Context()
-	mug, gift := f.item("Mug", "", true), f.item("Gift box", "", true)
-	if err := f.st.LinkListing(ctx, f.listingID("m"), mug, f.user); err != nil {
-		t.Fatal(err)
-	}
-	var wh int64
-	f.st.DB.Get(&wh, `SELECT min(id) FROM warehouses`)
-	if _, err := f.st.CreateAdjustment(ctx, inventory.Adjustment{Reason: "Stock count", Date: time.Now(),
-		Lines: []inventory.Line{{ItemID: mug, WarehouseID: wh, Quantity: 10}}}, f.user); err != nil {
-		t.Fatal(err)
-	}
-	// The channel shows 10, as pushed; nothing waits to be pushed.
-	f.st.DB.MustExec(`UPDATE channel_items SET pushed_quantity = 10, stock_push_pending = false WHERE channel_id = $1`, f.ch)
+	gift := f.item("Gift box", "", true)
 	stock := func(item int64) (onHand, committed int64) {
 		t.Helper()
 		ws, err := f.st.ItemStock(ctx, item)
@@ -135,4 +124,25 @@ func TestAnOrderFulfilledByItsChannelCommitsNothingAndIsNeverShipped(t *testing.
 	if oh, c := stock(mug); oh != 10 || c != 4 || cancelled != 2 {
 		t.Fatalf("after cancelling both: mug %d/%d, %d cancelled; want 10/4, 2", oh, c, cancelled)
 	}
+}
+
+// newByChannelFixture is a channel selling listing m (MUG-1), linked to
+// the item mug with 10 on hand, which the channel shows as pushed, and
+// listing g (GIFT-1), unconfirmed.
+func newByChannelFixture(t *testing.T) (f *settleFixture, mug int64) {
+	t.Helper()
+	f = newSettleFixture(t, qtyListing("m", "MUG-1", "Mug", "9.00", 5), qtyListing("g", "GIFT-1", "Gift box", "4.00", 2))
+	ctx := t.Context()
+	mug = f.item("Mug", "", true)
+	if err := f.st.LinkListing(ctx, f.listingID("m"), mug, f.user); err != nil {
+		t.Fatal(err)
+	}
+	var wh int64
+	f.st.DB.Get(&wh, `SELECT min(id) FROM warehouses`)
+	if _, err := f.st.CreateAdjustment(ctx, inventory.Adjustment{Reason: "Stock count", Date: time.Now(),
+		Lines: []inventory.Line{{ItemID: mug, WarehouseID: wh, Quantity: 10}}}, f.user); err != nil {
+		t.Fatal(err)
+	}
+	f.st.DB.MustExec(`UPDATE channel_items SET pushed_quantity = 10, stock_push_pending = false WHERE channel_id = $1`, f.ch)
+	return f, mug
 }

@@ -57,7 +57,9 @@ type resolvedListing struct {
 //     order with a line of an unconfirmed listing is frozen, an order
 //     cancelled on the channel commits nothing, nor does one the channel
 //     fulfils from its own stock (FBA), which leaves what the channel
-//     shows alone too;
+//     shows alone too; such an order the channel reports shipped has its
+//     lines shipped (by the channel: nothing leaves our stock) and stays
+//     open until it is invoiced, as an order we ship does;
 //   - lines of listings a person unlinked are left out and reported.
 //
 // Locks are taken listings first, then orders, then stock: the order in
@@ -282,12 +284,12 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, channelID int64, orders []ke
 	n := len(orders)
 	exts, numbers, statuses, currencies, customers := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	created, updated := make([]string, n), make([]string, n)
-	cancelled, byChannel := make([]bool, n), make([]bool, n)
+	cancelled, byChannel, shipped := make([]bool, n), make([]bool, n), make([]bool, n)
 	frozen, units := make([]bool, n), make([]bool, n)
 	for i, o := range orders {
 		exts[i], numbers[i], statuses[i], currencies[i], customers[i] = o.ExternalID, o.Number, o.Status, o.Currency, o.Customer
 		created[i], updated[i] = o.CreatedAt.UTC().Format(timestampLayout), o.UpdatedAt.UTC().Format(timestampLayout)
-		cancelled[i], byChannel[i] = o.Cancelled, o.FulfilledByChannel
+		cancelled[i], byChannel[i], shipped[i] = o.Cancelled, o.FulfilledByChannel, o.FulfilledByChannel && o.ShippedByChannel
 		for k, j := range o.lines {
 			units[i] = units[i] || o.Lines[j].Quantity > 0
 			frozen[i] = frozen[i] || (!o.Cancelled && listings[o.refs[k].externalID].ItemID == nil)
@@ -296,13 +298,13 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, channelID int64, orders []ke
 	var rows []storedOrder
 	err := tx.SelectContext(ctx, &rows, `INSERT INTO sales_orders AS o (customer, ordered_on, reference, status, source, channel_id,
 			external_order_id, channel_order_number, channel_status, channel_updated_at, currency, fulfilled_by_channel,
-			frozen, any_to_pack, all_shipped, all_invoiced)
+			frozen, any_to_pack, any_shipped, all_shipped, all_invoiced)
 		SELECT u.customer, (u.created AT TIME ZONE 'UTC')::date, u.number, CASE WHEN u.cancelled THEN 'cancelled' ELSE 'open' END,
 			'channel', $1, u.ext, u.number, u.status, u.updated, u.currency, u.by_channel,
-			u.frozen, u.units, NOT u.units, NOT u.units
+			u.frozen, u.units AND NOT u.shipped, u.units AND u.shipped, NOT u.units OR u.shipped, NOT u.units
 		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[],
-				$10::boolean[], $11::boolean[], $12::boolean[])
-			WITH ORDINALITY AS u(ext, number, status, currency, customer, created, updated, cancelled, by_channel, frozen, units, n)
+				$10::boolean[], $11::boolean[], $12::boolean[], $13::boolean[])
+			WITH ORDINALITY AS u(ext, number, status, currency, customer, created, updated, cancelled, by_channel, frozen, units, shipped, n)
 		ORDER BY u.n
 		ON CONFLICT (channel_id, external_order_id) DO UPDATE SET customer = EXCLUDED.customer, reference = EXCLUDED.reference,
 			channel_order_number = EXCLUDED.channel_order_number, channel_status = EXCLUDED.channel_status,
@@ -310,7 +312,8 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, channelID int64, orders []ke
 		WHERE o.channel_updated_at < EXCLUDED.channel_updated_at
 		RETURNING o.id, o.external_order_id, (o.xmax = 0) AS inserted, o.status, o.fulfilled_by_channel`,
 		channelID, pq.Array(exts), pq.Array(numbers), pq.Array(statuses), pq.Array(currencies), pq.Array(customers),
-		pq.Array(created), pq.Array(updated), pq.Array(cancelled), pq.Array(byChannel), pq.Array(frozen), pq.Array(units))
+		pq.Array(created), pq.Array(updated), pq.Array(cancelled), pq.Array(byChannel), pq.Array(frozen), pq.Array(units),
+		pq.Array(shipped))
 	if err != nil {
 		return nil, fmt.Errorf("upsert orders: %w", err)
 	}

@@ -13,17 +13,22 @@ import (
 const timestampLayout = "2006-01-02T15:04:05.999999Z07:00"
 
 // orderWrite gathers what a page's stored orders need written: lines to
-// replace and insert, orders to cancel, and the stock movements.
+// replace and insert, orders to close or to mark shipped by their
+// channel, and the stock movements.
 type orderWrite struct {
 	channel   int64
 	warehouse int64
 	replace   []int64 // orders whose lines are deleted before the new ones go in
 	cancel    []int64 // open orders cancelled on the channel
+	// shipAll are open orders whose kept lines the channel shipped (an FBA
+	// order it reports shipped, partly invoiced here already).
+	shipAll []int64
 	// frozen is the flag of each order whose lines or status changed:
 	// open with a line of an unconfirmed listing (§1.5).
 	frozen map[int64]bool
 	lines  struct {
 		order, item, listing, qty []int64
+		shipped                   []int64 // packed and shipped by the channel
 		lineNo                    []int64
 		rates                     []inventory.Money
 		ext, sku, name            []string
@@ -53,7 +58,10 @@ type oldLine struct {
 // plan decides, per stored order: a new order gets its lines; an updated
 // one not yet packed or invoiced here has its lines replaced (its old
 // commitment released, the new one made); one whose processing has begun
-// keeps its lines, and only a cancellation on the channel reaches it.
+// keeps its lines, and only a cancellation on the channel reaches it. The
+// lines of an open order the channel fulfils and reports shipped are
+// shipped (by the channel) either way; the order stays open until it is
+// invoiced, as one we ship does.
 func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder, kept []keptOrder, listings map[string]resolvedListing) error {
 	byExt := make(map[string]*keptOrder, len(kept))
 	for i := range kept {
@@ -80,7 +88,7 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 		k := byExt[o.ExternalID]
 		open := o.Status == inventory.OrderOpen
 		if o.Inserted {
-			w.addLines(o.ID, k, listings, open, open && !o.ByChannel)
+			w.addLines(o.ID, k, listings, open, open && !o.ByChannel, open && o.ByChannel && k.ShippedByChannel)
 			if open && !o.ByChannel {
 				w.addSold(k, listings)
 			}
@@ -97,13 +105,17 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 		if o.ByChannel {
 			lines = nil // they committed nothing, so nothing is released
 		}
+		shipped := o.ByChannel && k.ShippedByChannel && !k.Cancelled
 		if begun {
-			if k.Cancelled {
+			switch {
+			case k.Cancelled:
 				w.cancel = append(w.cancel, o.ID)
 				w.frozen[o.ID] = false
 				for _, l := range lines {
 					w.move("cancel", o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
 				}
+			case shipped:
+				w.shipAll = append(w.shipAll, o.ID)
 			}
 			continue
 		}
@@ -116,7 +128,7 @@ func (w *orderWrite) plan(ctx context.Context, tx *sqlx.Tx, stored []storedOrder
 			w.move(kind, o.ID, l.ItemID, l.WarehouseID, -committedOf(l))
 		}
 		w.replace = append(w.replace, o.ID)
-		w.addLines(o.ID, k, listings, !k.Cancelled, !k.Cancelled && !o.ByChannel)
+		w.addLines(o.ID, k, listings, !k.Cancelled, !k.Cancelled && !o.ByChannel, shipped)
 	}
 	return nil
 }
@@ -130,8 +142,9 @@ func committedOf(l oldLine) int64 {
 
 // addLines writes k's lines to the order. An open order with a line of an
 // unconfirmed listing is frozen, whoever fulfils it (§1.5); only an order
-// that commits holds back stock for its linked lines.
-func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]resolvedListing, open, commits bool) {
+// that commits holds back stock for its linked lines; the lines of one its
+// channel shipped are written shipped.
+func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]resolvedListing, open, commits, shipped bool) {
 	w.frozen[orderID] = false
 	for n, j := range k.lines {
 		l := k.Lines[j]
@@ -145,6 +158,11 @@ func (w *orderWrite) addLines(orderID int64, k *keptOrder, listings map[string]r
 		w.lines.item = append(w.lines.item, item)
 		w.lines.listing = append(w.lines.listing, ci.ID)
 		w.lines.qty = append(w.lines.qty, l.Quantity)
+		if shipped {
+			w.lines.shipped = append(w.lines.shipped, l.Quantity)
+		} else {
+			w.lines.shipped = append(w.lines.shipped, 0)
+		}
 		w.lines.rates = append(w.lines.rates, l.Rate)
 		w.lines.ext = append(w.lines.ext, l.ExternalID)
 		w.lines.sku = append(w.lines.sku, l.SKU)
@@ -182,12 +200,13 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 	}
 	if len(w.lines.order) > 0 {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sales_order_lines (order_id, line_no, item_id, warehouse_id, quantity, rate,
-				channel_item_id, external_line_id, line_sku, line_name)
-			SELECT u.o, u.n, NULLIF(u.i, 0), $1, u.q, u.r, u.c, u.e, u.s, u.m
-			FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::numeric[], $7::bigint[], $8::text[], $9::text[], $10::text[])
-				AS u(o, n, i, q, r, c, e, s, m)`,
+				channel_item_id, external_line_id, line_sku, line_name, packed, shipped)
+			SELECT u.o, u.n, NULLIF(u.i, 0), $1, u.q, u.r, u.c, u.e, u.s, u.m, u.sh, u.sh
+			FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::numeric[], $7::bigint[], $8::text[], $9::text[], $10::text[],
+				$11::bigint[]) AS u(o, n, i, q, r, c, e, s, m, sh)`,
 			w.warehouse, pq.Array(w.lines.order), pq.Array(w.lines.lineNo), pq.Array(w.lines.item), pq.Array(w.lines.qty),
-			moneyArray(w.lines.rates), pq.Array(w.lines.listing), pq.Array(w.lines.ext), pq.Array(w.lines.sku), pq.Array(w.lines.name)); err != nil {
+			moneyArray(w.lines.rates), pq.Array(w.lines.listing), pq.Array(w.lines.ext), pq.Array(w.lines.sku), pq.Array(w.lines.name),
+			pq.Array(w.lines.shipped)); err != nil {
 			return fmt.Errorf("insert order lines: %w", err)
 		}
 	}
@@ -195,6 +214,13 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE sales_orders SET status = 'cancelled', updated_at = now() WHERE id = ANY($1)`,
 			pq.Array(w.cancel)); err != nil {
 			return fmt.Errorf("cancel orders: %w", err)
+		}
+	}
+	if len(w.shipAll) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE sales_order_lines SET packed = quantity, shipped = quantity
+			WHERE order_id = ANY($1) AND shipped < quantity`,
+			pq.Array(w.shipAll)); err != nil {
+			return fmt.Errorf("orders shipped by their channel: %w", err)
 		}
 	}
 	if len(w.frozen) == 0 {

@@ -40,6 +40,12 @@ func cancelledStatus(s string) bool {
 	return false
 }
 
+// shippedStatus: every unit has left. PartiallyShipped is not: Amazon
+// still has units of the order to send.
+func shippedStatus(s string) bool {
+	return strings.EqualFold(strings.TrimSpace(s), "shipped")
+}
+
 // FetchOrders returns one page of orders changed after since (the last 30
 // days when since is zero), each with its items, which cost one
 // getOrderItems call per order: at its 0.5 calls a second that is about
@@ -121,6 +127,7 @@ func orderFrom(o order, items []orderItem, raw json.RawMessage) channel.Order {
 		FulfilledByChannel: strings.EqualFold(strings.TrimSpace(o.FulfillmentChannel), "AFN"),
 		Raw:                raw,
 	}
+	out.ShippedByChannel = out.FulfilledByChannel && shippedStatus(o.OrderStatus)
 	if o.OrderTotal != nil {
 		out.Currency = o.OrderTotal.CurrencyCode
 	}

@@ -28,6 +28,19 @@ func fetchOrders(t *testing.T, c *Client, since time.Time) []channel.Order {
 	}
 }
 
+// ordersAfterStatus moves order id on to status and reads the orders
+// changed since, once Amazon's order index (minutes behind) shows it.
+func ordersAfterStatus(t *testing.T, ts *testSeller, id, status string) []channel.Order {
+	t.Helper()
+	since := ts.clock.Now().Add(-time.Minute)
+	ts.clock.Advance(3 * time.Minute)
+	if err := ts.fake.SetOrderStatus(id, status); err != nil {
+		t.Fatal(err)
+	}
+	ts.clock.Advance(3 * time.Minute)
+	return fetchOrders(t, ts.client, since)
+}
+
 func TestOrdersLeavePendingOutAndReadBothCancelSpellings(t *testing.T) {
 	ts := newTestSeller(t)
 	ts.fake.SetListings([]fake.Listing{{SKU: "MUG-1", Name: "Mug", Price: "9.99", Quantity: 10}})
@@ -52,13 +65,7 @@ func TestOrdersLeavePendingOutAndReadBothCancelSpellings(t *testing.T) {
 		t.Fatalf("cancelled order %+v", got[1])
 	}
 	// Amazon confirms the pending order: it comes in, changed since.
-	since := ts.clock.Now().Add(-time.Minute)
-	ts.clock.Advance(3 * time.Minute)
-	if err := ts.fake.SetOrderStatus(pending.ID, "Unshipped"); err != nil {
-		t.Fatal(err)
-	}
-	ts.clock.Advance(3 * time.Minute)
-	got = fetchOrders(t, ts.client, since)
+	got = ordersAfterStatus(t, ts, pending.ID, "Unshipped")
 	if len(got) != 1 || got[0].ExternalID != pending.ID || got[0].Cancelled || got[0].Status != "Unshipped" {
 		t.Fatalf("after confirmation: %+v", got)
 	}
