@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -289,9 +290,18 @@ type PushBacklog struct {
 }
 
 func (s *Store) PushBacklog(ctx context.Context, channelID int64) (PushBacklog, error) {
+	return pushBacklog(ctx, s.DB, channelID)
+}
+
+// rowQuerier is what pushBacklog needs of a pool or of one connection.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func pushBacklog(ctx context.Context, q rowQuerier, channelID int64) (PushBacklog, error) {
 	var b PushBacklog
 	var quietMs float64
-	err := s.DB.QueryRowxContext(ctx, `SELECT count(*), COALESCE(extract(epoch FROM clock_timestamp() - max(push_marked_at)) * 1000, 1e9)
+	err := q.QueryRowContext(ctx, `SELECT count(*), COALESCE(extract(epoch FROM clock_timestamp() - max(push_marked_at)) * 1000, 1e9)
 		FROM channel_items WHERE channel_id = $1 AND (stock_push_pending OR push_sending IS NOT NULL)
 		  AND (push_retry_at IS NULL OR push_retry_at <= now())`, channelID).Scan(&b.Listings, &quietMs)
 	if err != nil {

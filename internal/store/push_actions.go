@@ -66,7 +66,10 @@ func (s *Store) FinishPush(ctx context.Context, conn *sql.Conn, channelID int64)
 	if _, err := conn.ExecContext(ctx, `UPDATE push_wakeups SET queued = false WHERE channel_id = $1 AND queued`, channelID); err != nil {
 		return false, fmt.Errorf("store: finish push of channel %d: %w", channelID, err)
 	}
-	b, err := s.PushBacklog(ctx, channelID)
+	// On conn, never on the pool: documents waiting for this lock hold pool
+	// connections, and with the pool all theirs this pass would wait for
+	// them while they wait for it.
+	b, err := pushBacklog(ctx, conn, channelID)
 	if err != nil {
 		return false, err
 	}
