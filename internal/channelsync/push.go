@@ -68,14 +68,11 @@ func (s *Service) Push(ctx context.Context, channelID int64, trigger string, job
 	// job (from the sweep, Push Stock, or a change made once the first had
 	// cleared its flag) waits here and then looks for what the first left.
 	// The lock ends with its connection, so a killed process never holds it.
-	lock, err := s.store.DB.Conn(ctx)
+	lock, err := s.pushLock(ctx, channelID)
 	if err != nil {
 		return err
 	}
 	defer lock.Close()
-	if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('stock_push'), $1::int)`, channelID); err != nil {
-		return fmt.Errorf("channelsync: wait for the channel's other push: %w", err)
-	}
 	defer lock.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('stock_push'), $1::int)`, channelID)
 	p := pusher{svc: s, ch: ch, conn: conn, lock: lock, batch: batch, trigger: trigger, jobID: jobID}
 	err = p.run(ctx)
@@ -87,6 +84,32 @@ func (s *Service) Push(ctx context.Context, channelID int64, trigger string, job
 		err = errors.Join(err, s.store.FinishPushRun(context.WithoutCancel(ctx), p.runID, cause))
 	}
 	return err
+}
+
+// pushLock waits for the channel's push lock and returns the connection
+// holding it. It waits without a connection: one held while waiting would
+// be one fewer for the push it waits for, which needs the pool.
+func (s *Service) pushLock(ctx context.Context, channelID int64) (*sql.Conn, error) {
+	wait := 10 * time.Millisecond
+	for {
+		conn, err := s.store.DB.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var got bool
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext('stock_push'), $1::int)`, channelID).Scan(&got); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("channelsync: wait for the channel's other push: %w", err)
+		}
+		if got {
+			return conn, nil
+		}
+		conn.Close()
+		if err := channel.Sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
 }
 
 type pusher struct {
