@@ -60,7 +60,7 @@ type Order struct {
 	// ShippedByChannel: the channel reports it has shipped an order it
 	// fulfils (Amazon's AFN order Shipped); only meaningful with
 	// FulfilledByChannel, which nobody here packs or ships, so the
-	// channel's word is what completes it.
+	// channel's word is what ships its lines.
 	ShippedByChannel bool
 	Lines            []OrderLine
 	Raw              json.RawMessage

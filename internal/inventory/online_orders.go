@@ -20,8 +20,9 @@ type OnlineOrder struct {
 	// FulfilledByChannel: the channel ships it from its own stock (FBA),
 	// so it commits nothing of ours.
 	FulfilledByChannel bool
-	// ShippedByChannel: the channel has shipped such an order, so it is
-	// fulfilled here too (set only with FulfilledByChannel).
+	// ShippedByChannel: the channel has shipped such an order, so its
+	// lines are shipped here too, by the channel (set only with
+	// FulfilledByChannel).
 	ShippedByChannel bool
 	Lines            []OnlineOrderLine
 }
