@@ -78,7 +78,7 @@ func benchStock(ctx context.Context, env *benchEnv) error {
 				case 2:
 					// Ship the whole order the writer took last (its one line).
 					var lineID, qty int64
-					if err = st.DB.QueryRowContext(ctx, `SELECT id, quantity FROM sales_order_lines WHERE order_id = `+strconv.FormatInt(lastOrder, 10)).Scan(&lineID, &qty); err == nil {
+					if err = st.DB.QueryRowContext(ctx, `SELECT id, quantity FROM sales_order_lines WHERE order_id = $1`, lastOrder).Scan(&lineID, &qty); err == nil {
 						_, err = st.PackSalesOrder(ctx, lastOrder, map[int64]string{lineID: strconv.FormatInt(qty, 10)}, true, userID)
 					}
 				case 3:

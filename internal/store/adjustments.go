@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
@@ -13,18 +12,16 @@ import (
 // CreateAdjustment changes stock on hand by each line's signed quantity.
 func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by int64) (int64, error) {
 	var id int64
-	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		var items, whs, qty []int64
-		for _, l := range a.Lines {
-			items, whs, qty = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
-		}
-		*c = stockChange{doc: "stock_adjustment", args: []any{a.Reason, docDate(a.Date), a.Notes, by,
-			pq.Array(items), pq.Array(whs), pq.Array(qty)}}
-		for _, l := range a.Lines {
-			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
-		}
-		return nil
-	}, &id)
+	var items, whs, qty []int64
+	for _, l := range a.Lines {
+		items, whs, qty = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
+	}
+	c := stockChange{doc: "stock_adjustment", args: []any{a.Reason, docDate(a.Date), a.Notes, by,
+		pq.Array(items), pq.Array(whs), pq.Array(qty)}}
+	for _, l := range a.Lines {
+		c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
+	}
+	err := s.stockDoc(ctx, c, &id)
 	return id, err
 }
 

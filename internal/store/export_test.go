@@ -1,8 +1,12 @@
 package store
 
 import (
+	"context"
 	"strconv"
 	"strings"
+	"sync"
+
+	"stocksync/internal/inventory"
 )
 
 // ListItemsQuery lets the tests explain the items list's statement.
@@ -28,4 +32,18 @@ func (s *Store) SearchSetting(name string) (string, error) {
 	var v string
 	err := s.searches.Get(&v, `SELECT current_setting($1)`, name)
 	return v, err
+}
+
+// PackWithChangeBetween packs as PackSalesOrder does, and runs between
+// once, after the order is first read and before the package is written:
+// another person's change landing in that moment.
+func (s *Store) PackWithChangeBetween(ctx context.Context, orderID int64, typed map[int64]string, by int64, between func()) (int64, error) {
+	var pkg int64
+	var once sync.Once
+	decide := packing(orderID, typed, false, by)
+	err := s.orderDoc(ctx, orderID, func(o inventory.SalesOrder, c *stockChange) error {
+		once.Do(between)
+		return decide(o, c)
+	}, &pkg)
+	return pkg, err
 }

@@ -14,15 +14,17 @@ import (
 // package also ships at once (stock leaves on hand).
 func (s *Store) PackSalesOrder(ctx context.Context, orderID int64, typed map[int64]string, shipNow bool, by int64) (int64, error) {
 	var pkg int64
-	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		o, err := s.lockOrder(ctx, tx, orderID)
-		if err != nil {
-			return err
-		}
+	err := s.orderDoc(ctx, orderID, packing(orderID, typed, shipNow, by), &pkg)
+	return pkg, err
+}
+
+// packing decides a package of the order: decided on the order as it is
+// written (orderDoc), since another person may have packed meanwhile.
+func packing(orderID int64, typed map[int64]string, shipNow bool, by int64) func(o inventory.SalesOrder, c *stockChange) error {
+	return func(o inventory.SalesOrder, c *stockChange) error {
 		if err := inventory.CanShip(o); err != nil {
 			return err
 		}
-		// Checked again under the lock: another person may have packed meanwhile.
 		qty, errs := inventory.ValidateFulfilment(o.Lines, typed, false)
 		if len(errs) > 0 {
 			return &inventory.InvalidError{Fields: errs}
@@ -34,13 +36,12 @@ func (s *Store) PackSalesOrder(ctx context.Context, orderID int64, typed map[int
 			ship(c, o, qty)
 		}
 		// Package, its lines, the order lines and, when it ships, the
-		// order's status, written with the ledger (the rows are locked
-		// already).
+		// order's status, written with the ledger (the order and its lines
+		// are locked first).
 		lineIDs, qs := lineQuantities(o.Lines, qty)
 		c.doc, c.args = "stock_pack", []any{orderID, by, shipNow, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
 		return nil
-	}, &pkg)
-	return pkg, err
+	}
 }
 
 func lineQuantities(lines []inventory.OrderLine, qty map[int64]int64) (ids, qs []int64) {
@@ -113,11 +114,7 @@ func ship(c *stockChange, o inventory.SalesOrder, qty map[int64]int64) {
 // fulfils.
 func (s *Store) InvoiceSalesOrder(ctx context.Context, orderID int64, typed map[int64]string, by int64) (int64, error) {
 	var inv int64
-	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		o, err := s.lockOrder(ctx, tx, orderID)
-		if err != nil {
-			return err
-		}
+	err := s.orderDoc(ctx, orderID, func(o inventory.SalesOrder, c *stockChange) error {
 		if err := inventory.CanFulfil(o); err != nil {
 			return err
 		}

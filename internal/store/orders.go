@@ -16,19 +16,17 @@ import (
 // CreateSalesOrder records a manual order; each line commits its quantity.
 func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int64) (int64, error) {
 	var id int64
-	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		var items, whs, qty []int64
-		var rates []inventory.Money
-		for _, l := range o.Lines {
-			items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
-		}
-		*c = stockChange{doc: "stock_order", args: []any{o.Customer, docDate(o.Date), o.Reference, by,
-			pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
-		for _, l := range o.Lines {
-			c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
-		}
-		return nil
-	}, &id)
+	var items, whs, qty []int64
+	var rates []inventory.Money
+	for _, l := range o.Lines {
+		items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
+	}
+	c := stockChange{doc: "stock_order", args: []any{o.Customer, docDate(o.Date), o.Reference, by,
+		pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
+	for _, l := range o.Lines {
+		c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
+	}
+	err := s.stockDoc(ctx, c, &id)
 	return id, err
 }
 
@@ -220,22 +218,46 @@ func (s *Store) OrderCounts(ctx context.Context) (OrderCounts, error) {
 	return c, nil
 }
 
-const lockOrderQuery = `SELECT o.status, o.frozen, o.fulfilled_by_channel, ` + orderLineColumns + `
+// orderStateQuery reads what the stock paths use of an order and its
+// lines, with each row's version (xmin); lockOrderQuery locks them too.
+const orderStateQuery = `SELECT o.status, o.frozen, o.fulfilled_by_channel, o.xmin::text AS order_version,
+		l.xmin::text AS line_version, ` + orderLineColumns + `
 	FROM sales_orders o JOIN sales_order_lines l ON l.order_id = o.id
 	LEFT JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
-	WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o, l`
+	WHERE o.id = $1 ORDER BY l.line_no`
+
+const lockOrderQuery = orderStateQuery + ` FOR UPDATE OF o, l`
+
+type orderStateRow struct {
+	Status             string `db:"status"`
+	Frozen             bool   `db:"frozen"`
+	FulfilledByChannel bool   `db:"fulfilled_by_channel"`
+	OrderVersion       string `db:"order_version"`
+	LineVersion        string `db:"line_version"`
+	inventory.OrderLine
+}
+
+// orderState is the order its rows make, and their versions: the order's,
+// then each line's in line order.
+func orderState(id int64, rows []orderStateRow) (inventory.SalesOrder, []string, error) {
+	if len(rows) == 0 {
+		return inventory.SalesOrder{}, nil, fmt.Errorf("store: sales order %d: %w", id, inventory.ErrNotFound)
+	}
+	o := inventory.SalesOrder{ID: id, Status: rows[0].Status, Frozen: rows[0].Frozen, FulfilledByChannel: rows[0].FulfilledByChannel}
+	versions := []string{rows[0].OrderVersion}
+	for _, r := range rows {
+		o.Lines = append(o.Lines, r.OrderLine)
+		versions = append(versions, r.LineVersion)
+	}
+	return o, versions, nil
+}
 
 // lockOrder takes the order's row lock and its lines' (before any stock
 // lock, in every path) in one statement: rows come sorted by line, and each
 // is locked as it is returned. Only the fields the stock paths use are read.
 // Prepared, it is one round trip.
 func (s *Store) lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory.SalesOrder, error) {
-	var rows []struct {
-		Status             string `db:"status"`
-		Frozen             bool   `db:"frozen"`
-		FulfilledByChannel bool   `db:"fulfilled_by_channel"`
-		inventory.OrderLine
-	}
+	var rows []orderStateRow
 	st, err := s.stockStatement(tx, lockOrderQuery)
 	if err != nil {
 		return inventory.SalesOrder{}, err
@@ -243,24 +265,28 @@ func (s *Store) lockOrder(ctx context.Context, tx *sqlx.Tx, id int64) (inventory
 	if err := st.SelectContext(ctx, &rows, id); err != nil {
 		return inventory.SalesOrder{}, fmt.Errorf("store: lock sales order %d: %w", id, err)
 	}
-	if len(rows) == 0 {
-		return inventory.SalesOrder{}, fmt.Errorf("store: sales order %d: %w", id, inventory.ErrNotFound)
+	o, _, err := orderState(id, rows)
+	return o, err
+}
+
+// readOrder reads the order as lockOrder does, without a lock, with the
+// versions that tell whether it changed since.
+func (s *Store) readOrder(ctx context.Context, id int64) (inventory.SalesOrder, []string, error) {
+	st, err := s.prepared(ctx, orderStateQuery)
+	if err != nil {
+		return inventory.SalesOrder{}, nil, err
 	}
-	o := inventory.SalesOrder{ID: id, Status: rows[0].Status, Frozen: rows[0].Frozen, FulfilledByChannel: rows[0].FulfilledByChannel}
-	for _, r := range rows {
-		o.Lines = append(o.Lines, r.OrderLine)
+	var rows []orderStateRow
+	if err := st.SelectContext(ctx, &rows, id); err != nil {
+		return inventory.SalesOrder{}, nil, fmt.Errorf("store: read sales order %d: %w", id, err)
 	}
-	return o, nil
+	return orderState(id, rows)
 }
 
 // CancelSalesOrder releases what the order still commits (nothing, for an
 // order its channel fulfils).
 func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
-	return s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		o, err := s.lockOrder(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	return s.orderDoc(ctx, id, func(o inventory.SalesOrder, c *stockChange) error {
 		if o.Status != inventory.OrderOpen {
 			return inventory.ErrNotOpen
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -221,6 +222,13 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 			WHERE order_id = ANY($1) AND shipped < quantity`,
 			pq.Array(w.shipAll)); err != nil {
 			return fmt.Errorf("orders shipped by their channel: %w", err)
+		}
+	}
+	// New orders were inserted with the facts their lines give; orders
+	// whose lines changed here get theirs from the lines.
+	if changed := distinct(append(slices.Clip(w.replace), w.shipAll...)); len(changed) > 0 {
+		if _, err := tx.ExecContext(ctx, `SELECT sales_order_flags($1, NULL)`, pq.Array(changed)); err != nil {
+			return fmt.Errorf("order facts: %w", err)
 		}
 	}
 	if len(w.frozen) == 0 {

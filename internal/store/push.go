@@ -19,31 +19,16 @@ import (
 // process that dies mid-call leaves its listings to be sent again under the
 // same idempotency key.
 
-// markListingsSQL marks every tracked listing of the items (an array
-// expression) as needing a push, when cond holds, and returns the marked
-// rows' channel_id. Rows are locked in id order, as RecordPushes locks
-// them, so that a document and a push recording never wait on each other
-// in a circle; NO KEY UPDATE, so an order import's KEY SHARE on a listing
-// never blocks it.
-func markListingsSQL(items, cond string) string {
-	return `WITH l AS (
-		SELECT id, channel_id FROM channel_items WHERE item_id = ANY(` + items + `) AND quantity IS NOT NULL AND ` + cond + `
-		ORDER BY id FOR NO KEY UPDATE
-	) UPDATE channel_items c SET stock_push_pending = true, push_marked_at = clock_timestamp() FROM l
-		WHERE c.id = l.id AND c.channel_id = l.channel_id RETURNING c.channel_id`
-}
-
 // availabilityChanged marks the tracked listings of the items for the
-// stock push, enqueues their channels' pushes and tells the hook, all in
+// stock push (stock_mark, migration 00039), enqueues their channels' pushes and tells the hook, all in
 // the caller's transaction: a rolled-back change marks and enqueues
 // nothing, a committed one is never missed.
 func (s *Store) availabilityChanged(ctx context.Context, tx *sqlx.Tx, itemIDs []int64) error {
 	if len(itemIDs) == 0 {
 		return nil
 	}
-	var channels []int64
-	if err := tx.SelectContext(ctx, &channels, `WITH m AS (`+markListingsSQL("$1", "true")+`) SELECT DISTINCT channel_id FROM m ORDER BY 1`,
-		pq.Array(itemIDs)); err != nil {
+	var channels pq.Int64Array
+	if err := tx.GetContext(ctx, &channels, `SELECT stock_mark($1)`, pq.Array(itemIDs)); err != nil {
 		return fmt.Errorf("store: mark for push: %w", err)
 	}
 	return s.availabilityChangedMarked(ctx, tx, itemIDs, channels)

@@ -29,8 +29,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, channelIDs []int64, tr
 		return nil
 	}
 	ids := distinct(channelIDs)
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(hashtext('push_wakeup'), id::int)
-		FROM unnest($1::bigint[]) AS u(id) ORDER BY id`, pq.Array(ids)); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT push_wakeup_lock_shared($1)`, pq.Array(ids)); err != nil {
 		return fmt.Errorf("store: wake pushes: %w", err)
 	}
 	// A statement of its own: its snapshot must be taken after the locks.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
@@ -14,19 +13,17 @@ import (
 // The header, lines, ledger and totals go in one call (stock_receive).
 func (s *Store) CreatePurchaseReceive(ctx context.Context, r inventory.Receive, by int64) (int64, error) {
 	var id int64
-	err := s.stockTx(ctx, func(tx *sqlx.Tx, c *stockChange) error {
-		var items, whs, qty []int64
-		var rates []inventory.Money
-		for _, l := range r.Lines {
-			items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
-		}
-		*c = stockChange{doc: "stock_receive", args: []any{r.Vendor, docDate(r.Date), r.Notes, by,
-			pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
-		for _, l := range r.Lines {
-			c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
-		}
-		return nil
-	}, &id)
+	var items, whs, qty []int64
+	var rates []inventory.Money
+	for _, l := range r.Lines {
+		items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
+	}
+	c := stockChange{doc: "stock_receive", args: []any{r.Vendor, docDate(r.Date), r.Notes, by,
+		pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
+	for _, l := range r.Lines {
+		c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
+	}
+	err := s.stockDoc(ctx, c, &id)
 	return id, err
 }
 

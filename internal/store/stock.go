@@ -91,25 +91,30 @@ func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange
 // channels of the marked listings. A decrease that took a balance below
 // zero comes back as the first such balance and is refused.
 func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange, changed []int64) (int64, []int64, error) {
-	var items, whs, onHand, committed []int64
-	for _, m := range c.moves {
-		items, whs, onHand, committed = append(items, m.item), append(whs, m.warehouse), append(onHand, m.onHand), append(committed, m.committed)
-	}
-	args := append(c.args, pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed))
-	st, err := s.stockStatement(tx, documentCall(c.doc, len(args)))
+	st, err := s.stockStatement(tx, documentCall(c.doc, documentArgs[c.doc]))
 	if err != nil {
 		return 0, nil, err
 	}
 	var id int64
 	var shortItem, shortWarehouse, shortOnHand, shortRemove sql.NullInt64
 	var channels pq.Int64Array
-	if err := st.QueryRowContext(ctx, append(args, pq.Array(changed))...).Scan(&id, &shortItem, &shortWarehouse, &shortOnHand, &shortRemove, &channels); err != nil {
+	if err := st.QueryRowContext(ctx, c.callArgs(changed)...).Scan(&id, &shortItem, &shortWarehouse, &shortOnHand, &shortRemove, &channels); err != nil {
 		return 0, nil, fmt.Errorf("store: write %s: %w", c.doc, mapFK(err))
 	}
 	if shortItem.Valid {
 		return 0, nil, belowZero(ctx, tx, balanceKey{shortItem.Int64, shortWarehouse.Int64}, shortOnHand.Int64, shortRemove.Int64)
 	}
 	return id, channels, nil
+}
+
+// callArgs are the document function's arguments, its movements as four
+// arrays, then the items whose availability changed.
+func (c *stockChange) callArgs(changed []int64) []any {
+	var items, whs, onHand, committed []int64
+	for _, m := range c.moves {
+		items, whs, onHand, committed = append(items, m.item), append(whs, m.warehouse), append(onHand, m.onHand), append(committed, m.committed)
+	}
+	return append(slices.Clip(c.args), pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed), pq.Array(changed))
 }
 
 // documentArgs is how many arguments each document function of migration
@@ -124,17 +129,17 @@ var documentArgs = map[string]int{
 // whose listings it marks for the stock push once the document is written
 // (nothing when a balance went short: the document is refused).
 func documentCall(fn string, n int) string {
-	placeholders := make([]string, n)
-	for i := range placeholders {
-		placeholders[i] = "$" + strconv.Itoa(i+1)
+	return `SELECT d.doc_id, d.short_item, d.short_warehouse, d.short_on_hand, d.short_remove,
+		CASE WHEN d.short_item IS NULL THEN stock_mark($` + strconv.Itoa(n+1) + `) END AS channels
+	FROM ` + fn + `(` + placeholders(n) + `) d`
+}
+
+func placeholders(n int) string {
+	ps := make([]string, n)
+	for i := range ps {
+		ps[i] = "$" + strconv.Itoa(i+1)
 	}
-	changed := "$" + strconv.Itoa(n+1)
-	return `WITH d AS (
-		SELECT doc_id, short_item, short_warehouse, short_on_hand, short_remove FROM ` + fn + `(` + strings.Join(placeholders, ", ") + `)
-	), m AS (` + markListingsSQL(changed+"::bigint[]", "(SELECT d.short_item FROM d) IS NULL") + `)
-	SELECT d.doc_id, d.short_item, d.short_warehouse, d.short_on_hand, d.short_remove,
-		ARRAY(SELECT DISTINCT channel_id FROM m ORDER BY 1) AS channels
-	FROM d`
+	return strings.Join(ps, ", ")
 }
 
 // prepareStockStatements prepares every statement a stock transaction
