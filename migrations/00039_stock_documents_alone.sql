@@ -1,12 +1,12 @@
 -- +goose Up
--- A stock document that reads nothing before it writes (a receive, an
--- order, an adjustment) is one statement that commits on its own: no
--- BEGIN and COMMIT round trips, and the balances it locks are held only
--- while the database works, never while a client is scheduled. It may
--- commit alone only when nothing else must happen in its transaction; when
--- a balance would fall short, or a channel's push must be enqueued (a job
--- the application inserts), stock_commit_alone raises and the document is
--- written again in a transaction of its own (store.stockTx).
+-- A stock document is one statement (store/stock_sql.go) that commits on
+-- its own where it can: no BEGIN and COMMIT round trips, and the stock
+-- rows it locks are held only while the database works, never while a
+-- client is scheduled. It may commit alone only when nothing else must
+-- happen in its transaction, and, for a document of an order decided on
+-- the order read without a lock, only when the order is still as read.
+-- Otherwise these functions raise, nothing is written, and the document
+-- is decided and written again in a transaction (store.stockTx).
 
 -- stock_mark marks every tracked listing of the items as needing a push
 -- and returns their channels, sorted. Rows are locked in id order, as

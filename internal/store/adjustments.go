@@ -16,7 +16,7 @@ func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by
 	for _, l := range a.Lines {
 		items, whs, qty = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
 	}
-	c := stockChange{doc: "stock_adjustment", args: []any{a.Reason, docDate(a.Date), a.Notes, by,
+	c := stockChange{doc: "adjustment", by: by, args: []any{a.Reason, docDate(a.Date), a.Notes,
 		pq.Array(items), pq.Array(whs), pq.Array(qty)}}
 	for _, l := range a.Lines {
 		c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)

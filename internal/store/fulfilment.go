@@ -39,7 +39,7 @@ func packing(orderID int64, typed map[int64]string, shipNow bool, by int64) func
 		// order's status, written with the ledger (the order and its lines
 		// are locked first).
 		lineIDs, qs := lineQuantities(o.Lines, qty)
-		c.doc, c.args = "stock_pack", []any{orderID, by, shipNow, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
+		c.doc, c.by, c.args = "pack", by, []any{orderID, shipNow, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
 		return nil
 	}
 }
@@ -88,7 +88,7 @@ func (s *Store) ShipPackage(ctx context.Context, orderID, pkg, by int64) error {
 		}
 		ship(c, o, qty)
 		lineIDs, qs := lineQuantities(o.Lines, qty)
-		c.doc, c.args = "stock_ship", []any{orderID, by, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
+		c.doc, c.by, c.args = "ship", by, []any{orderID, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
 		return nil
 	})
 }
@@ -135,7 +135,7 @@ func (s *Store) InvoiceSalesOrder(ctx context.Context, orderID int64, typed map[
 			l.Invoiced += q
 		}
 		lineIDs, qs := lineQuantities(o.Lines, qty)
-		c.doc, c.args = "stock_invoice", []any{orderID, by, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
+		c.doc, c.by, c.args = "invoice", by, []any{orderID, orderStatus(o), pq.Array(lineIDs), pq.Array(qs)}
 		return nil
 	}, &inv)
 	return inv, err

@@ -71,7 +71,7 @@ func insertItem(ctx context.Context, tx *sqlx.Tx, c *stockChange, f inventory.It
 		return 0, err
 	}
 	if f.OpeningQty > 0 {
-		*c = stockChange{doc: "stock_apply", args: []any{"opening", id, by}}
+		*c = stockChange{doc: "apply", by: by, args: []any{"opening", id}}
 		c.add(id, warehouse, f.OpeningQty, 0)
 	}
 	return id, nil

@@ -21,7 +21,7 @@ func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int6
 	for _, l := range o.Lines {
 		items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
 	}
-	c := stockChange{doc: "stock_order", args: []any{o.Customer, docDate(o.Date), o.Reference, by,
+	c := stockChange{doc: "order", by: by, args: []any{o.Customer, docDate(o.Date), o.Reference,
 		pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
 	for _, l := range o.Lines {
 		c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
@@ -290,7 +290,7 @@ func (s *Store) CancelSalesOrder(ctx context.Context, id, by int64) error {
 		if o.Status != inventory.OrderOpen {
 			return inventory.ErrNotOpen
 		}
-		*c = stockChange{doc: "stock_cancel", args: []any{id, by}}
+		*c = stockChange{doc: "cancel", by: by, args: []any{id}}
 		if !o.Commits() {
 			return nil // its channel's stock: nothing of ours to release
 		}

@@ -227,7 +227,7 @@ func (w *orderWrite) write(ctx context.Context, tx *sqlx.Tx) error {
 	// New orders were inserted with the facts their lines give; orders
 	// whose lines changed here get theirs from the lines.
 	if changed := distinct(append(slices.Clip(w.replace), w.shipAll...)); len(changed) > 0 {
-		if _, err := tx.ExecContext(ctx, `SELECT sales_order_flags($1, NULL)`, pq.Array(changed)); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT sales_order_flags($1)`, pq.Array(changed)); err != nil {
 			return fmt.Errorf("order facts: %w", err)
 		}
 	}

@@ -67,7 +67,7 @@ func TestOrderListFiltersMatchTheirLines(t *testing.T) {
 		`UPDATE packages SET status = 'shipped' WHERE id % 3 = 0`,
 		`DELETE FROM packages WHERE id % 5 = 0`,
 		// what every writer of lines and packages does for its orders
-		`SELECT sales_order_flags(array_agg(id), NULL) FROM sales_orders`,
+		`SELECT sales_order_flags(array_agg(id)) FROM sales_orders`,
 	} {
 		if _, err := st.DB.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -38,12 +36,13 @@ type movement struct {
 	onHand, committed int64
 }
 
-// stockChange is one document: doc is the SQL function that writes it
-// (migration 00011), args its arguments before the movements, and moves
-// the ledger rows it makes, passed after args as four arrays. Every value
-// travels as a parameter; the statement is prepared once per connection.
+// stockChange is one document: doc names its statement (documents, in
+// stock_sql.go), by is the person, args its own arguments and moves the
+// ledger rows it makes. Every value travels as a parameter; the statement
+// is prepared once per connection.
 type stockChange struct {
 	doc   string
+	by    int64
 	args  []any
 	moves []movement
 }
@@ -56,10 +55,11 @@ func (c *stockChange) add(item, warehouse, onHand, committed int64) {
 }
 
 // stockTx runs one document in one transaction: fn reads what it must
-// (under lock) and describes the document; one call then writes it with its
-// ledger, balances and item totals, and the availability hook runs. This is
-// the only path by which stock changes. The document's id is stored in
-// docID when given.
+// (under lock) and describes the document; one statement then writes it
+// with its ledger, balances and item totals, and the availability hook
+// runs. Stock changes only by this path and by the same statement
+// committing alone (stock_alone.go). The document's id is stored in docID
+// when given.
 func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange) error, docID ...*int64) error {
 	if err := s.prepareStockStatements(ctx); err != nil {
 		return err
@@ -84,14 +84,14 @@ func (s *Store) stockTx(ctx context.Context, fn func(tx *sqlx.Tx, c *stockChange
 	})
 }
 
-// writeDocument calls the document's function and marks the listings of the
-// changed items for the stock push: one round trip for the document, its
-// ledger, balances and totals, and the marks (taken after the balances, in
-// listing id order, as every document takes them). It returns the
-// channels of the marked listings. A decrease that took a balance below
-// zero comes back as the first such balance and is refused.
+// writeDocument runs the document's statement in tx: one round trip for
+// the document, its ledger, balances and totals, and the marks of the
+// changed items' listings for the stock push (taken after the balances, in
+// listing id order, as every document takes them). It returns the channels
+// of the marked listings. A decrease that took a balance below zero comes
+// back as the first such balance and is refused.
 func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange, changed []int64) (int64, []int64, error) {
-	st, err := s.stockStatement(tx, documentCall(c.doc, documentArgs[c.doc]))
+	st, err := s.stockStatement(tx, documentCall(c.doc))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,39 +107,15 @@ func (s *Store) writeDocument(ctx context.Context, tx *sqlx.Tx, c *stockChange, 
 	return id, channels, nil
 }
 
-// callArgs are the document function's arguments, its movements as four
-// arrays, then the items whose availability changed.
+// callArgs are the document statement's arguments (stock_sql.go): its
+// movements as four arrays, the items whose availability changed, the
+// person, then the document's own.
 func (c *stockChange) callArgs(changed []int64) []any {
 	var items, whs, onHand, committed []int64
 	for _, m := range c.moves {
 		items, whs, onHand, committed = append(items, m.item), append(whs, m.warehouse), append(onHand, m.onHand), append(committed, m.committed)
 	}
-	return append(slices.Clip(c.args), pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed), pq.Array(changed))
-}
-
-// documentArgs is how many arguments each document function of migration
-// 00011 takes.
-var documentArgs = map[string]int{
-	"stock_apply": 7, "stock_receive": 12, "stock_adjustment": 11, "stock_order": 12,
-	"stock_cancel": 6, "stock_pack": 10, "stock_ship": 9, "stock_invoice": 9,
-}
-
-// documentCall is the statement of a document function of n arguments;
-// its last parameter, $n+1, lists the items whose availability changed,
-// whose listings it marks for the stock push once the document is written
-// (nothing when a balance went short: the document is refused).
-func documentCall(fn string, n int) string {
-	return `SELECT d.doc_id, d.short_item, d.short_warehouse, d.short_on_hand, d.short_remove,
-		CASE WHEN d.short_item IS NULL THEN stock_mark($` + strconv.Itoa(n+1) + `) END AS channels
-	FROM ` + fn + `(` + placeholders(n) + `) d`
-}
-
-func placeholders(n int) string {
-	ps := make([]string, n)
-	for i := range ps {
-		ps[i] = "$" + strconv.Itoa(i+1)
-	}
-	return strings.Join(ps, ", ")
+	return append([]any{pq.Array(items), pq.Array(whs), pq.Array(onHand), pq.Array(committed), pq.Array(changed), c.by}, c.args...)
 }
 
 // prepareStockStatements prepares every statement a stock transaction
@@ -151,8 +127,8 @@ func (s *Store) prepareStockStatements(ctx context.Context) error {
 		return nil
 	}
 	queries := []string{shipPackageQuery}
-	for fn, n := range documentArgs {
-		queries = append(queries, documentCall(fn, n))
+	for _, name := range documentNames() {
+		queries = append(queries, documentCall(name))
 	}
 	for _, q := range append(queries, lockOrderQuery) { // lockOrderQuery last: it marks them all done
 		if _, err := s.prepared(ctx, q); err != nil {

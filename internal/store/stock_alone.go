@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -20,23 +18,6 @@ import (
 // enqueued, the order changed since it was read), the statement fails,
 // nothing is written, and the document is decided and written again in a
 // transaction, under locks, by stockTx.
-
-// documentAlone is the statement of a document that commits on its own
-// (see migration 00039): it fails with SS001 or SS002 when the document
-// needs a transaction of its own.
-func documentAlone(fn string, n int) string {
-	return `SELECT d.doc_id FROM ` + fn + `(` + placeholders(n) + `) d
-	CROSS JOIN LATERAL stock_commit_alone(d.short_item, $` + strconv.Itoa(n+1) + `) a`
-}
-
-// orderDocumentAlone is documentAlone for a document of an order (its
-// function's first argument, $1): the order and its lines are locked first
-// and must be at the versions given in $n+2, or it fails with SS003.
-func orderDocumentAlone(fn string, n int) string {
-	return `SELECT d.doc_id FROM sales_order_unchanged($1, $` + strconv.Itoa(n+2) + `) AS u(order_id)
-	CROSS JOIN LATERAL ` + fn + `(u.order_id, ` + strings.TrimPrefix(placeholders(n), "$1, ") + `) d
-	CROSS JOIN LATERAL stock_commit_alone(d.short_item, $` + strconv.Itoa(n+1) + `) a`
-}
 
 // stockDoc writes a document that reads nothing before it writes (fn only
 // describes it): as one statement that commits on its own, one round trip
@@ -60,7 +41,7 @@ func (s *Store) stockDoc(ctx context.Context, c stockChange, docID *int64) error
 }
 
 func (s *Store) writeAlone(ctx context.Context, c *stockChange) (int64, error) {
-	st, err := s.prepared(ctx, documentAlone(c.doc, documentArgs[c.doc]))
+	st, err := s.prepared(ctx, documentAlone(c.doc))
 	if err != nil {
 		return 0, err
 	}
@@ -115,7 +96,7 @@ func (s *Store) orderAlone(ctx context.Context, orderID int64, decide func(o inv
 	if err := decide(o, c); err != nil || c.doc == "" {
 		return 0, errNeedsTransaction
 	}
-	st, err := s.prepared(ctx, orderDocumentAlone(c.doc, documentArgs[c.doc]))
+	st, err := s.prepared(ctx, documentAlone(c.doc))
 	if err != nil {
 		return 0, err
 	}
