@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"stocksync/internal/inventory"
+	"stocksync/internal/store"
 )
 
 // A package decided on an order read a moment before another person packed
@@ -149,4 +151,33 @@ func TestOrderDocumentsKeepTheListFacts(t *testing.T) {
 		t.Fatalf("status %q after shipping and invoicing every unit", got.Status)
 	}
 	f.want(it.ID, 16, 0)
+}
+
+// A document naming a warehouse that does not exist (a hostile or broken
+// form) is refused as such and writes nothing, alone or in a transaction;
+// users and warehouses, which documents name without a foreign key, are
+// never deleted.
+func TestDocumentsNameOnlyWarehousesThatExistAndThoseStay(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	it := f.item("Desk", "DSK")
+	line := []inventory.Line{{ItemID: it.ID, WarehouseID: f.wh + 1000, Quantity: 2, Rate: 100}}
+	if _, err := f.st.CreatePurchaseReceive(ctx, inventory.Receive{Vendor: "Acme", Date: time.Now(), Lines: line}, f.user); !errors.Is(err, store.ErrNoWarehouse) {
+		t.Fatalf("receive into no warehouse: %v, want ErrNoWarehouse", err)
+	}
+	f.st.SetAvailabilityHook(func(context.Context, *sqlx.Tx, []int64) error { return nil }) // in a transaction
+	if _, err := f.st.CreateSalesOrder(ctx, inventory.Order{Customer: "Bea", Date: time.Now(), Lines: line}, f.user); !errors.Is(err, store.ErrNoWarehouse) {
+		t.Fatalf("order from no warehouse: %v, want ErrNoWarehouse", err)
+	}
+	var written int
+	if err := f.st.DB.Get(&written, `SELECT (SELECT count(*) FROM purchase_receives) + (SELECT count(*) FROM sales_orders)
+		+ (SELECT count(*) FROM stock_movements WHERE doc_kind <> 'opening')`); err != nil || written != 0 {
+		t.Fatalf("%d rows written by refused documents (%v)", written, err)
+	}
+	f.want(it.ID, 0, 0)
+	for _, q := range []string{`DELETE FROM warehouses`, `DELETE FROM users`, `TRUNCATE warehouses CASCADE`, `TRUNCATE users CASCADE`} {
+		if _, err := f.st.DB.Exec(q); err == nil || !strings.Contains(err.Error(), "never deleted") {
+			t.Errorf("%s: %v, want it refused", q, err)
+		}
+	}
 }
