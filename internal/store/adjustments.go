@@ -4,20 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/lib/pq"
-
 	"stocksync/internal/inventory"
 )
 
 // CreateAdjustment changes stock on hand by each line's signed quantity.
 func (s *Store) CreateAdjustment(ctx context.Context, a inventory.Adjustment, by int64) (int64, error) {
 	var id int64
-	var items, whs, qty []int64
-	for _, l := range a.Lines {
-		items, whs, qty = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity)
-	}
-	c := stockChange{doc: "adjustment", by: by, args: []any{a.Reason, docDate(a.Date), a.Notes,
-		pq.Array(items), pq.Array(whs), pq.Array(qty)}}
+	c := stockChange{doc: "adjustment", by: by, args: append([]any{a.Reason, docDate(a.Date), a.Notes}, lineArrays(a.Lines, false)...)}
 	for _, l := range a.Lines {
 		c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
 	}

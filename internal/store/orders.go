@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"stocksync/internal/inventory"
 )
@@ -16,13 +15,7 @@ import (
 // CreateSalesOrder records a manual order; each line commits its quantity.
 func (s *Store) CreateSalesOrder(ctx context.Context, o inventory.Order, by int64) (int64, error) {
 	var id int64
-	var items, whs, qty []int64
-	var rates []inventory.Money
-	for _, l := range o.Lines {
-		items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
-	}
-	c := stockChange{doc: "order", by: by, args: []any{o.Customer, docDate(o.Date), o.Reference,
-		pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
+	c := stockChange{doc: "order", by: by, args: append([]any{o.Customer, docDate(o.Date), o.Reference}, lineArrays(o.Lines, true)...)}
 	for _, l := range o.Lines {
 		c.add(l.ItemID, l.WarehouseID, 0, l.Quantity)
 	}

@@ -13,13 +13,7 @@ import (
 // The header, lines, ledger and totals go in one statement.
 func (s *Store) CreatePurchaseReceive(ctx context.Context, r inventory.Receive, by int64) (int64, error) {
 	var id int64
-	var items, whs, qty []int64
-	var rates []inventory.Money
-	for _, l := range r.Lines {
-		items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
-	}
-	c := stockChange{doc: "receive", by: by, args: []any{r.Vendor, docDate(r.Date), r.Notes,
-		pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}}
+	c := stockChange{doc: "receive", by: by, args: append([]any{r.Vendor, docDate(r.Date), r.Notes}, lineArrays(r.Lines, true)...)}
 	for _, l := range r.Lines {
 		c.add(l.ItemID, l.WarehouseID, l.Quantity, 0)
 	}

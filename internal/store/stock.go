@@ -168,6 +168,20 @@ func availabilityChanged(moves []movement) []int64 {
 	return ids
 }
 
+// lineArrays are a document's lines as array parameters: items,
+// warehouses, quantities and, withRates, rates.
+func lineArrays(lines []inventory.Line, withRates bool) []any {
+	var items, whs, qty []int64
+	var rates []inventory.Money
+	for _, l := range lines {
+		items, whs, qty, rates = append(items, l.ItemID), append(whs, l.WarehouseID), append(qty, l.Quantity), append(rates, l.Rate)
+	}
+	if !withRates {
+		return []any{pq.Array(items), pq.Array(whs), pq.Array(qty)}
+	}
+	return []any{pq.Array(items), pq.Array(whs), pq.Array(qty), moneyArray(rates)}
+}
+
 // docDate is a document's date as the date its person picked.
 func docDate(t time.Time) string { return t.Format("2006-01-02") }
 
