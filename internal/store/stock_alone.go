@@ -40,13 +40,16 @@ func (s *Store) stockDoc(ctx context.Context, c stockChange, docID *int64) error
 	}, docID)
 }
 
-func (s *Store) writeAlone(ctx context.Context, c *stockChange) (int64, error) {
+// writeAlone runs the document's statement committing on its own; extra
+// are the parameters after the document's own (a document of an order:
+// the versions it was decided on).
+func (s *Store) writeAlone(ctx context.Context, c *stockChange, extra ...any) (int64, error) {
 	st, err := s.prepared(ctx, documentAlone(c.doc))
 	if err != nil {
 		return 0, err
 	}
 	var id int64
-	if err := st.QueryRowContext(ctx, c.callArgs(availabilityChanged(c.moves))...).Scan(&id); err != nil {
+	if err := st.QueryRowContext(ctx, append(c.callArgs(availabilityChanged(c.moves)), extra...)...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: write %s: %w", c.doc, mapFK(err))
 	}
 	return id, nil
@@ -96,13 +99,5 @@ func (s *Store) orderAlone(ctx context.Context, orderID int64, decide func(o inv
 	if err := decide(o, c); err != nil || c.doc == "" {
 		return 0, errNeedsTransaction
 	}
-	st, err := s.prepared(ctx, documentAlone(c.doc))
-	if err != nil {
-		return 0, err
-	}
-	var id int64
-	if err := st.QueryRowContext(ctx, append(c.callArgs(availabilityChanged(c.moves)), pq.Array(versions))...).Scan(&id); err != nil {
-		return 0, fmt.Errorf("store: write %s: %w", c.doc, mapFK(err))
-	}
-	return id, nil
+	return s.writeAlone(ctx, c, pq.Array(versions))
 }
