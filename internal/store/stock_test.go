@@ -414,7 +414,8 @@ func TestDocumentTextRoundTripsExactly(t *testing.T) {
 
 // Documents travel as parameters of one prepared statement, never as SQL
 // text: inside the document's transaction, the connection holds the
-// prepared statement, and no statement it prepared contains what the person typed.
+// prepared statement, and no statement it prepared contains what the
+// person typed.
 func TestDocumentsAreWrittenWithRealParameters(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
